@@ -1,0 +1,5 @@
+"""gunicorn for Appointment-MS: the shared defaults plus this service's app."""
+
+from hospital_shared.gunicorn_config import *  # noqa: F403
+
+wsgi_app = "appointment_service.adapters.http.app:create_app()"

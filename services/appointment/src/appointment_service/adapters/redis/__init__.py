@@ -1,0 +1,1 @@
+"""Redis adapters of Appointment-MS (the slot cache arrives with the slot finder)."""

@@ -1,0 +1,1 @@
+"""The service defaults every hospital micro-service shares (the platform's `ServiceDefaults`)."""

@@ -1,0 +1,198 @@
+"""The Flask app every service starts from: logging, errors, health, metrics, OpenAPI, internal token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from flask_smorest import Api, Blueprint
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from hospital_shared.errors import PROBLEM_BASE, ProblemError, Unauthorized
+from hospital_shared.health import ReadinessCheck, init_health
+from hospital_shared.identity import internal_token_is_valid
+from hospital_shared.logging_setup import configure_logging, request_id_var
+from hospital_shared.metrics import init_metrics
+from hospital_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+PUBLIC_ENDPOINTS = frozenset({"healthz", "readyz", "metrics"})
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def problem_response(body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=body["status"], mimetype="application/problem+json")
+    response.headers.extend(dict(headers or {}))
+    return response
+
+
+def _flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs/marshmallow messages ({"json": {"a": {"b": [...]}}}) as {"a.b": [...]}."""
+    if isinstance(messages, list):
+        return {prefix or "body": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in (messages or {}).items():
+        is_location = not prefix and key in {
+            "json",
+            "query",
+            "querystring",
+            "headers",
+            "form",
+            "path",
+            "files",
+        }
+        name = prefix if is_location else f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping | list):
+            flat.update(_flatten_messages(value, name))
+        else:
+            flat[name or "body"] = [str(value)]
+    return flat
+
+
+def _validation_problem(messages: Any) -> dict[str, Any]:
+    errors = _flatten_messages(messages)
+    fields = ", ".join(sorted(errors))
+    return {
+        "type": PROBLEM_BASE + "validation-failed",
+        "title": "Validation failed",
+        "status": 422,
+        "detail": f"Some fields are invalid: {fields}." if fields else "The request is invalid.",
+        "errors": errors,
+    }
+
+
+def register_error_handlers(app: Flask) -> None:
+    """One handler per kind of failure, all answering RFC 9457 problem+json."""
+
+    @app.errorhandler(ProblemError)
+    def _problem(error: ProblemError) -> Response:
+        return problem_response(error.to_problem(), error.headers)
+
+    @app.errorhandler(ValidationError)
+    def _marshmallow(error: ValidationError) -> Response:
+        return problem_response(_validation_problem(error.messages))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        data = getattr(error, "data", None) or {}
+        if error.code in (400, 422) and "messages" in data:
+            body = _validation_problem(data["messages"])
+            body["status"] = error.code
+            if error.code == 400:
+                body["title"], body["type"] = "Bad request", PROBLEM_BASE + "bad-request"
+            return problem_response(body)
+        body = {
+            "type": PROBLEM_BASE + (error.name or "error").lower().replace(" ", "-"),
+            "title": error.name,
+            "status": error.code or 500,
+            "detail": data.get("message") or error.description,
+        }
+        headers = {k: v for k, v in error.get_headers() if k.lower() in {"allow", "retry-after"}}
+        return problem_response(body, headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error")
+        body = {
+            "type": PROBLEM_BASE + "internal-error",
+            "title": "Internal server error",
+            "status": 500,
+            "detail": "Something went wrong on our side; it has been logged with the request id.",
+            "request_id": request_id_var.get(),
+        }
+        return problem_response(body)
+
+
+def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
+    @app.before_request
+    def _bind_request_id() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id_token = request_id_var.set(g.request_id)
+        g.request_start = time.perf_counter()
+
+    @app.before_request
+    def _require_internal_token() -> None:
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return
+        if not internal_token_is_valid(settings.internal_token):
+            raise Unauthorized(
+                "This service is reached through the gateway only (missing or wrong X-Internal-Token)."
+            )
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers["X-Served-By"] = settings.instance_name or settings.service_name
+        if request.endpoint not in PUBLIC_ENDPOINTS:
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(
+                        (time.perf_counter() - g.get("request_start", time.perf_counter())) * 1000, 2
+                    ),
+                    "user_id": request.headers.get("X-User-Id"),
+                },
+            )
+        return response
+
+    @app.teardown_request
+    def _unbind(_: BaseException | None) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+
+
+def container() -> Any:
+    """The running service's wired adapters and use cases (what its bootstrap() returned)."""
+    return current_app.extensions["container"]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    container: Any,
+    title: str,
+    blueprints: Iterable[Blueprint],
+    readiness_checks: Iterable[ReadinessCheck] = (),
+    description: str = "",
+    version: str = "1.0.0",
+) -> Flask:
+    """A Flask app with the platform's defaults and the service's own blueprints."""
+    configure_logging(settings.service_name, settings.log_level)
+    app = Flask(settings.service_name)
+    app.config.update(
+        SETTINGS=settings,
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": description or title},
+            "servers": [{"url": "/", "description": "through the gateway"}],
+        },
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    api = Api(app)
+    _init_request_context(app, settings)
+    init_metrics(app, settings.service_name)
+    init_health(app, readiness_checks)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    app.extensions["hospital_api"] = api
+    app.extensions["container"] = container
+    return app
