@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make up` (run the hospital locally) and `make test` (every test tier).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
+PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) requirements-dev.txt
+appointment ?= 2
+
+.PHONY: help system-deps install up down status logs scale admin test lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## install missing Debian packages (nginx, Redis server, Node, python3-venv)
+	@bash tools/install-system-deps.sh python-venv nginx redis node
+
+$(VENV)/.installed: $(PROJECT_FILES)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -r requirements-dev.txt -e shared $(foreach s,$(SERVICES),-e services/$(s))
+	@touch $@
+
+install: system-deps $(VENV)/.installed ## create .venv with every service and tool
+
+up: install ## start the whole stack at http://localhost:8080 (idempotent)
+	@$(PY) -m tools.stack up
+
+down: ## stop everything `make up` started
+	@test -x $(PY) && $(PY) -m tools.stack down || echo "nothing to stop"
+
+status: ## what runs and whether each service is ready
+	@$(PY) -m tools.stack status
+
+logs: ## the last lines of every service's log
+	@$(PY) -m tools.stack logs
+
+scale: ## change the Appointment-MS replicas: make scale appointment=3
+	@$(PY) -m tools.stack scale $(appointment)
+
+admin: install ## create or reset an admin: make admin EMAIL=a@b.c PASSWORD=...
+	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo "usage: make admin EMAIL=... PASSWORD=..."; exit 2; }
+	@$(PY) -m tools.stack admin --email "$(EMAIL)" --password "$(PASSWORD)"
+
+lint: $(VENV)/.installed ## ruff check and format check over the whole repository
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## apply ruff's formatting and safe fixes
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+test: install lint ## unit, integration and end-to-end tests (real PostgreSQL, Redis and nginx)
+	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+
+clean: ## remove the venv and local state (stop the stack first)
+	rm -rf $(VENV) .stack

@@ -1,0 +1,70 @@
+"""Render the gateway's nginx configuration from its templates.
+
+Used by the native stack runner (tools/stack.py); compose and Kubernetes render the same
+gateway.conf.template with their own service addresses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+GATEWAY_DIR = Path(__file__).resolve().parent
+_PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Replace every {{ name }}; a placeholder without a value is an error, not an empty string."""
+
+    def value_of(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise KeyError(f"no value for {{{{ {name} }}}}")
+        return values[name]
+
+    return _PLACEHOLDER.sub(value_of, template)
+
+
+def server_lines(addresses: Sequence[str]) -> str:
+    if not addresses:
+        raise ValueError("an upstream needs at least one server")
+    return "\n".join(f"    server {address} max_fails=2 fail_timeout=5s;" for address in addresses)
+
+
+def render_gateway(
+    *,
+    listen: str,
+    upstreams: Mapping[str, Sequence[str]],
+    internal_token: str,
+    static_root: Path,
+) -> str:
+    """The server block: upstreams (service name -> host:port list), locations, limits and error pages."""
+    if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,}", internal_token):
+        raise ValueError("the internal token must be 16+ URL-safe characters")
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    return fill(
+        template,
+        {
+            "listen": listen,
+            "internal_token": internal_token,
+            "gateway_dir": str(GATEWAY_DIR),
+            "static_root": str(static_root),
+            **{f"{name}_servers": server_lines(addresses) for name, addresses in upstreams.items()},
+        },
+    )
+
+
+def render_native(*, run_dir: Path, log_dir: Path, rendered_dir: Path, as_root: bool) -> str:
+    """The process-level nginx.conf of a native gateway (pid, logs and temp files under run_dir)."""
+    template = (GATEWAY_DIR / "nginx" / "nginx.conf.template").read_text()
+    return fill(
+        template,
+        {
+            "run_dir": str(run_dir),
+            "log_dir": str(log_dir),
+            "rendered_dir": str(rendered_dir),
+            "gateway_dir": str(GATEWAY_DIR),
+            "user_directive": "user nobody nogroup;" if as_root else "",
+        },
+    )

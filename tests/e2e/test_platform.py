@@ -1,0 +1,182 @@
+"""Issue 2's platform promises, checked through a real nginx gateway in front of real services."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.e2e.stack import StackUnderTest, port_is_open
+
+pytestmark = pytest.mark.e2e
+
+AREAS = ["auth", "patients", "doctors", "appointments"]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_service_is_healthy_through_the_gateway(stack: StackUnderTest, area: str) -> None:
+    response = stack.get(f"/api/v1/{area}/healthz")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_service_is_ready_with_database_redis_and_migrations(stack: StackUnderTest, area: str) -> None:
+    response = stack.get(f"/api/v1/{area}/readyz")
+    assert response.status_code == 200, response.text
+    checks = response.json()["checks"]
+    assert checks["database"] == {"status": "ok"}
+    assert checks["redis"] == {"status": "ok"}
+    assert checks["migrations"] == {"status": "ok"}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_service_publishes_its_openapi_through_the_gateway(stack: StackUnderTest, area: str) -> None:
+    response = stack.get(f"/api/v1/{area}/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
+
+
+def test_a_protected_location_without_a_session_gets_401_problem_json_from_the_gateway(
+    stack: StackUnderTest,
+) -> None:
+    response = stack.get("/api/v1/appointments/")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Authentication required"
+    assert "X-Served-By" not in response.headers  # the gateway answered; no service saw the request
+
+
+def test_a_forged_identity_header_does_not_get_past_the_gateway(stack: StackUnderTest) -> None:
+    forged = {"X-User-Id": "00000000-0000-0000-0000-000000000001", "X-User-Role": "admin"}
+    response = stack.get("/api/v1/appointments/", headers=forged)
+    assert response.status_code == 401
+    # On a public location the request does reach a service, which must not see the forged identity.
+    me = stack.get("/api/v1/doctors/me", headers=forged | {"X-Internal-Token": "forged"})
+    assert me.status_code == 401, me.text
+    assert me.headers.get("X-Served-By") == "doctor"
+
+
+def test_a_service_port_without_the_internal_token_answers_401(stack: StackUnderTest) -> None:
+    for name in ("auth", "patient", "doctor"):
+        response = requests.get(f"http://127.0.0.1:{stack.ports[name]}/openapi.json", timeout=5)
+        assert response.status_code == 401, name
+        assert response.headers["Content-Type"] == "application/problem+json"
+    appointment = f"http://127.0.0.1:{stack.replica_port(1)}"
+    assert requests.get(appointment + "/api/v1/appointments/", timeout=5).status_code == 401
+    assert requests.get(appointment + "/healthz", timeout=5).status_code == 200
+    assert requests.get(appointment + "/metrics", timeout=5).status_code == 200
+
+
+def test_the_gateway_generates_and_forwards_a_request_id(stack: StackUnderTest) -> None:
+    generated = stack.get("/api/v1/appointments/healthz")
+    assert len(generated.headers["X-Request-ID"]) == 32
+    given = stack.get("/api/v1/appointments/healthz", headers={"X-Request-ID": "trace-me-123"})
+    assert given.headers["X-Request-ID"] == "trace-me-123"
+    log = (stack.directory / "logs" / "appointment-1.log").read_text()
+    assert (
+        '"request_id": "trace-me-123"' in log
+        or "trace-me-123" in (stack.directory / "logs" / "nginx-access.log").read_text()
+    )
+
+
+def test_unknown_api_paths_and_oversized_bodies_get_problem_json(stack: StackUnderTest) -> None:
+    missing = stack.get("/api/v1/nowhere")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    big = requests.post(stack.url + "/api/v1/auth/login", data=b"x" * (2 * 1024 * 1024), timeout=10)
+    assert big.status_code == 413
+    assert big.json()["status"] == 413
+
+
+def test_the_spa_placeholder_is_served_at_the_root(stack: StackUnderTest) -> None:
+    response = stack.get("/some/client/route")
+    assert response.status_code == 200
+    assert "<html" in response.text.lower()
+
+
+def _openapi_requests_counted(stack: StackUnderTest) -> float:
+    metrics = requests.get(f"http://127.0.0.1:{stack.replica_port(1)}/metrics", timeout=5).text
+    sample = 'http_requests_total{method="GET",route="/openapi.json",service="appointment",status="200"}'
+    return sum(float(line.split()[-1]) for line in metrics.splitlines() if line.startswith(sample))
+
+
+def test_metrics_count_every_request_across_gunicorn_workers(stack: StackUnderTest) -> None:
+    before = _openapi_requests_counted(stack)
+    for _ in range(10):
+        assert stack.get("/api/v1/appointments/openapi.json").status_code == 200
+    assert _openapi_requests_counted(stack) == before + 10
+
+
+def test_scaling_appointment_replicas_adds_and_removes_them_without_failed_requests(
+    stack: StackUnderTest,
+) -> None:
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:
+        deadline = time.monotonic() + 120
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                response = stack.get("/api/v1/appointments/healthz")
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code} {response.text[:100]}")
+            except requests.RequestException as error:
+                failures.append(str(error))
+
+    first_pid = stack.program_pids()["appointment-1"]
+    load = threading.Thread(target=keep_asking)
+    load.start()
+    try:
+        stack.run("scale", "3")
+        served_by = {stack.get("/api/v1/appointments/healthz").headers["X-Served-By"] for _ in range(12)}
+        assert served_by == {"appointment-1", "appointment-2", "appointment-3"}
+        stack.run("scale", "1")
+    finally:
+        stop.set()
+        load.join()
+
+    pids = stack.program_pids()
+    assert pids["appointment-1"] == first_pid  # the replica that stayed was not restarted
+    assert "appointment-2" not in pids and "appointment-3" not in pids
+    assert not port_is_open(stack.replica_port(2)) and not port_is_open(stack.replica_port(3))
+    assert {stack.get("/api/v1/appointments/healthz").headers["X-Served-By"] for _ in range(4)} == {
+        "appointment-1"
+    }
+    assert failures == []
+
+
+def test_readiness_follows_redis_down_and_back_without_crashing(stack: StackUnderTest) -> None:
+    pids_before = stack.program_pids()
+    stack.redis.stop()
+    try:
+        for area in ("auth", "appointments"):
+            response = stack.get(f"/api/v1/{area}/readyz")
+            assert response.status_code == 503, (area, response.text)
+            assert response.json()["checks"]["redis"]["status"] == "unavailable"
+            assert response.json()["checks"]["database"] == {"status": "ok"}
+            assert stack.get(f"/api/v1/{area}/healthz").status_code == 200
+    finally:
+        stack.redis.start()
+    for area in AREAS:
+        assert stack.get(f"/api/v1/{area}/readyz").status_code == 200, area
+    assert stack.program_pids() == pids_before  # nothing crashed or restarted
+
+
+def test_down_leaves_no_process_and_no_port_of_ours(stack: StackUnderTest) -> None:
+    stack.run("down")
+    supervisord_pidfile = stack.directory / "run" / "supervisord.pid"
+    assert not supervisord_pidfile.exists()
+    open_ports = [port for port in stack.all_ports() if port_is_open(port)]
+    assert open_ports == []
+    leftover = subprocess_lines(["pgrep", "-f", str(stack.directory)])
+    assert leftover == []
+
+
+def subprocess_lines(command: list[str]) -> list[str]:
+    import subprocess
+
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return [line for line in result.stdout.splitlines() if line.strip()]
