@@ -1,0 +1,58 @@
+from dataclasses import dataclass
+
+import pytest
+
+from hospital_shared.settings import ServiceSettings, SettingsError, secret_field
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExampleSettings(ServiceSettings):
+    retries: int = 3
+    ratio: float = 0.5
+    verbose: bool = False
+    origins: tuple[str, ...] = ()
+    api_key: str = secret_field("dev-api-key")
+
+
+def test_fields_are_read_from_upper_case_variables_and_typed_by_annotation() -> None:
+    settings = ExampleSettings.from_env(
+        {
+            "RETRIES": "7",
+            "RATIO": "0.25",
+            "VERBOSE": "yes",
+            "ORIGINS": "http://a, http://b",
+            "SERVICE_NAME": "x",
+        }
+    )
+    assert settings.retries == 7
+    assert settings.ratio == 0.25
+    assert settings.verbose is True
+    assert settings.origins == ("http://a", "http://b")
+    assert settings.service_name == "x"
+
+
+def test_a_bad_number_or_boolean_names_the_variable() -> None:
+    with pytest.raises(SettingsError, match="RETRIES"):
+        ExampleSettings.from_env({"RETRIES": "many"})
+    with pytest.raises(SettingsError, match="VERBOSE"):
+        ExampleSettings.from_env({"VERBOSE": "perhaps"})
+
+
+def test_production_refuses_to_start_with_a_development_secret() -> None:
+    with pytest.raises(SettingsError, match="INTERNAL_TOKEN"):
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "API_KEY": "real"})
+    with pytest.raises(SettingsError, match="API_KEY"):
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "INTERNAL_TOKEN": "real"})
+    settings = ExampleSettings.from_env(
+        {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32, "API_KEY": "k"}
+    )
+    assert settings.is_production
+
+
+def test_development_may_use_the_development_secrets() -> None:
+    assert ExampleSettings.from_env({}).internal_token == "dev-internal-token"
+
+
+def test_an_unknown_environment_is_refused() -> None:
+    with pytest.raises(SettingsError, match="ENVIRONMENT"):
+        ExampleSettings.from_env({"ENVIRONMENT": "staging-ish"})

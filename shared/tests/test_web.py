@@ -1,0 +1,169 @@
+"""The shared app defaults: problem+json for every failure, the internal-token guard, identity, readiness."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import create_engine
+
+from hospital_shared.errors import Conflict, TooManyRequests
+from hospital_shared.health import ReadinessCheck, database_check, migrations_check, redis_check
+from hospital_shared.identity import current_identity, identity_headers, require_identity
+from hospital_shared.settings import ServiceSettings
+from hospital_shared.web import create_service_app
+
+TOKEN = "shared-test-token"
+
+
+class PetSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=5))
+    owner = fields.Nested(Schema.from_dict({"age": fields.Integer(required=True)}), required=True)
+
+
+blp = Blueprint("pets", __name__, url_prefix="/api/v1/pets")
+
+
+@blp.route("/")
+class Pets(MethodView):
+    @blp.arguments(PetSchema)
+    @blp.response(201, PetSchema)
+    def post(self, pet: dict) -> dict:
+        """Add a pet."""
+        if pet["name"] == "taken":
+            raise Conflict("That name is taken.")
+        if pet["name"] == "boom":
+            raise RuntimeError("secret internals")
+        if pet["name"] == "slow":
+            raise TooManyRequests("Wait a bit.", retry_after=7)
+        return pet
+
+
+@blp.route("/mine")
+class MyPets(MethodView):
+    @require_identity("patient")
+    def get(self) -> dict:
+        """The caller's pets."""
+        identity = current_identity()
+        assert identity is not None
+        return {"owner": str(identity.user_id)}
+
+
+def failing_check() -> None:
+    raise ConnectionError("no route to the moon\nsecond line")
+
+
+@pytest.fixture
+def app() -> Flask:
+    settings = ServiceSettings(environment="test", internal_token=TOKEN, service_name="pets")
+    return create_service_app(
+        settings,
+        container=object(),
+        title="Pets",
+        blueprints=[blp],
+        readiness_checks=[ReadinessCheck("moon", failing_check)],
+    )
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+def post(client, body: object):
+    return client.post("/api/v1/pets/", json=body, headers={"X-Internal-Token": TOKEN})
+
+
+def test_validation_errors_are_422_problem_json_naming_nested_fields(client) -> None:
+    response = post(client, {"name": "much too long", "owner": {}})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert body["status"] == 422 and body["title"] == "Validation failed"
+    assert set(body["errors"]) == {"name", "owner.age"}
+    assert "name" in body["detail"]
+
+
+def test_malformed_json_is_a_4xx_problem(client) -> None:
+    response = client.post(
+        "/api/v1/pets/",
+        data="{not json",
+        content_type="application/json",
+        headers={"X-Internal-Token": TOKEN},
+    )
+    assert 400 <= response.status_code < 500
+    assert response.mimetype == "application/problem+json"
+
+
+def test_domain_problems_keep_their_status_and_headers(client) -> None:
+    conflict = post(client, {"name": "taken", "owner": {"age": 3}})
+    assert conflict.status_code == 409 and conflict.json["detail"] == "That name is taken."
+    slow = post(client, {"name": "slow", "owner": {"age": 3}})
+    assert slow.status_code == 429 and slow.headers["Retry-After"] == "7"
+
+
+def test_unexpected_errors_are_500_without_internals(client) -> None:
+    response = post(client, {"name": "boom", "owner": {"age": 3}})
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert response.json["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_business_routes_need_the_internal_token_but_health_does_not(client) -> None:
+    assert client.post("/api/v1/pets/", json={"name": "a", "owner": {"age": 1}}).status_code == 401
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/metrics").status_code == 200
+
+
+def test_identity_comes_only_from_the_gateway_headers(client) -> None:
+    me = uuid.uuid4()
+    assert client.get("/api/v1/pets/mine", headers={"X-Internal-Token": TOKEN}).status_code == 401
+    doctor = client.get("/api/v1/pets/mine", headers=identity_headers(me, "doctor", TOKEN))
+    assert doctor.status_code == 403
+    patient = client.get("/api/v1/pets/mine", headers=identity_headers(me, "patient", TOKEN))
+    assert patient.json == {"owner": str(me)}
+    nonsense = client.get("/api/v1/pets/mine", headers=identity_headers("not-a-uuid", "patient", TOKEN))
+    assert nonsense.status_code == 401
+
+
+def test_a_failing_readiness_check_is_503_with_its_first_line(client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["moon"] == {"status": "unavailable", "detail": "no route to the moon"}
+
+
+def test_metrics_count_requests_by_route_template(client) -> None:
+    post(client, {"name": "a", "owner": {"age": 1}})
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'route="/api/v1/pets/"' in metrics and 'service="pets"' in metrics
+
+
+def test_readiness_checks_report_unreachable_database_and_redis() -> None:
+    engine = create_engine(
+        "postgresql+psycopg2://postgres@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
+    with pytest.raises(Exception, match=r"(?i)connect"):
+        database_check(engine).probe()
+    with pytest.raises(redis.exceptions.ConnectionError):
+        redis_check(redis.Redis(port=1, socket_connect_timeout=0.5)).probe()
+
+
+def test_the_migrations_check_fails_on_an_unmigrated_database(tmp_path: Path) -> None:
+    from hospital_shared.testing import temporary_database
+
+    migrations = tmp_path / "migrations" / "versions"
+    migrations.mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text("")
+    (migrations / "0001_x.py").write_text('revision = "0001"\ndown_revision = None\n')
+    with temporary_database("shared") as url:
+        engine = create_engine(url)
+        with pytest.raises(RuntimeError, match="latest migration"):
+            migrations_check(engine, tmp_path / "migrations").probe()
+        engine.dispose()

@@ -1,0 +1,60 @@
+"""The gateway's configuration is rendered from templates; a missing value must fail loudly."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gateway.render import GATEWAY_DIR, fill, render_gateway, render_native
+
+UPSTREAMS = {
+    "auth": ["127.0.0.1:5001"],
+    "patient": ["127.0.0.1:5002"],
+    "doctor": ["127.0.0.1:5003"],
+    "appointment": ["127.0.0.1:5004", "127.0.0.1:5104"],
+}
+
+
+def test_a_placeholder_without_a_value_is_an_error() -> None:
+    with pytest.raises(KeyError, match="listen"):
+        fill("listen {{ listen }};", {})
+
+
+def test_a_weak_internal_token_is_refused() -> None:
+    with pytest.raises(ValueError, match="internal token"):
+        render_gateway(listen="8080", upstreams=UPSTREAMS, internal_token="short", static_root=Path("/tmp"))
+
+
+def test_every_replica_is_in_the_appointment_upstream() -> None:
+    rendered = render_gateway(
+        listen="8080", upstreams=UPSTREAMS, internal_token="x" * 32, static_root=Path("/srv")
+    )
+    block = re.search(r"upstream appointment \{(.*?)\}", rendered, re.S)
+    assert block is not None
+    assert re.findall(r"server (\S+)", block.group(1)) == ["127.0.0.1:5004", "127.0.0.1:5104"]
+    assert "{{" not in rendered
+
+
+def test_every_proxied_location_uses_the_one_identity_include() -> None:
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    proxied = template.count("proxy_pass http://")
+    verify_locations = template.count("auth_request.conf;")
+    assert template.count("proxy_headers.conf;") == proxied - verify_locations
+    assert "proxy_set_header X-User-Id" not in template  # only in the include
+
+
+def test_the_rendered_configuration_is_valid_nginx(tmp_path: Path) -> None:
+    (tmp_path / "gateway.conf").write_text(
+        render_gateway(
+            listen="127.0.0.1:1", upstreams=UPSTREAMS, internal_token="y" * 32, static_root=tmp_path
+        )
+    )
+    (tmp_path / "nginx.conf").write_text(
+        render_native(run_dir=tmp_path, log_dir=tmp_path, rendered_dir=tmp_path, as_root=False)
+    )
+    nginx = "/usr/sbin/nginx"
+    result = subprocess.run(
+        [nginx, "-t", "-q", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
