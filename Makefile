@@ -23,7 +23,12 @@ $(VENV)/.installed: $(PROJECT_FILES)
 	@$(PY) -m pip install -q -r requirements-dev.txt -e shared $(foreach s,$(SERVICES),-e services/$(s))
 	@touch $@
 
-install: system-deps $(VENV)/.installed ## create .venv with every service and tool
+SWAGGER_UI := gateway/swagger/node_modules/.package-lock.json
+$(SWAGGER_UI): gateway/swagger/package-lock.json
+	@cd gateway/swagger && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: system-deps $(VENV)/.installed $(SWAGGER_UI) ## create .venv with every service and tool, and the API docs UI
 
 up: install ## start the whole stack at http://localhost:8080 (idempotent)
 	@$(PY) -m tools.stack up

@@ -82,6 +82,7 @@ def up(config: StackConfig) -> None:
         supervisorctl(config, "reread")
         supervisorctl(config, "update")
         supervisorctl(config, "start", "all", check=False)
+        reload_gateway(config)  # the rendered configuration may have changed since the gateway started
     state["appointment_replicas"] = replicas
     save_state(config, state)
     wait_services_ready(config, range(1, replicas + 1))
