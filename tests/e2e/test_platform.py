@@ -110,6 +110,15 @@ def test_metrics_count_every_request_across_gunicorn_workers(stack: StackUnderTe
     assert _openapi_requests_counted(stack) == before + 10
 
 
+def test_swagger_ui_is_served_from_local_files_at_api_docs(stack: StackUnderTest) -> None:
+    page = stack.get("/api/docs/")
+    assert page.status_code == 200 and "swagger-ui" in page.text
+    bundle = stack.get("/api/docs/vendor/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert bundle.headers["Content-Type"] == "application/javascript"
+    assert "/api/v1/doctors/openapi.json" in stack.get("/api/docs/init.js").text
+
+
 def test_scaling_appointment_replicas_adds_and_removes_them_without_failed_requests(
     stack: StackUnderTest,
 ) -> None:
@@ -180,12 +189,3 @@ def subprocess_lines(command: list[str]) -> list[str]:
 
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     return [line for line in result.stdout.splitlines() if line.strip()]
-
-
-def test_swagger_ui_is_served_from_local_files_at_api_docs(stack: StackUnderTest) -> None:
-    page = stack.get("/api/docs/")
-    assert page.status_code == 200 and "swagger-ui" in page.text
-    bundle = stack.get("/api/docs/vendor/swagger-ui-bundle.js")
-    assert bundle.status_code == 200
-    assert bundle.headers["Content-Type"] == "application/javascript"
-    assert "/api/v1/doctors/openapi.json" in stack.get("/api/docs/init.js").text
