@@ -82,7 +82,11 @@ def write_service_program(config: StackConfig, service: Service, replica: int = 
 
 
 def write_extra_programs(config: StackConfig) -> None:
-    """Programs that are not web servers: the local SMTP sink, each service's background worker."""
+    """Programs that are not web servers: the local SMTP sink, and each service's background programs.
+
+    A service declares its background programs in its pyproject.toml, e.g. for Doctor-MS's outbox relay:
+    `[tool.hospital] background = ["relay"]` runs `python -m doctor_service.relay` as program `doctor-relay`.
+    """
     auth = SERVICES[0]
     if (auth.directory / "src" / "auth_service" / "mail_sink.py").exists():
         command = (
@@ -94,17 +98,18 @@ def write_extra_programs(config: StackConfig) -> None:
         )
         (config.programs_dir / "mail-sink.conf").write_text(block)
     for service in SERVICES:
-        worker = service.directory / "src" / service.package / "worker.py"
-        if service.present and worker.exists():
+        if not service.present:
+            continue
+        for module in service.background_programs:
+            name = f"{service.name}-{module}"
             block = program_block(
-                f"{service.name}-worker",
-                command=f"{sys.executable} -m {service.package}.worker",
+                name,
+                command=f"{sys.executable} -m {service.package}.{module}",
                 directory=service.directory,
-                environment=service_environment(config, service)
-                | {"INSTANCE_NAME": f"{service.name}-worker"},
+                environment=service_environment(config, service) | {"INSTANCE_NAME": name},
                 config=config,
             )
-            (config.programs_dir / f"{service.name}-worker.conf").write_text(block)
+            (config.programs_dir / f"{name}.conf").write_text(block)
 
 
 def write_gateway(config: StackConfig, replicas: int) -> None:
