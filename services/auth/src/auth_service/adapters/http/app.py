@@ -1,0 +1,26 @@
+"""Auth-MS's Flask application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from auth_service.adapters.http import account_routes, admin_routes, internal_routes, oauth_routes
+from auth_service.bootstrap import bootstrap
+from auth_service.config import Settings
+from auth_service.ports import Clock, Mailer
+from hospital_shared.web import create_service_app
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, mailer: Mailer | None = None
+) -> Flask:
+    settings = settings or Settings.from_env()
+    services = bootstrap(settings, clock=clock, mailer=mailer)
+    return create_service_app(
+        settings,
+        container=services,
+        title="Auth-MS",
+        description="Accounts, sessions, the gateway's identity check, password reset and Google sign-in.",
+        blueprints=[account_routes.blp, admin_routes.blp, oauth_routes.blp, internal_routes.blp],
+        readiness_checks=services.readiness_checks(),
+    )

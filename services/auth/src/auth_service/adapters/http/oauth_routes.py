@@ -1,0 +1,101 @@
+"""Google (OpenID Connect) sign-in: send the browser to the provider, then check what it brings back."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, redirect, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from auth_service.adapters.http.schemas import OAuthCallbackQuerySchema
+from auth_service.adapters.http.web_session import (
+    OPENID_BINDING_COOKIE,
+    OPENID_COOKIE_PATH,
+    client_info,
+    ports,
+    session_secret,
+    set_session_cookie,
+    settings,
+)
+from auth_service.ports import OpenIdProviderError
+from auth_service.service_layer.openid_sign_in import (
+    OpenIdCallback,
+    OpenIdSignInFailed,
+    finish_openid_sign_in,
+    start_openid_sign_in,
+)
+from hospital_shared.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("oauth", __name__, url_prefix="/api/v1/auth/oauth/google", description="Sign in with Google")
+
+
+def _spa_url(**params: str) -> str:
+    url = settings().spa_url
+    if not params:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def _binding_cookie(response: Response, value: str, *, max_age: int) -> None:
+    response.set_cookie(
+        OPENID_BINDING_COOKIE,
+        value,
+        max_age=max_age,
+        httponly=True,
+        secure=settings().cookie_secure,
+        samesite="Lax",  # the provider's redirect back is a top-level GET: Lax cookies come along
+        path=OPENID_COOKIE_PATH,
+    )
+
+
+@blp.route("/start")
+class StartGoogleSignIn(MethodView):
+    @blp.response(302)
+    def get(self) -> Response:
+        """Send the browser to Google with a fresh state, nonce and PKCE challenge."""
+        try:
+            started = start_openid_sign_in(ports=ports(), state_ttl_seconds=settings().oidc_state_ttl_seconds)
+        except OpenIdProviderError as error:
+            log.warning("openid provider unavailable", extra={"error": str(error)})
+            raise ServiceUnavailable(
+                "Sign-in with Google is unavailable right now. Try again later."
+            ) from error
+        response = redirect(started.authorization_url, code=302)
+        _binding_cookie(response, started.browser_binding, max_age=settings().oidc_state_ttl_seconds)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+@blp.route("/callback")
+class GoogleCallback(MethodView):
+    @blp.arguments(OAuthCallbackQuerySchema, location="query", unknown="exclude")
+    @blp.response(302)
+    def get(self, query: dict[str, Any]) -> Response:
+        """Finish the sign-in: check state, exchange the code, validate the ID token, start a session."""
+        try:
+            signed_in = finish_openid_sign_in(
+                OpenIdCallback(
+                    state=query["state"],
+                    code=query["code"],
+                    error=query["error"],
+                    browser_binding=request.cookies.get(OPENID_BINDING_COOKIE),
+                    issuer=query["iss"],
+                ),
+                ports=ports(),
+                client=client_info(),
+                previous_secret=session_secret(),
+            )
+        except OpenIdSignInFailed as failure:
+            log.warning("openid sign-in refused", extra={"code": failure.code, "reason": failure.reason})
+            response = redirect(_spa_url(auth_error=failure.code), code=302)
+        else:
+            response = redirect(_spa_url(), code=302)
+            set_session_cookie(response, signed_in.secret)
+        _binding_cookie(response, "", max_age=0)
+        response.headers["Cache-Control"] = "no-store"
+        return response

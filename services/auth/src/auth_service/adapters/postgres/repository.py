@@ -1,0 +1,180 @@
+"""Translates between Auth-MS rows and domain objects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from auth_service.adapters.postgres.models import ExternalIdentityRow, OneTimeTokenRow, UserRow
+from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.users import Role, User
+from auth_service.ports import (
+    AuthUnitOfWork,
+    ExternalIdentityRepository,
+    OneTimeTokenRepository,
+    UserPage,
+    UserRepository,
+)
+from hospital_shared.db import SqlAlchemyUnitOfWork
+from hospital_shared.errors import Conflict
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        full_name=row.full_name,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        email_verified=row.email_verified,
+        disabled=row.disabled,
+        created_at=row.created_at,
+    )
+
+
+def _copy_user(user: User, row: UserRow) -> None:
+    row.email = user.email
+    row.full_name = user.full_name
+    row.role = user.role.value
+    row.password_hash = user.password_hash
+    row.email_verified = user.email_verified
+    row.disabled = user.disabled
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user: User) -> None:
+        row = UserRow(id=user.id, created_at=user.created_at)
+        _copy_user(user, row)
+        self._session.add(row)
+
+    def save(self, user: User) -> None:
+        row = self._session.get(UserRow, user.id)
+        if row is None:
+            raise LookupError(f"no user {user.id}")
+        _copy_user(user, row)
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        row = self._session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self._session.scalars(select(UserRow).where(UserRow.email == email)).first()
+        return _user(row) if row else None
+
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage:
+        conditions = []
+        if role is not None:
+            conditions.append(UserRow.role == role.value)
+        if query:
+            pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(or_(UserRow.email.ilike(pattern), UserRow.full_name.ilike(pattern)))
+        total = self._session.scalar(select(func.count()).select_from(UserRow).where(*conditions)) or 0
+        rows = self._session.scalars(
+            select(UserRow)
+            .where(*conditions)
+            .order_by(UserRow.created_at.desc(), UserRow.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+        return UserPage(items=[_user(row) for row in rows], page=page, page_size=page_size, total=total)
+
+
+def _token(row: OneTimeTokenRow) -> OneTimeToken:
+    return OneTimeToken(
+        id=row.id,
+        user_id=row.user_id,
+        purpose=TokenPurpose(row.purpose),
+        token_hash=row.token_hash,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+    )
+
+
+class SqlOneTimeTokenRepository(OneTimeTokenRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, token: OneTimeToken) -> None:
+        self._session.add(
+            OneTimeTokenRow(
+                id=token.id,
+                user_id=token.user_id,
+                purpose=token.purpose.value,
+                token_hash=token.token_hash,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                used_at=token.used_at,
+            )
+        )
+
+    def by_hash_for_update(self, token_hash: str) -> OneTimeToken | None:
+        row = self._session.scalars(
+            select(OneTimeTokenRow).where(OneTimeTokenRow.token_hash == token_hash).with_for_update()
+        ).first()
+        return _token(row) if row else None
+
+    def save(self, token: OneTimeToken) -> None:
+        row = self._session.get(OneTimeTokenRow, token.id)
+        if row is None:
+            raise LookupError(f"no token {token.id}")
+        row.used_at = token.used_at
+
+    def expire_unused(self, user_id: uuid.UUID, purposes: frozenset[TokenPurpose], now: datetime) -> None:
+        self._session.execute(
+            update(OneTimeTokenRow)
+            .where(
+                OneTimeTokenRow.user_id == user_id,
+                OneTimeTokenRow.purpose.in_([p.value for p in purposes]),
+                OneTimeTokenRow.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+
+
+class SqlExternalIdentityRepository(ExternalIdentityRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def user_id_for(self, issuer: str, subject: str) -> uuid.UUID | None:
+        return self._session.scalar(
+            select(ExternalIdentityRow.user_id).where(
+                ExternalIdentityRow.issuer == issuer, ExternalIdentityRow.subject == subject
+            )
+        )
+
+    def link(
+        self, *, issuer: str, subject: str, user_id: uuid.UUID, email: str | None, now: datetime
+    ) -> None:
+        self._session.add(
+            ExternalIdentityRow(
+                id=uuid.uuid4(),
+                issuer=issuer,
+                subject=subject,
+                user_id=user_id,
+                email_at_link=email,
+                linked_at=now,
+            )
+        )
+
+
+class SqlAuthUnitOfWork(SqlAlchemyUnitOfWork, AuthUnitOfWork):
+    def _start(self, session: Session) -> None:
+        self.users = SqlUserRepository(session)
+        self.tokens = SqlOneTimeTokenRepository(session)
+        self.identities = SqlExternalIdentityRepository(session)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except IntegrityError as error:
+            # Two requests raced for the same email or provider user: the loser gets a clean 409.
+            self.rollback()
+            raise Conflict("This account changed at the same time; try again.") from error

@@ -1,0 +1,116 @@
+"""The one place where Auth-MS's adapters are wired together."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from auth_service import MIGRATIONS_DIR
+from auth_service.adapters.mail.smtp import BackgroundMailer, SmtpMailer
+from auth_service.adapters.oidc.provider import HttpOpenIdProvider
+from auth_service.adapters.postgres.repository import SqlAuthUnitOfWork
+from auth_service.adapters.redis.attempts import RedisAttemptCounter
+from auth_service.adapters.redis.pending_sign_ins import RedisPendingSignInStore
+from auth_service.adapters.redis.sessions import RedisSessionStore
+from auth_service.adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from auth_service.adapters.security.clock import SystemClock
+from auth_service.config import Settings
+from auth_service.domain.lockout import LockoutPolicy
+from auth_service.domain.policy import AuthPolicy
+from auth_service.domain.sessions import SessionPolicy
+from auth_service.ports import AuthPorts, Clock, Mailer, OpenIdProvider
+from hospital_shared.db import make_engine, make_session_factory
+from hospital_shared.health import ReadinessCheck, standard_checks
+from hospital_shared.redis_client import make_redis
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    redis: redis.Redis
+    ports: AuthPorts
+
+    def uow(self) -> SqlAuthUnitOfWork:
+        return SqlAuthUnitOfWork(self.session_factory)
+
+    def readiness_checks(self) -> list[ReadinessCheck]:
+        return standard_checks(self.engine, self.redis, MIGRATIONS_DIR)
+
+
+def policy_from(settings: Settings) -> AuthPolicy:
+    return AuthPolicy(
+        sessions=SessionPolicy(
+            idle=timedelta(seconds=settings.session_idle_seconds),
+            absolute=timedelta(seconds=settings.session_absolute_seconds),
+        ),
+        account_lockout=LockoutPolicy(
+            max_failures=settings.login_account_max_failures,
+            window=timedelta(seconds=settings.login_account_window_seconds),
+            base_lock=timedelta(seconds=1),
+            max_lock=timedelta(seconds=settings.login_account_max_lock_seconds),
+        ),
+        address_lockout=LockoutPolicy(
+            max_failures=settings.login_ip_max_failures,
+            window=timedelta(seconds=settings.login_ip_window_seconds),
+            base_lock=timedelta(seconds=settings.login_ip_window_seconds),
+            max_lock=timedelta(seconds=settings.login_ip_window_seconds),
+        ),
+        trusted_origins=settings.trusted_origins,
+        public_base_url=settings.public_base_url,
+        password_reset_lifetime=timedelta(seconds=settings.password_reset_ttl_seconds),
+        email_verify_lifetime=timedelta(seconds=settings.email_verify_ttl_seconds),
+        set_password_lifetime=timedelta(seconds=settings.set_password_ttl_seconds),
+        mail_resend_interval=timedelta(seconds=settings.mail_resend_seconds),
+    )
+
+
+def openid_provider_from(settings: Settings) -> OpenIdProvider | None:
+    if not settings.oidc_enabled:
+        return None
+    return HttpOpenIdProvider(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        redirect_uri=settings.effective_oidc_redirect_uri,
+        scopes=settings.oidc_scopes,
+        timeout_seconds=settings.oidc_http_timeout_seconds,
+        clock_skew=timedelta(seconds=settings.oidc_clock_skew_seconds),
+    )
+
+
+def mailer_from(settings: Settings) -> Mailer:
+    smtp = SmtpMailer(
+        settings.smtp_url, mail_from=settings.mail_from, timeout_seconds=settings.smtp_timeout_seconds
+    )
+    if not settings.mail_in_background:
+        return smtp
+    return BackgroundMailer(smtp, ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail"))
+
+
+def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Container:
+    """Connect the adapters (lazily: nothing is dialled until first used)."""
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    session_factory = make_session_factory(engine)
+    client = make_redis(settings.redis_url)
+    ports = AuthPorts(
+        uow=lambda: SqlAuthUnitOfWork(session_factory),
+        sessions=RedisSessionStore(client, clock, index_ttl_seconds=settings.session_absolute_seconds),
+        attempts=RedisAttemptCounter(client, clock),
+        hasher=BcryptPasswordHasher(settings.bcrypt_rounds),
+        mailer=mailer or mailer_from(settings),
+        clock=clock,
+        pending_sign_ins=RedisPendingSignInStore(client),
+        policy=policy_from(settings),
+        openid=openid_provider_from(settings),
+    )
+    return Container(
+        settings=settings, engine=engine, session_factory=session_factory, redis=client, ports=ports
+    )

@@ -1,0 +1,205 @@
+"""What Auth-MS's use cases need from the outside world."""
+
+from __future__ import annotations
+
+import abc
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from auth_service.domain.id_token import SignedToken
+from auth_service.domain.mails import MailMessage
+from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.policy import AuthPolicy
+from auth_service.domain.sessions import Session
+from auth_service.domain.users import Role, User
+from hospital_shared.db import UnitOfWork
+
+
+@dataclass(frozen=True)
+class UserPage:
+    items: list[User]
+    page: int
+    page_size: int
+    total: int
+
+
+class UserRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, user: User) -> None: ...
+
+    @abc.abstractmethod
+    def save(self, user: User) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, user_id: uuid.UUID) -> User | None: ...
+
+    @abc.abstractmethod
+    def by_email(self, email: str) -> User | None: ...
+
+    @abc.abstractmethod
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage: ...
+
+
+class OneTimeTokenRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, token: OneTimeToken) -> None: ...
+
+    @abc.abstractmethod
+    def by_hash_for_update(self, token_hash: str) -> OneTimeToken | None:
+        """The token with this hash, locked until the transaction ends (so it is used at most once)."""
+
+    @abc.abstractmethod
+    def save(self, token: OneTimeToken) -> None: ...
+
+    @abc.abstractmethod
+    def expire_unused(self, user_id: uuid.UUID, purposes: frozenset[TokenPurpose], now: datetime) -> None:
+        """Mark every still-unused token of these purposes as used, e.g. once a password has been reset."""
+
+
+class ExternalIdentityRepository(abc.ABC):
+    """Links between a provider's user (`iss`, `sub`) and a local account."""
+
+    @abc.abstractmethod
+    def user_id_for(self, issuer: str, subject: str) -> uuid.UUID | None: ...
+
+    @abc.abstractmethod
+    def link(
+        self, *, issuer: str, subject: str, user_id: uuid.UUID, email: str | None, now: datetime
+    ) -> None: ...
+
+
+class AuthUnitOfWork(UnitOfWork):
+    users: UserRepository
+    tokens: OneTimeTokenRepository
+    identities: ExternalIdentityRepository
+
+
+class SessionStore(abc.ABC):
+    """Server-side sessions, found by the secret from the cookie; each user's sessions are listed together."""
+
+    @abc.abstractmethod
+    def add(self, secret: str, session: Session, *, expires_at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, secret: str) -> Session | None: ...
+
+    @abc.abstractmethod
+    def touch(self, secret: str, session: Session, *, expires_at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def delete(self, secret: str) -> None: ...
+
+    @abc.abstractmethod
+    def for_user(self, user_id: uuid.UUID) -> list[Session]: ...
+
+    @abc.abstractmethod
+    def delete_by_id(self, user_id: uuid.UUID, session_id: uuid.UUID) -> bool: ...
+
+    @abc.abstractmethod
+    def delete_all_for_user(self, user_id: uuid.UUID) -> int: ...
+
+
+@dataclass(frozen=True)
+class AttemptState:
+    failures: int
+    locked_until: datetime | None
+
+
+class AttemptCounter(abc.ABC):
+    """Counts failed attempts per key (an account, a client address) within a window."""
+
+    @abc.abstractmethod
+    def state(self, key: str) -> AttemptState: ...
+
+    @abc.abstractmethod
+    def record_failure(self, key: str, *, window_seconds: int) -> int:
+        """Count one more failure; the count is forgotten `window_seconds` after the last failure."""
+
+    @abc.abstractmethod
+    def lock(self, key: str, *, until: datetime, window_seconds: int) -> None: ...
+
+    @abc.abstractmethod
+    def clear(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    def first_within(self, key: str, *, seconds: int) -> bool:
+        """True the first time `key` is seen in `seconds` (used to avoid mail floods)."""
+
+
+class PasswordHasher(abc.ABC):
+    @abc.abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abc.abstractmethod
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        """Check a password; with no hash, spend the same time on a dummy hash and answer False."""
+
+    @abc.abstractmethod
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class Mailer(abc.ABC):
+    @abc.abstractmethod
+    def send(self, message: MailMessage) -> None: ...
+
+
+class Clock(abc.ABC):
+    @abc.abstractmethod
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+
+
+@dataclass(frozen=True)
+class PendingSignIn:
+    """What we remember between sending the browser to the provider and its return."""
+
+    nonce: str
+    code_verifier: str
+    browser_binding_hash: str
+
+
+class PendingSignInStore(abc.ABC):
+    @abc.abstractmethod
+    def put(self, state: str, pending: PendingSignIn, *, ttl_seconds: int) -> None: ...
+
+    @abc.abstractmethod
+    def pop(self, state: str) -> PendingSignIn | None:
+        """Take the pending sign-in for `state` out (at most one caller ever gets it)."""
+
+
+class OpenIdProviderError(Exception):
+    """The provider could not be reached or refused; the sign-in fails."""
+
+
+class OpenIdProvider(abc.ABC):
+    issuer: str
+    client_id: str
+    clock_skew: timedelta
+
+    @abc.abstractmethod
+    def authorization_url(self, params: dict[str, str]) -> str: ...
+
+    @abc.abstractmethod
+    def exchange_code(self, *, code: str, code_verifier: str) -> str:
+        """Trade the authorization code for tokens; returns the raw ID token."""
+
+    @abc.abstractmethod
+    def verify_signature(self, token: SignedToken) -> None:
+        """Raise IdTokenInvalid unless one of the provider's RS256 keys signed `token`."""
+
+
+@dataclass
+class AuthPorts:
+    """Everything the use cases work through; bootstrap fills it with real adapters, unit tests with fakes."""
+
+    uow: Callable[[], AuthUnitOfWork]
+    sessions: SessionStore
+    attempts: AttemptCounter
+    hasher: PasswordHasher
+    mailer: Mailer
+    clock: Clock
+    pending_sign_ins: PendingSignInStore
+    policy: AuthPolicy
+    openid: OpenIdProvider | None = None

@@ -1,0 +1,181 @@
+"""Use cases of password accounts: register, sign in, verify an email, read one's own account."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from auth_service.domain.lockout import LockoutPolicy
+from auth_service.domain.mails import already_registered_mail, verify_email_mail
+from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose, hash_token
+from auth_service.domain.passwords import check_password_policy
+from auth_service.domain.users import Role, User, normalize_email
+from auth_service.ports import AuthPorts
+from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
+from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+
+WRONG_CREDENTIALS = "The email or password is incorrect."
+TOO_MANY_ATTEMPTS = "Too many failed sign-ins. Wait a little, then try again."
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    password: str
+    full_name: str
+
+
+def register(
+    command: Registration, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
+) -> SignedIn:
+    """Create a patient account and sign it in; mail a link to verify the address."""
+    check_password_policy(command.password)
+    email = normalize_email(command.email)
+    address_key = address_attempts_key(client)
+    _refuse_if_locked([address_key], ports=ports)
+    # Hash before looking the email up, so a taken address answers in the same time as a free one.
+    password_hash = ports.hasher.hash(command.password)
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        if uow.users.by_email(email) is not None:
+            # Probing for taken addresses counts like a failed sign-in of this client address.
+            _count_failure(address_key, ports.policy.address_lockout, ports=ports)
+            _tell_owner_about_attempt(email, ports=ports)
+            raise Conflict(
+                "This email address cannot be used to register. "
+                "If it is yours, sign in or reset your password.",
+                errors={"email": ["cannot be used to register"]},
+            )
+        user = User.new(
+            email=email, full_name=command.full_name, role=Role.PATIENT, now=now, password_hash=password_hash
+        )
+        uow.users.add(user)
+        raw_token, token = OneTimeToken.issue(
+            user_id=user.id,
+            purpose=TokenPurpose.EMAIL_VERIFY,
+            now=now,
+            lifetime=ports.policy.email_verify_lifetime,
+        )
+        uow.tokens.add(token)
+        uow.commit()
+    ports.mailer.send(
+        verify_email_mail(
+            to=email, full_name=user.full_name, link=ports.policy.link(f"/verify-email?token={raw_token}")
+        )
+    )
+    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+
+
+def _tell_owner_about_attempt(email: str, *, ports: AuthPorts) -> None:
+    if ports.attempts.first_within(
+        mail_throttle_key("already-registered", email),
+        seconds=int(ports.policy.mail_resend_interval.total_seconds()),
+    ):
+        ports.mailer.send(
+            already_registered_mail(
+                to=email,
+                sign_in_link=ports.policy.link("/login"),
+                reset_link=ports.policy.link("/forgot-password"),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+def account_attempts_key(email: str) -> str:
+    """The failed-sign-in counter of an account (keyed by a digest: no addresses in Redis keys)."""
+    return f"login:account:{_digest(normalize_email(email))}"
+
+
+def address_attempts_key(client: ClientInfo) -> str:
+    return f"login:address:{client.ip_address or 'unknown'}"
+
+
+def mail_throttle_key(kind: str, email: str) -> str:
+    return f"mail:{kind}:{_digest(normalize_email(email))}"
+
+
+def _refuse_if_locked(keys: list[str], *, ports: AuthPorts) -> None:
+    now = ports.clock.now()
+    for key in keys:
+        locked_until = ports.attempts.state(key).locked_until
+        if locked_until is not None and locked_until > now:
+            retry_after = max(1, int((locked_until - now).total_seconds() + 0.999))
+            raise TooManyRequests(TOO_MANY_ATTEMPTS, retry_after=retry_after)
+
+
+def _count_failure(key: str, policy: LockoutPolicy, *, ports: AuthPorts) -> None:
+    window = int(policy.window.total_seconds())
+    failures = ports.attempts.record_failure(key, window_seconds=window)
+    lock = policy.lock_after(failures)
+    if lock:
+        ports.attempts.lock(key, until=ports.clock.now() + lock, window_seconds=window)
+
+
+def sign_in(
+    command: Credentials, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
+) -> SignedIn:
+    """Check email and password (same answer and time for unknown emails) and start a session."""
+    email = normalize_email(command.email)
+    account_key = account_attempts_key(email)
+    address_key = address_attempts_key(client)
+    _refuse_if_locked([account_key, address_key], ports=ports)
+    with ports.uow() as uow:
+        user = uow.users.by_email(email)
+    password_hash = user.password_hash if user is not None else None
+    if not ports.hasher.verify(command.password, password_hash) or user is None:
+        _count_failure(account_key, ports.policy.account_lockout, ports=ports)
+        _count_failure(address_key, ports.policy.address_lockout, ports=ports)
+        raise Unauthorized(WRONG_CREDENTIALS)
+    if user.disabled:
+        raise Forbidden("This account is disabled. Contact the hospital's administrators.")
+    ports.attempts.clear(account_key)
+    if user.password_hash and ports.hasher.needs_rehash(user.password_hash):
+        _upgrade_hash(user, command.password, ports=ports)
+    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+
+
+def _upgrade_hash(user: User, password: str, *, ports: AuthPorts) -> None:
+    with ports.uow() as uow:
+        fresh = uow.users.get(user.id)
+        if fresh is not None and fresh.password_hash == user.password_hash:
+            uow.users.save(fresh.with_password(ports.hasher.hash(password)))
+            uow.commit()
+
+
+def my_account(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
+    """The signed-in user's own account."""
+    with ports.uow() as uow:
+        user = uow.users.get(user_id)
+    if user is None or user.disabled:
+        raise Unauthorized("Your session no longer belongs to an active account.")
+    return user
+
+
+def verify_email(raw_token: str, *, ports: AuthPorts) -> User:
+    """Mark the address verified with the single-use token mailed at registration."""
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        token = uow.tokens.by_hash_for_update(hash_token(raw_token))
+        if token is None or token.purpose is not TokenPurpose.EMAIL_VERIFY or not token.is_usable(now):
+            raise BadRequest(
+                "This verification link is invalid, already used or expired.",
+                errors={"token": ["invalid, used or expired"]},
+            )
+        user = uow.users.get(token.user_id)
+        if user is None:
+            raise NotFound("The account of this link no longer exists.")
+        uow.tokens.save(token.used(now))
+        user = user.verified()
+        uow.users.save(user)
+        uow.commit()
+    return user

@@ -1,0 +1,174 @@
+"""Use cases for administrators (and the operator's CLI): staff accounts, the user list, disabling."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from auth_service.domain.mails import set_password_mail
+from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.passwords import check_password_policy
+from auth_service.domain.users import STAFF_ROLES, Role, User, normalize_email
+from auth_service.ports import AuthPorts, UserPage
+from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class NewStaffAccount:
+    email: str
+    full_name: str
+    role: Role
+
+
+def create_staff_account(command: NewStaffAccount, *, ports: AuthPorts) -> User:
+    """Create a doctor or admin account; the new user chooses a password from a mailed link."""
+    if command.role not in STAFF_ROLES:
+        raise ValidationFailed(
+            "Admins create doctor and admin accounts only.", errors={"role": ["doctor or admin"]}
+        )
+    email = normalize_email(command.email)
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        if uow.users.by_email(email) is not None:
+            raise Conflict(
+                "An account with this email already exists.", errors={"email": ["already registered"]}
+            )
+        user = User.new(email=email, full_name=command.full_name, role=command.role, now=now)
+        uow.users.add(user)
+        raw_token, token = OneTimeToken.issue(
+            user_id=user.id,
+            purpose=TokenPurpose.SET_PASSWORD,
+            now=now,
+            lifetime=ports.policy.set_password_lifetime,
+        )
+        uow.tokens.add(token)
+        uow.commit()
+    ports.mailer.send(
+        set_password_mail(
+            to=email,
+            full_name=user.full_name,
+            role=user.role.value,
+            link=ports.policy.link(f"/set-password?token={raw_token}"),
+        )
+    )
+    return user
+
+
+def list_users(
+    *, ports: AuthPorts, page: int, page_size: int, role: Role | None, query: str | None
+) -> UserPage:
+    """Every account, newest first, optionally filtered by role and by a piece of email or name."""
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    with ports.uow() as uow:
+        return uow.users.list(page=max(page, 1), page_size=page_size, role=role, query=query or None)
+
+
+def get_user(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
+    """One account."""
+    with ports.uow() as uow:
+        user = uow.users.get(user_id)
+    if user is None:
+        raise NotFound("There is no account with this id.")
+    return user
+
+
+def set_account_disabled(
+    user_id: uuid.UUID, *, disabled: bool, actor_id: uuid.UUID, ports: AuthPorts
+) -> User:
+    """Disable (all sessions end at once) or re-enable an account."""
+    if disabled and user_id == actor_id:
+        raise Forbidden("You cannot disable your own account.")
+    with ports.uow() as uow:
+        user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound("There is no account with this id.")
+        user = user.with_disabled(disabled)
+        uow.users.save(user)
+        uow.commit()
+    if disabled:
+        ports.sessions.delete_all_for_user(user_id)
+    return user
+
+
+def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tuple[User, bool]:
+    """The operator's way to the first admin: create it, or make an existing account an enabled admin
+    with this password. Returns the account and whether it was created."""
+    check_password_policy(password)
+    email = normalize_email(email)
+    password_hash = ports.hasher.hash(password)
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        existing = uow.users.by_email(email)
+        if existing is None:
+            user = User.new(
+                email=email,
+                full_name="Administrator",
+                role=Role.ADMIN,
+                now=now,
+                password_hash=password_hash,
+                email_verified=True,
+            )
+            uow.users.add(user)
+        else:
+            user = User(
+                id=existing.id,
+                email=existing.email,
+                full_name=existing.full_name,
+                role=Role.ADMIN,
+                password_hash=password_hash,
+                email_verified=True,
+                disabled=False,
+                created_at=existing.created_at,
+            )
+            uow.users.save(user)
+        uow.commit()
+    if existing is not None:
+        ports.sessions.delete_all_for_user(user.id)
+    return user, existing is None
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: Role
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        # Doctor-MS's demo seed derives the same id, so the demo doctor's profile belongs to this account.
+        return uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:" + self.email)
+
+
+DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - published demo credentials, printed by the seed command
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@demo.hospital.test", "Ada Admin", Role.ADMIN),
+    DemoAccount("doctor@demo.hospital.test", "Dr. Dora Heart", Role.DOCTOR),
+    DemoAccount("patient@demo.hospital.test", "Pat Patient", Role.PATIENT),
+)
+
+
+def seed_demo_accounts(*, ports: AuthPorts) -> list[tuple[DemoAccount, bool]]:
+    """Create the missing demo accounts (idempotent); returns each account and whether it was created."""
+    results = []
+    now = ports.clock.now()
+    for account in DEMO_ACCOUNTS:
+        with ports.uow() as uow:
+            if uow.users.get(account.user_id) is not None or uow.users.by_email(account.email) is not None:
+                results.append((account, False))
+                continue
+            uow.users.add(
+                User.new(
+                    email=account.email,
+                    full_name=account.full_name,
+                    role=account.role,
+                    now=now,
+                    password_hash=ports.hasher.hash(DEMO_PASSWORD),
+                    email_verified=True,
+                    user_id=account.user_id,
+                )
+            )
+            uow.commit()
+            results.append((account, True))
+    return results

@@ -1,0 +1,112 @@
+"""Use cases around sessions: start one, recognise it on every request, list and end them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from auth_service.domain.request_guard import check_csrf, check_origin
+from auth_service.domain.sessions import Session, new_session_secret
+from auth_service.domain.users import User
+from auth_service.ports import AuthPorts
+from hospital_shared.errors import NotFound, Unauthorized
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    user_agent: str = ""
+    ip_address: str = ""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session: Session
+    secret: str  # goes into the cookie, nowhere else
+
+
+def start_session(
+    user: User, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
+) -> SignedIn:
+    """Sign `user` in with a brand-new session id (never reusing the caller's old one: no fixation)."""
+    if previous_secret:
+        ports.sessions.delete(previous_secret)
+    session = Session.start(
+        user_id=user.id,
+        role=user.role,
+        now=ports.clock.now(),
+        user_agent=client.user_agent,
+        ip_address=client.ip_address,
+    )
+    secret = new_session_secret()
+    ports.sessions.add(secret, session, expires_at=session.expires_at(ports.policy.sessions))
+    return SignedIn(user=user, session=session, secret=secret)
+
+
+def current_session(secret: str | None, *, ports: AuthPorts) -> Session | None:
+    """The live session behind a cookie value, its idle timer restarted; None when absent or expired."""
+    if not secret:
+        return None
+    session = ports.sessions.get(secret)
+    if session is None:
+        return None
+    now = ports.clock.now()
+    if session.is_expired(now, ports.policy.sessions):
+        ports.sessions.delete(secret)
+        return None
+    session = session.seen(now)
+    ports.sessions.touch(secret, session, expires_at=session.expires_at(ports.policy.sessions))
+    return session
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """What the gateway forwards about the browser's request in its auth_request subrequest."""
+
+    session_secret: str | None
+    method: str
+    origin: str | None
+    sec_fetch_site: str | None
+    csrf_token: str | None
+    session_required: bool
+
+
+def verify_request(request: VerifyRequest, *, ports: AuthPorts) -> Session | None:
+    """The gateway's question "who is this, and may they do this?": origin, session and CSRF checks."""
+    check_origin(
+        method=request.method,
+        origin=request.origin,
+        sec_fetch_site=request.sec_fetch_site,
+        trusted=ports.policy.trusted_origins,
+    )
+    session = current_session(request.session_secret, ports=ports)
+    if session is None:
+        if request.session_required:
+            raise Unauthorized("Sign in to continue (no valid session).")
+        return None
+    check_csrf(method=request.method, expected=session.csrf_token, given=request.csrf_token)
+    return session
+
+
+def sign_out(secret: str | None, *, ports: AuthPorts) -> None:
+    """End the caller's own session."""
+    if secret:
+        ports.sessions.delete(secret)
+
+
+def sign_out_everywhere(user_id: uuid.UUID, *, ports: AuthPorts) -> int:
+    """End every session of the user, on every device."""
+    return ports.sessions.delete_all_for_user(user_id)
+
+
+def list_sessions(user_id: uuid.UUID, *, ports: AuthPorts) -> list[Session]:
+    """The user's live sessions, most recently used first."""
+    now = ports.clock.now()
+    live = [s for s in ports.sessions.for_user(user_id) if not s.is_expired(now, ports.policy.sessions)]
+    return sorted(live, key=lambda s: s.last_seen_at, reverse=True)
+
+
+def revoke_session(user_id: uuid.UUID, session_id: uuid.UUID, *, ports: AuthPorts) -> None:
+    """End one of the user's own sessions (someone else's session id is simply not found)."""
+    if not ports.sessions.delete_by_id(user_id, session_id):
+        raise NotFound("You have no session with this id.")

@@ -1,0 +1,204 @@
+"""Fixtures: a migrated throw-away database, Redis database 11, a real SMTP server on loopback, an adjustable
+clock, and a `gateway` client that does what nginx does (auth_request to /internal/verify, then forward)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from werkzeug.test import TestResponse
+
+from auth_service import SERVICE_DIR
+from auth_service.adapters.http.app import create_app
+from auth_service.adapters.security.clock import SystemClock
+from auth_service.config import Settings
+from auth_service.mail_sink import MailboxHandler, start_sink
+from hospital_shared.testing import free_port, migrated_database
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+TOKEN = "test-internal-token"
+PUBLIC_BASE_URL = "https://hospital.test"
+ORIGIN = "https://hospital.test"
+PASSWORD = "correct horse battery"
+
+
+class AdjustableClock(SystemClock):
+    """The real time plus an offset a test can move forward (the server's own notion of "now")."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with migrated_database("auth", SERVICE_DIR) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[tuple[int, MailboxHandler]]:
+    port = free_port()
+    controller, handler = start_sink(host="127.0.0.1", port=port)
+    yield port, handler
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp: tuple[int, MailboxHandler]) -> MailboxHandler:
+    smtp[1].messages.clear()
+    return smtp[1]
+
+
+@pytest.fixture
+def clock() -> AdjustableClock:
+    return AdjustableClock()
+
+
+@pytest.fixture
+def oidc_settings() -> dict[str, Any]:
+    """Overridden by the Google sign-in tests to point Auth-MS at a test provider."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, smtp: tuple[int, MailboxHandler], oidc_settings: dict[str, Any]) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        internal_token=TOKEN,
+        public_base_url=PUBLIC_BASE_URL,
+        smtp_url=f"smtp://127.0.0.1:{smtp[0]}",
+        mail_in_background=False,
+        bcrypt_rounds=4,  # the default (12) is tested once; the rest of the suite stays fast
+        spa_url="/app/",
+        **oidc_settings,
+    )
+
+
+def _clean(app: Flask) -> None:
+    container = app.extensions["container"]
+    with container.engine.begin() as connection:
+        connection.execute(text("TRUNCATE users, one_time_tokens, external_identities CASCADE"))
+    container.redis.flushdb()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: AdjustableClock, mailbox: MailboxHandler) -> Iterator[Flask]:
+    app = create_app(settings, clock=clock)
+    _clean(app)
+    yield app
+    _clean(app)
+    app.extensions["container"].engine.dispose()
+
+
+@pytest.fixture
+def redis_db(app: Flask) -> redis.Redis:
+    return app.extensions["container"].redis
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+REQUIRED_PREFIXES = ("/api/v1/patients/", "/api/v1/appointments/")
+
+
+class Gateway:
+    """Behaves like the nginx gateway: asks /internal/verify first, answers its 401/403 itself, else forwards
+    the request with the internal token and the identity headers (client-sent copies dropped)."""
+
+    def __init__(self, client: FlaskClient, *, client_address: str = "192.0.2.10") -> None:
+        self.client = client
+        self.client_address = client_address
+        self.last_verify: TestResponse | None = None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        csrf: str | None = None,
+        origin: str | None = ORIGIN,
+        headers: dict[str, str] | None = None,
+    ) -> TestResponse:
+        browser = dict(headers or {})
+        if origin is not None:
+            browser["Origin"] = origin
+        if csrf is not None:
+            browser["X-CSRF-Token"] = csrf
+        mode = "required" if path.startswith(REQUIRED_PREFIXES) else "optional"
+        verify_headers = {
+            "X-Internal-Token": TOKEN,
+            "X-Original-Method": method,
+            "X-Original-URI": path,
+            **{k: v for k, v in browser.items() if k in {"Origin", "Sec-Fetch-Site", "X-CSRF-Token"}},
+        }
+        verdict = self.client.get(f"/internal/verify?mode={mode}", headers=verify_headers)
+        self.last_verify = verdict
+        if verdict.status_code != 204:
+            return verdict
+        upstream = {k: v for k, v in browser.items() if k.lower() not in {"x-user-id", "x-user-role"}}
+        upstream["X-Internal-Token"] = TOKEN
+        upstream["X-Forwarded-For"] = self.client_address
+        for name in ("X-User-Id", "X-User-Role"):
+            if name in verdict.headers:
+                upstream[name] = verdict.headers[name]
+        return self.client.open(path, method=method, json=json, headers=upstream)
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.request("DELETE", path, **kwargs)
+
+    def session_cookie(self, name: str = "hospital_session") -> str | None:
+        cookie = self.client.get_cookie(name)
+        return cookie.value if cookie else None
+
+    def register(
+        self, email: str = "ann@example.org", password: str = PASSWORD, full_name: str = "Ann"
+    ) -> TestResponse:
+        return self.post(
+            "/api/v1/auth/register", json={"email": email, "password": password, "full_name": full_name}
+        )
+
+    def login(self, email: str, password: str = PASSWORD, **kwargs: Any) -> TestResponse:
+        return self.post("/api/v1/auth/login", json={"email": email, "password": password}, **kwargs)
+
+
+@pytest.fixture
+def gateway(app: Flask) -> Gateway:
+    return Gateway(app.test_client())
+
+
+@pytest.fixture
+def another_browser(app: Flask) -> Gateway:
+    return Gateway(app.test_client())
+
+
+def link_in(message: Any) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S+", body).group(0)
+
+
+def token_in(message: Any) -> str:
+    return link_in(message).split("token=", 1)[1]

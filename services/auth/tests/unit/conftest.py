@@ -1,0 +1,327 @@
+"""Fakes of Auth-MS's own ports (no I/O), and a `ports` fixture wired with them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from auth_service.domain.id_token import IdTokenInvalid, SignedToken
+from auth_service.domain.lockout import LockoutPolicy
+from auth_service.domain.mails import MailMessage
+from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.policy import AuthPolicy
+from auth_service.domain.sessions import Session, SessionPolicy
+from auth_service.domain.users import Role, User
+from auth_service.ports import (
+    AttemptCounter,
+    AttemptState,
+    AuthPorts,
+    AuthUnitOfWork,
+    Clock,
+    ExternalIdentityRepository,
+    Mailer,
+    OneTimeTokenRepository,
+    OpenIdProvider,
+    OpenIdProviderError,
+    PasswordHasher,
+    PendingSignIn,
+    PendingSignInStore,
+    SessionStore,
+    UserPage,
+    UserRepository,
+)
+
+
+class FakeClock(Clock):
+    def __init__(self) -> None:
+        self.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeUserRepository(UserRepository):
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, User] = {}
+
+    def add(self, user: User) -> None:
+        self.rows[user.id] = user
+
+    def save(self, user: User) -> None:
+        self.rows[user.id] = user
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        return self.rows.get(user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self.rows.values() if u.email == email), None)
+
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage:
+        found = [u for u in self.rows.values() if role is None or u.role == role]
+        found = [u for u in found if not query or query in u.email or query in u.full_name]
+        start = (page - 1) * page_size
+        return UserPage(
+            items=found[start : start + page_size], page=page, page_size=page_size, total=len(found)
+        )
+
+
+class FakeTokenRepository(OneTimeTokenRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, OneTimeToken] = {}
+
+    def add(self, token: OneTimeToken) -> None:
+        self.rows[token.token_hash] = token
+
+    def by_hash_for_update(self, token_hash: str) -> OneTimeToken | None:
+        return self.rows.get(token_hash)
+
+    def save(self, token: OneTimeToken) -> None:
+        self.rows[token.token_hash] = token
+
+    def expire_unused(self, user_id: uuid.UUID, purposes: frozenset[TokenPurpose], now: datetime) -> None:
+        for key, token in list(self.rows.items()):
+            if token.user_id == user_id and token.purpose in purposes and token.used_at is None:
+                self.rows[key] = token.used(now)
+
+
+class FakeIdentityRepository(ExternalIdentityRepository):
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], uuid.UUID] = {}
+
+    def user_id_for(self, issuer: str, subject: str) -> uuid.UUID | None:
+        return self.links.get((issuer, subject))
+
+    def link(
+        self, *, issuer: str, subject: str, user_id: uuid.UUID, email: str | None, now: datetime
+    ) -> None:
+        self.links[(issuer, subject)] = user_id
+
+
+class FakeUnitOfWork(AuthUnitOfWork):
+    """Shares the repositories across units of work; changes count only when committed."""
+
+    def __init__(self) -> None:
+        self.users = FakeUserRepository()
+        self.tokens = FakeTokenRepository()
+        self.identities = FakeIdentityRepository()
+        self.commits = 0
+        self._snapshot: tuple | None = None
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._snapshot = (dict(self.users.rows), dict(self.tokens.rows), dict(self.identities.links))
+        return self
+
+    def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = None
+
+    def rollback(self) -> None:
+        if self._snapshot is not None:
+            self.users.rows, self.tokens.rows, self.identities.links = (
+                self._snapshot[0],
+                self._snapshot[1],
+                self._snapshot[2],
+            )
+            self._snapshot = None
+
+
+class FakeSessionStore(SessionStore):
+    def __init__(self) -> None:
+        self.by_secret: dict[str, Session] = {}
+
+    def add(self, secret: str, session: Session, *, expires_at: datetime) -> None:
+        self.by_secret[secret] = session
+
+    def get(self, secret: str) -> Session | None:
+        return self.by_secret.get(secret)
+
+    def touch(self, secret: str, session: Session, *, expires_at: datetime) -> None:
+        if secret in self.by_secret:
+            self.by_secret[secret] = session
+
+    def delete(self, secret: str) -> None:
+        self.by_secret.pop(secret, None)
+
+    def for_user(self, user_id: uuid.UUID) -> list[Session]:
+        return [s for s in self.by_secret.values() if s.user_id == user_id]
+
+    def delete_by_id(self, user_id: uuid.UUID, session_id: uuid.UUID) -> bool:
+        for secret, session in list(self.by_secret.items()):
+            if session.user_id == user_id and session.id == session_id:
+                del self.by_secret[secret]
+                return True
+        return False
+
+    def delete_all_for_user(self, user_id: uuid.UUID) -> int:
+        doomed = [k for k, s in self.by_secret.items() if s.user_id == user_id]
+        for secret in doomed:
+            del self.by_secret[secret]
+        return len(doomed)
+
+
+class FakeAttemptCounter(AttemptCounter):
+    def __init__(self) -> None:
+        self.failures: dict[str, int] = {}
+        self.locks: dict[str, datetime] = {}
+        self.seen: set[str] = set()
+
+    def state(self, key: str) -> AttemptState:
+        return AttemptState(failures=self.failures.get(key, 0), locked_until=self.locks.get(key))
+
+    def record_failure(self, key: str, *, window_seconds: int) -> int:
+        self.failures[key] = self.failures.get(key, 0) + 1
+        return self.failures[key]
+
+    def lock(self, key: str, *, until: datetime, window_seconds: int) -> None:
+        self.locks[key] = until
+
+    def clear(self, key: str) -> None:
+        self.failures.pop(key, None)
+        self.locks.pop(key, None)
+
+    def first_within(self, key: str, *, seconds: int) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+class FakeHasher(PasswordHasher):
+    """Reversible on purpose: unit tests check the rules, not bcrypt (the adapter has its own tests)."""
+
+    def __init__(self) -> None:
+        self.verifications = 0
+
+    def hash(self, password: str) -> str:
+        return "fake$" + password
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        self.verifications += 1
+        return password_hash is not None and password_hash == "fake$" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeMailer(Mailer):
+    def __init__(self) -> None:
+        self.sent: list[MailMessage] = []
+
+    def send(self, message: MailMessage) -> None:
+        self.sent.append(message)
+
+    def last_link(self) -> str:
+        body = self.sent[-1].body
+        return next(word for word in body.split() if word.startswith("http"))
+
+    def last_token(self) -> str:
+        return self.last_link().split("token=")[1]
+
+
+class FakePendingSignIns(PendingSignInStore):
+    def __init__(self) -> None:
+        self.pending: dict[str, PendingSignIn] = {}
+
+    def put(self, state: str, pending: PendingSignIn, *, ttl_seconds: int) -> None:
+        self.pending[state] = pending
+
+    def pop(self, state: str) -> PendingSignIn | None:
+        return self.pending.pop(state, None)
+
+
+class FakeOpenIdProvider(OpenIdProvider):
+    """Hands out whatever ID token a test queued; signatures are "valid" unless a test says otherwise."""
+
+    issuer = "https://issuer.test"
+    client_id = "client-1"
+    clock_skew = timedelta(seconds=60)
+
+    def __init__(self) -> None:
+        self.next_id_token: str | None = None
+        self.exchanged: list[tuple[str, str]] = []
+        self.signature_ok = True
+
+    def authorization_url(self, params: dict[str, str]) -> str:
+        return self.issuer + "/auth?" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+    def exchange_code(self, *, code: str, code_verifier: str) -> str:
+        self.exchanged.append((code, code_verifier))
+        if self.next_id_token is None:
+            raise OpenIdProviderError("invalid_grant")
+        token, self.next_id_token = self.next_id_token, None
+        return token
+
+    def verify_signature(self, token: SignedToken) -> None:
+        if not self.signature_ok:
+            raise IdTokenInvalid("bad signature")
+
+
+def make_policy() -> AuthPolicy:
+    return AuthPolicy(
+        sessions=SessionPolicy(idle=timedelta(minutes=30), absolute=timedelta(hours=12)),
+        account_lockout=LockoutPolicy(
+            max_failures=5,
+            window=timedelta(minutes=15),
+            base_lock=timedelta(seconds=1),
+            max_lock=timedelta(minutes=5),
+        ),
+        address_lockout=LockoutPolicy(
+            max_failures=100,
+            window=timedelta(minutes=15),
+            base_lock=timedelta(minutes=15),
+            max_lock=timedelta(minutes=15),
+        ),
+        trusted_origins=frozenset({"https://hospital.test"}),
+        public_base_url="https://hospital.test",
+        password_reset_lifetime=timedelta(minutes=30),
+        email_verify_lifetime=timedelta(hours=48),
+        set_password_lifetime=timedelta(hours=72),
+        mail_resend_interval=timedelta(seconds=60),
+    )
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def ports(uow: FakeUnitOfWork) -> AuthPorts:
+    return AuthPorts(
+        uow=lambda: uow,
+        sessions=FakeSessionStore(),
+        attempts=FakeAttemptCounter(),
+        hasher=FakeHasher(),
+        mailer=FakeMailer(),
+        clock=FakeClock(),
+        pending_sign_ins=FakePendingSignIns(),
+        policy=make_policy(),
+        openid=FakeOpenIdProvider(),
+    )
+
+
+KNOWN_PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def add_user(uow: FakeUnitOfWork, ports: AuthPorts):
+    def add(email: str = "ann@example.org", *, password: str | None = KNOWN_PASSWORD, **changes) -> User:
+        user = User.new(
+            email=email,
+            full_name="Ann Example",
+            role=changes.pop("role", Role.PATIENT),
+            now=ports.clock.now(),
+            password_hash=ports.hasher.hash(password) if password else None,
+            email_verified=changes.pop("email_verified", True),
+        )
+        user = replace(user, **changes)
+        uow.users.add(user)
+        return user
+
+    return add

@@ -1,0 +1,98 @@
+import uuid
+
+import pytest
+
+from auth_service.domain.users import Role
+from auth_service.service_layer.accounts import Credentials, sign_in
+from auth_service.service_layer.admin import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    NewStaffAccount,
+    create_or_reset_admin,
+    create_staff_account,
+    list_users,
+    seed_demo_accounts,
+    set_account_disabled,
+)
+from auth_service.service_layer.passwords import PasswordReset, reset_password
+from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
+from hospital_shared.errors import Conflict, Forbidden, ValidationFailed
+
+CLIENT = ClientInfo(ip_address="192.0.2.1")
+
+
+def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_in(ports):
+    doctor = create_staff_account(NewStaffAccount("doc@example.org", "Dr. Who", Role.DOCTOR), ports=ports)
+    assert not doctor.has_password
+    assert ports.mailer.last_link().startswith("https://hospital.test/set-password?token=")
+    reset_password(PasswordReset(ports.mailer.last_token(), "doctor password"), ports=ports)
+    signed_in = sign_in(
+        Credentials("doc@example.org", "doctor password"), ports=ports, client=CLIENT, previous_secret=None
+    )
+    assert signed_in.user.role is Role.DOCTOR
+    assert signed_in.user.email_verified
+
+
+def test_admins_cannot_create_patients_or_duplicate_emails(ports, add_user):
+    add_user("ann@example.org")
+    with pytest.raises(ValidationFailed):
+        create_staff_account(NewStaffAccount("p@example.org", "P", Role.PATIENT), ports=ports)
+    with pytest.raises(Conflict):
+        create_staff_account(NewStaffAccount("ANN@example.org", "Ann", Role.ADMIN), ports=ports)
+
+
+def test_disabling_an_account_ends_its_sessions_at_once_and_enabling_allows_sign_in_again(ports, add_user):
+    admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
+    session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
+    set_account_disabled(ann.id, disabled=True, actor_id=admin.id, ports=ports)
+    assert current_session(session.secret, ports=ports) is None
+    with pytest.raises(Forbidden):
+        sign_in(
+            Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+        )
+    set_account_disabled(ann.id, disabled=False, actor_id=admin.id, ports=ports)
+    assert sign_in(
+        Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+    )
+
+
+def test_an_admin_cannot_disable_their_own_account(ports, add_user):
+    admin = add_user("admin@example.org", role=Role.ADMIN)
+    with pytest.raises(Forbidden):
+        set_account_disabled(admin.id, disabled=True, actor_id=admin.id, ports=ports)
+
+
+def test_the_user_list_filters_by_role_and_pages(ports, add_user):
+    for number in range(3):
+        add_user(f"doc{number}@example.org", role=Role.DOCTOR)
+    add_user("ann@example.org")
+    page = list_users(ports=ports, page=1, page_size=2, role=Role.DOCTOR, query=None)
+    assert (len(page.items), page.total) == (2, 3)
+
+
+def test_create_admin_creates_then_resets_an_existing_account(ports, add_user):
+    user, created = create_or_reset_admin("root@example.org", "admin password", ports=ports)
+    assert created and user.role is Role.ADMIN and user.email_verified
+    session = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    again, created_again = create_or_reset_admin("root@example.org", "other password", ports=ports)
+    assert not created_again and again.id == user.id
+    assert current_session(session.secret, ports=ports) is None
+    assert sign_in(
+        Credentials("root@example.org", "other password"), ports=ports, client=CLIENT, previous_secret=None
+    )
+
+
+def test_the_demo_seed_is_idempotent_and_uses_the_agreed_ids(ports):
+    first = seed_demo_accounts(ports=ports)
+    second = seed_demo_accounts(ports=ports)
+    assert [created for _, created in first] == [True, True, True]
+    assert [created for _, created in second] == [False, False, False]
+    doctor = next(a for a in DEMO_ACCOUNTS if a.role is Role.DOCTOR)
+    assert doctor.user_id == uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:doctor@demo.hospital.test")
+    signed_in = sign_in(
+        Credentials("doctor@demo.hospital.test", DEMO_PASSWORD),
+        ports=ports,
+        client=CLIENT,
+        previous_secret=None,
+    )
+    assert signed_in.user.id == doctor.user_id and signed_in.user.role is Role.DOCTOR
