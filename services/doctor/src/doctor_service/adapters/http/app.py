@@ -1,0 +1,27 @@
+"""Doctor-MS's Flask application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from doctor_service.adapters.http.routes import blp
+from doctor_service.bootstrap import bootstrap
+from doctor_service.config import Settings
+from hospital_shared.web import create_service_app
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    services = bootstrap(settings)
+    app = create_service_app(
+        settings,
+        container=services,
+        title="Doctor-MS",
+        description="Specializations, the doctor directory, weekly schedules and time off.",
+        blueprints=[blp],
+        readiness_checks=services.readiness_checks(),
+    )
+    if settings.outbox_relay_enabled:
+        # Every worker runs a relay thread; a Postgres advisory lock lets exactly one of them publish.
+        services.relay_runner().start_in_background("doctor-outbox-relay")
+    return app

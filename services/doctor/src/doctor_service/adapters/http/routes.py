@@ -1,0 +1,317 @@
+"""HTTP routes of Doctor-MS: parse, call a use case, serialise."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from doctor_service.adapters.http.schemas import (
+    DoctorCreateSchema,
+    DoctorProfileSchema,
+    DoctorSchema,
+    DoctorSearchQuerySchema,
+    ProblemSchema,
+    ScheduleSchema,
+    SpecializationListSchema,
+    TimeOffListSchema,
+    TimeOffSchema,
+)
+from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.schedule import TimeOff
+from doctor_service.service_layer import services
+from doctor_service.service_layer.services import Actor
+from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.schemas import page_of
+from hospital_shared.web import container
+
+blp = Blueprint(
+    "doctors",
+    __name__,
+    url_prefix="/api/v1/doctors",
+    description="The specialization catalog, the public doctor directory, weekly schedules and time off.",
+)
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'The ETag from the last GET of the schedule, such as "3".',
+}
+
+
+def _actor() -> Actor:
+    identity = current_identity()
+    assert identity is not None  # guaranteed by require_identity
+    return Actor(user_id=identity.user_id, role=identity.role)
+
+
+def _doctor_view(doctor: Doctor, catalog: dict[str, Specialization]) -> dict[str, Any]:
+    return {
+        "id": doctor.id,
+        "user_id": doctor.user_id,
+        "full_name": doctor.full_name,
+        "specializations": [
+            {"slug": slug, "name": catalog[slug].name if slug in catalog else slug}
+            for slug in doctor.specializations
+        ],
+        "bio": doctor.bio,
+        "languages": list(doctor.languages),
+        "clinic": doctor.clinic,
+        "location": doctor.location,
+        "time_zone": doctor.time_zone,
+        "photo_url": doctor.photo_url,
+        "accepting_new_patients": doctor.accepting_new_patients,
+        "version": doctor.version,
+    }
+
+
+def _schedule_view(doctor: Doctor) -> tuple[dict[str, Any], int, dict[str, str]]:
+    body = {"doctor_id": doctor.id, "version": doctor.schedule_version, **doctor.schedule.to_document()}
+    return body, 200, {"ETag": doctor.schedule_etag, "Cache-Control": "no-cache"}
+
+
+def _time_off_view(entry: TimeOff) -> dict[str, Any]:
+    document = entry.to_document()
+    return {**document, "id": entry.id, "start_date": entry.start_date, "end_date": entry.end_date}
+
+
+def _problems(*statuses: int):
+    """Document the problem+json answers a view may give."""
+    descriptions = {
+        401: "Not signed in.",
+        403: "Signed in, but not allowed.",
+        404: "No such doctor (or no doctor profile of yours).",
+        409: "Conflicts with an existing doctor.",
+        412: "If-Match does not match the current schedule version.",
+        422: "Invalid input; `errors` names each field.",
+        428: "If-Match is missing.",
+    }
+
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ProblemSchema, description=descriptions[status])(view)
+        return view
+
+    return decorate
+
+
+# -- catalog and directory -------------------------------------------------------------------------------
+
+
+@blp.route("/specializations")
+class Specializations(MethodView):
+    @blp.response(200, SpecializationListSchema)
+    def get(self) -> Any:
+        """List the specialization catalog."""
+        return {"items": services.list_specializations(container().uow())}
+
+
+@blp.route("/", strict_slashes=False)
+class Doctors(MethodView):
+    @blp.arguments(DoctorSearchQuerySchema, location="query")
+    @blp.response(200, page_of(DoctorSchema))
+    @_problems(422)
+    def get(self, query: dict[str, Any]) -> Any:
+        """Search the public doctor directory by specialization and name."""
+        uow = container().uow()
+        result = services.search_doctors(
+            uow,
+            specialization=query.get("specialization"),
+            text=query.get("q"),
+            accepting_only=query.get("accepting_new_patients", False),
+            page=query["page"],
+            page_size=query["page_size"],
+        )
+        catalog = services.doctor_catalog(uow)
+        return {
+            "items": [_doctor_view(d, catalog) for d in result.items],
+            "page": result.page,
+            "page_size": result.page_size,
+            "total": result.total,
+        }
+
+    @require_identity("admin")
+    @blp.arguments(DoctorCreateSchema)
+    @blp.response(201, DoctorSchema)
+    @_problems(401, 403, 409, 422)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Add a doctor, linked to their Auth user id (admins)."""
+        uow = container().uow()
+        user_id = body.pop("user_id")
+        doctor = services.create_doctor(uow, user_id=user_id, profile=body)
+        return (
+            _doctor_view(doctor, services.doctor_catalog(uow)),
+            201,
+            {"Location": f"{blp.url_prefix}/{doctor.id}"},
+        )
+
+
+@blp.route("/me")
+class MyProfile(MethodView):
+    @require_identity("doctor")
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404)
+    def get(self) -> Any:
+        """Read your own doctor profile."""
+        uow = container().uow()
+        doctor = services.get_doctor(uow, doctor_id=None, actor=_actor())
+        return _doctor_view(doctor, services.doctor_catalog(uow))
+
+    @require_identity("doctor")
+    @blp.arguments(DoctorProfileSchema(partial=True))
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404, 422)
+    def patch(self, changes: dict[str, Any]) -> Any:
+        """Change fields of your own doctor profile."""
+        uow = container().uow()
+        doctor = services.update_profile(uow, doctor_id=None, actor=_actor(), changes=changes)
+        return _doctor_view(doctor, services.doctor_catalog(uow))
+
+
+@blp.route("/<uuid:doctor_id>")
+class DoctorById(MethodView):
+    @blp.response(200, DoctorSchema)
+    @_problems(404)
+    def get(self, doctor_id: uuid.UUID) -> Any:
+        """Read a doctor's public profile."""
+        uow = container().uow()
+        doctor = services.get_doctor(uow, doctor_id=doctor_id)
+        return _doctor_view(doctor, services.doctor_catalog(uow))
+
+    @require_identity("doctor", "admin")
+    @blp.arguments(DoctorProfileSchema(partial=True))
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404, 422)
+    def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
+        """Change fields of a doctor's profile (admins, or the doctor themself)."""
+        uow = container().uow()
+        doctor = services.update_profile(uow, doctor_id=doctor_id, actor=_actor(), changes=changes)
+        return _doctor_view(doctor, services.doctor_catalog(uow))
+
+
+# -- schedules -------------------------------------------------------------------------------------------
+
+
+@blp.route("/me/schedule")
+class MySchedule(MethodView):
+    @require_identity("doctor")
+    @blp.response(200, ScheduleSchema)
+    @_problems(401, 403, 404)
+    def get(self) -> Any:
+        """Read your weekly schedule (its ETag comes in the ETag header)."""
+        return _schedule_view(services.get_doctor(container().uow(), doctor_id=None, actor=_actor()))
+
+    @require_identity("doctor")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(ScheduleSchema)
+    @blp.response(200, ScheduleSchema)
+    @_problems(401, 403, 404, 412, 422, 428)
+    def put(self, document: dict[str, Any]) -> Any:
+        """Replace your whole weekly schedule (If-Match required)."""
+        doctor = services.replace_schedule(
+            container().uow(),
+            doctor_id=None,
+            actor=_actor(),
+            document=document,
+            if_match=request.headers.get("If-Match"),
+        )
+        return _schedule_view(doctor)
+
+
+@blp.route("/<uuid:doctor_id>/schedule")
+class DoctorSchedule(MethodView):
+    @blp.response(200, ScheduleSchema)
+    @_problems(404)
+    def get(self, doctor_id: uuid.UUID) -> Any:
+        """Read a doctor's weekly schedule."""
+        return _schedule_view(services.get_doctor(container().uow(), doctor_id=doctor_id))
+
+    @require_identity("doctor", "admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(ScheduleSchema)
+    @blp.response(200, ScheduleSchema)
+    @_problems(401, 403, 404, 412, 422, 428)
+    def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
+        """Replace a doctor's whole weekly schedule (admins, or the doctor themself; If-Match required)."""
+        doctor = services.replace_schedule(
+            container().uow(),
+            doctor_id=doctor_id,
+            actor=_actor(),
+            document=document,
+            if_match=request.headers.get("If-Match"),
+        )
+        return _schedule_view(doctor)
+
+
+# -- time off --------------------------------------------------------------------------------------------
+
+
+def _list_time_off(doctor_id: uuid.UUID | None) -> dict[str, Any]:
+    entries = services.list_time_off(container().uow(), doctor_id=doctor_id, actor=_actor())
+    return {"items": [_time_off_view(e) for e in entries]}
+
+
+def _add_time_off(doctor_id: uuid.UUID | None, body: dict[str, Any]) -> Any:
+    entry = services.add_time_off(container().uow(), doctor_id=doctor_id, actor=_actor(), document=body)
+    return _time_off_view(entry), 201
+
+
+@blp.route("/me/time-off")
+class MyTimeOff(MethodView):
+    @require_identity("doctor")
+    @blp.response(200, TimeOffListSchema)
+    @_problems(401, 403, 404)
+    def get(self) -> Any:
+        """List your time off and custom hours."""
+        return _list_time_off(None)
+
+    @require_identity("doctor")
+    @blp.arguments(TimeOffSchema)
+    @blp.response(201, TimeOffSchema)
+    @_problems(401, 403, 404, 422)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Add time off (whole days or hours) or custom hours for a date."""
+        return _add_time_off(None, body)
+
+
+@blp.route("/me/time-off/<uuid:entry_id>")
+class MyTimeOffEntry(MethodView):
+    @require_identity("doctor")
+    @blp.response(204)
+    @_problems(401, 403, 404)
+    def delete(self, entry_id: uuid.UUID) -> None:
+        """Delete one of your time-off entries."""
+        services.remove_time_off(container().uow(), doctor_id=None, actor=_actor(), entry_id=entry_id)
+
+
+@blp.route("/<uuid:doctor_id>/time-off")
+class DoctorTimeOff(MethodView):
+    @require_identity("doctor", "admin")
+    @blp.response(200, TimeOffListSchema)
+    @_problems(401, 403, 404)
+    def get(self, doctor_id: uuid.UUID) -> Any:
+        """List a doctor's time off (admins, or the doctor themself)."""
+        return _list_time_off(doctor_id)
+
+    @require_identity("doctor", "admin")
+    @blp.arguments(TimeOffSchema)
+    @blp.response(201, TimeOffSchema)
+    @_problems(401, 403, 404, 422)
+    def post(self, body: dict[str, Any], doctor_id: uuid.UUID) -> Any:
+        """Add time off or custom hours for a doctor (admins, or the doctor themself)."""
+        return _add_time_off(doctor_id, body)
+
+
+@blp.route("/<uuid:doctor_id>/time-off/<uuid:entry_id>")
+class DoctorTimeOffEntry(MethodView):
+    @require_identity("doctor", "admin")
+    @blp.response(204)
+    @_problems(401, 403, 404)
+    def delete(self, doctor_id: uuid.UUID, entry_id: uuid.UUID) -> None:
+        """Delete a doctor's time-off entry (admins, or the doctor themself)."""
+        services.remove_time_off(container().uow(), doctor_id=doctor_id, actor=_actor(), entry_id=entry_id)

@@ -1,0 +1,224 @@
+"""Translates between Doctor-MS rows and domain objects; the unit of work over one session."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from doctor_service.adapters.postgres.models import (
+    DoctorRow,
+    DoctorSpecializationRow,
+    SpecializationRow,
+    TimeOffRow,
+    doctor_outbox,
+)
+from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.events import DoctorEvent
+from doctor_service.domain.schedule import TimeOff, TimeOffKind, WeeklySchedule, WorkingWindow
+from doctor_service.ports import (
+    DoctorPage,
+    DoctorRepository,
+    DoctorUnitOfWork,
+    Outbox,
+    SpecializationRepository,
+)
+from hospital_shared.db import SqlAlchemyUnitOfWork
+from hospital_shared.errors import Conflict
+
+
+def _time_off_to_domain(row: TimeOffRow) -> TimeOff:
+    window = None
+    if row.start_minute is not None and row.end_minute is not None:
+        window = WorkingWindow(row.start_minute, row.end_minute)
+    return TimeOff(row.id, TimeOffKind(row.kind), row.start_date, row.end_date, window, row.reason)
+
+
+def _doctor_to_domain(row: DoctorRow) -> Doctor:
+    entries = sorted(
+        (_time_off_to_domain(t) for t in row.time_off),
+        key=lambda e: (e.start_date, e.window.start_minute if e.window else -1),
+    )
+    return Doctor(
+        id=row.id,
+        user_id=row.user_id,
+        full_name=row.full_name,
+        specializations=tuple(link.specialization_slug for link in row.specialization_links),
+        schedule=WeeklySchedule.from_document(row.schedule),
+        bio=row.bio,
+        languages=tuple(row.languages),
+        clinic=row.clinic,
+        location=row.location,
+        photo_url=row.photo_url,
+        accepting_new_patients=row.accepting_new_patients,
+        time_off=entries,
+        version=row.version,
+        schedule_version=row.schedule_version,
+    )
+
+
+def _copy_fields(doctor: Doctor, row: DoctorRow) -> None:
+    row.full_name = doctor.full_name
+    row.bio = doctor.bio
+    row.languages = list(doctor.languages)
+    row.clinic = doctor.clinic
+    row.location = doctor.location
+    row.time_zone = doctor.time_zone
+    row.photo_url = doctor.photo_url
+    row.accepting_new_patients = doctor.accepting_new_patients
+    row.schedule = doctor.schedule.to_document()
+    row.schedule_version = doctor.schedule_version
+    row.version = doctor.version
+
+
+def _sync_specializations(doctor: Doctor, row: DoctorRow) -> None:
+    wanted = {slug: position for position, slug in enumerate(doctor.specializations)}
+    for link in list(row.specialization_links):
+        if link.specialization_slug in wanted:
+            link.position = wanted.pop(link.specialization_slug)
+        else:
+            row.specialization_links.remove(link)
+    for slug, position in wanted.items():
+        row.specialization_links.append(DoctorSpecializationRow(specialization_slug=slug, position=position))
+
+
+def _sync_time_off(doctor: Doctor, row: DoctorRow) -> None:
+    wanted = {entry.id: entry for entry in doctor.time_off}
+    for existing in list(row.time_off):
+        if existing.id not in wanted:
+            row.time_off.remove(existing)
+        else:
+            wanted.pop(existing.id)  # entries never change in place: they are added or removed
+    for entry in wanted.values():
+        row.time_off.append(
+            TimeOffRow(
+                id=entry.id,
+                kind=entry.kind.value,
+                start_date=entry.start_date,
+                end_date=entry.end_date,
+                start_minute=entry.window.start_minute if entry.window else None,
+                end_minute=entry.window.end_minute if entry.window else None,
+                reason=entry.reason,
+            )
+        )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlSpecializationRepository(SpecializationRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> list[Specialization]:
+        rows = self._session.scalars(select(SpecializationRow).order_by(SpecializationRow.name))
+        return [Specialization(r.slug, r.name, r.default_duration_minutes, r.description) for r in rows]
+
+    def add(self, specialization: Specialization) -> None:
+        self._session.add(
+            SpecializationRow(
+                slug=specialization.slug,
+                name=specialization.name,
+                default_duration_minutes=specialization.default_duration_minutes,
+                description=specialization.description,
+            )
+        )
+
+
+class SqlDoctorRepository(DoctorRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[uuid.UUID, DoctorRow] = {}
+
+    def _one(self, query: Select[tuple[DoctorRow]], *, for_update: bool) -> Doctor | None:
+        if for_update:
+            query = query.with_for_update(of=DoctorRow)
+        row = self._session.scalars(query).first()
+        if row is None:
+            return None
+        self._rows[row.id] = row
+        return _doctor_to_domain(row)
+
+    def add(self, doctor: Doctor) -> None:
+        row = DoctorRow(id=doctor.id, user_id=doctor.user_id)
+        _copy_fields(doctor, row)
+        _sync_specializations(doctor, row)
+        _sync_time_off(doctor, row)
+        self._session.add(row)
+        try:
+            self._session.flush()
+        except IntegrityError as error:  # a concurrent create for the same user won the race
+            raise Conflict(
+                "This user already has a doctor profile.", errors={"user_id": ["Already a doctor."]}
+            ) from error
+        self._rows[doctor.id] = row
+
+    def get(self, doctor_id: uuid.UUID, *, for_update: bool = False) -> Doctor | None:
+        return self._one(select(DoctorRow).where(DoctorRow.id == doctor_id), for_update=for_update)
+
+    def get_by_user(self, user_id: uuid.UUID, *, for_update: bool = False) -> Doctor | None:
+        return self._one(select(DoctorRow).where(DoctorRow.user_id == user_id), for_update=for_update)
+
+    def save(self, doctor: Doctor) -> None:
+        row = self._rows.get(doctor.id) or self._session.get(DoctorRow, doctor.id)
+        if row is None:
+            raise LookupError(f"doctor {doctor.id} was not loaded from this repository")
+        _copy_fields(doctor, row)
+        _sync_specializations(doctor, row)
+        _sync_time_off(doctor, row)
+        self._session.flush()
+
+    def search(
+        self, *, specialization: str | None, text: str | None, accepting_only: bool, page: int, page_size: int
+    ) -> DoctorPage:
+        query = select(DoctorRow)
+        if specialization:
+            linked = select(DoctorSpecializationRow.doctor_id).where(
+                DoctorSpecializationRow.specialization_slug == specialization
+            )
+            query = query.where(DoctorRow.id.in_(linked))
+        for word in (text or "").split()[:5]:
+            pattern = f"%{_escape_like(word)}%"
+            query = query.where(
+                or_(
+                    DoctorRow.full_name.ilike(pattern, escape="\\"),
+                    DoctorRow.clinic.ilike(pattern, escape="\\"),
+                    DoctorRow.location.ilike(pattern, escape="\\"),
+                )
+            )
+        if accepting_only:
+            query = query.where(DoctorRow.accepting_new_patients.is_(True))
+        total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self._session.scalars(
+            query.order_by(DoctorRow.full_name, DoctorRow.id).offset((page - 1) * page_size).limit(page_size)
+        )
+        return DoctorPage(
+            items=[_doctor_to_domain(row) for row in rows], page=page, page_size=page_size, total=total
+        )
+
+
+class SqlOutbox(Outbox):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event: DoctorEvent) -> None:
+        self._session.execute(
+            insert(doctor_outbox).values(
+                event_id=event.event_id,
+                event_type=event.type.value,
+                aggregate_id=event.doctor_id,
+                version=event.version,
+                payload=event.payload,
+                occurred_at=event.occurred_at,
+            )
+        )
+
+
+class SqlDoctorUnitOfWork(SqlAlchemyUnitOfWork, DoctorUnitOfWork):
+    def _start(self, session: Session) -> None:
+        self.doctors = SqlDoctorRepository(session)
+        self.specializations = SqlSpecializationRepository(session)
+        self.outbox = SqlOutbox(session)

@@ -1,0 +1,19 @@
+"""Doctor-MS settings, read from the environment (each field from the variable of its upper-cased name)."""
+
+from dataclasses import dataclass
+
+from hospital_shared.settings import ServiceSettings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(ServiceSettings):
+    service_name: str = "doctor"
+    database_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/doctors"
+    # The Redis Stream Doctor-MS's events go to (Appointment-MS reads the same name).
+    doctor_events_stream: str = "doctor-events"
+    # Run the outbox relay on a background thread of each service process (one of them publishes at a time).
+    outbox_relay_enabled: bool = True
+    outbox_relay_interval_seconds: float = 0.5
+    outbox_relay_batch_size: int = 100
+    # `cli seed-demo` does nothing when this is false (SEED_DEMO=0).
+    seed_demo: bool = True

@@ -1,0 +1,254 @@
+"""Doctors and the specialization catalog they belong to."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from doctor_service.domain.schedule import (
+    AppointmentType,
+    InvalidSchedule,
+    TimeOff,
+    WeeklySchedule,
+    time_off_conflicts,
+    zone_or_none,
+)
+from hospital_shared.errors import NotFound, PreconditionFailed, ValidationFailed
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+MAX_SPECIALIZATIONS = 5
+PROFILE_FIELDS = (
+    "full_name",
+    "specializations",
+    "bio",
+    "languages",
+    "clinic",
+    "location",
+    "time_zone",
+    "photo_url",
+    "accepting_new_patients",
+)
+
+
+@dataclass(frozen=True)
+class Specialization:
+    """A medical specialty patients search by, with the usual length of a consultation."""
+
+    slug: str
+    name: str
+    default_duration_minutes: int
+    description: str = ""
+
+    def default_appointment_type(self) -> AppointmentType:
+        return AppointmentType(
+            code=self.slug, name=f"{self.name} consultation", duration_minutes=self.default_duration_minutes
+        )
+
+
+@dataclass
+class Doctor:
+    """A doctor's public profile, weekly schedule and time off: one aggregate with one version.
+
+    `version` grows with every change of any part (it orders the doctor's events); `schedule_version` grows
+    only when the schedule document changes (it is the schedule's ETag).
+    """
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    full_name: str
+    specializations: tuple[str, ...]
+    schedule: WeeklySchedule
+    bio: str = ""
+    languages: tuple[str, ...] = ("en",)
+    clinic: str = ""
+    location: str = ""
+    photo_url: str | None = None
+    accepting_new_patients: bool = True
+    time_off: list[TimeOff] = field(default_factory=list)
+    version: int = 1
+    schedule_version: int = 1
+
+    @property
+    def time_zone(self) -> str:
+        return self.schedule.time_zone
+
+    @property
+    def schedule_etag(self) -> str:
+        return f'"{self.schedule_version}"'
+
+    def is_managed_by(self, user_id: uuid.UUID, role: str) -> bool:
+        """Admins manage every doctor; a doctor manages only their own profile."""
+        return role == "admin" or (role == "doctor" and user_id == self.user_id)
+
+    def update_profile(self, changes: Mapping[str, Any], catalog: Mapping[str, Specialization]) -> None:
+        """Apply a (partial) profile change after checking every field."""
+        clean = validate_profile(changes, catalog, partial=True)
+        time_zone = clean.pop("time_zone", None)
+        for key, value in clean.items():
+            setattr(self, key, value)
+        if time_zone and time_zone != self.schedule.time_zone:
+            self.schedule = self.schedule.with_time_zone(time_zone)
+            self.schedule_version += 1
+        self.version += 1
+
+    def replace_schedule(self, schedule: WeeklySchedule, *, if_match: str) -> None:
+        """Swap in a whole new schedule, if the caller saw the current one (optimistic concurrency)."""
+        if not etag_matches(if_match, self.schedule_etag):
+            raise PreconditionFailed(
+                f"The schedule changed since you read it (now version {self.schedule_version}); "
+                "reload it and retry.",
+                extra={"current_etag": self.schedule_etag},
+            )
+        self.schedule = schedule
+        self.schedule_version += 1
+        self.version += 1
+
+    def add_time_off(self, entry: TimeOff) -> None:
+        conflicts = time_off_conflicts(self.time_off, entry)
+        if conflicts:
+            raise InvalidSchedule(
+                "The entry overlaps existing custom hours.", errors={"start_time": conflicts}
+            )
+        self.time_off.append(entry)
+        self.time_off.sort(key=lambda e: (e.start_date, e.window.start_minute if e.window else -1))
+        self.version += 1
+
+    def remove_time_off(self, entry_id: uuid.UUID) -> TimeOff:
+        entry = next((e for e in self.time_off if e.id == entry_id), None)
+        if entry is None:
+            raise NotFound("This doctor has no such time-off entry.")
+        self.time_off.remove(entry)
+        self.version += 1
+        return entry
+
+
+def etag_matches(if_match: str, etag: str) -> bool:
+    """RFC 9110 If-Match: a list of entity tags or "*"; weak tags compare by their opaque value here."""
+    candidates = [part.strip() for part in if_match.split(",") if part.strip()]
+    opaque = etag.removeprefix("W/")
+    return any(c == "*" or c.removeprefix("W/") == opaque for c in candidates)
+
+
+def default_schedule(time_zone: str, specializations: Sequence[Specialization]) -> WeeklySchedule:
+    """What a new doctor starts with: no working hours yet, one appointment type per specialization."""
+    return WeeklySchedule.from_document(
+        {"time_zone": time_zone}, default_types=[s.default_appointment_type() for s in specializations]
+    )
+
+
+def validate_profile(
+    raw: Mapping[str, Any], catalog: Mapping[str, Specialization], *, partial: bool
+) -> dict[str, Any]:
+    """Check profile fields; returns them cleaned (tuples, stripped text) or raises ValidationFailed."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+
+    def fail(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    for key in ("full_name", "specializations", "time_zone"):
+        if not partial and key not in raw:
+            fail(key, "Missing data for required field.")
+    for key, value in raw.items():
+        if key not in PROFILE_FIELDS:
+            continue
+        checker = _CHECKS[key]
+        message, cleaned = checker(value, catalog)
+        if message:
+            fail(key, message)
+        else:
+            clean[key] = cleaned
+    if errors:
+        raise ValidationFailed("The doctor profile is not valid; nothing was changed.", errors=errors)
+    return clean
+
+
+def _text(limit: int, *, required: bool = False):
+    def check(value: Any, _catalog: Any) -> tuple[str | None, Any]:
+        if value is None and not required:
+            return None, ""
+        if not isinstance(value, str) or len(value.strip()) > limit or (required and not value.strip()):
+            return f"Must be text of {'1' if required else '0'} to {limit} characters.", None
+        return None, value.strip()
+
+    return check
+
+
+def _specializations(value: Any, catalog: Mapping[str, Specialization]) -> tuple[str | None, Any]:
+    if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
+        return 'Give one or more specialization slugs, such as ["cardiology"].', None
+    unknown = [v for v in value if v not in catalog]
+    if unknown:
+        return f"Unknown specialization: {', '.join(unknown)}. See /api/v1/doctors/specializations.", None
+    slugs = tuple(dict.fromkeys(value))
+    if len(slugs) > MAX_SPECIALIZATIONS:
+        return f"At most {MAX_SPECIALIZATIONS} specializations.", None
+    return None, slugs
+
+
+def _languages(value: Any, _catalog: Any) -> tuple[str | None, Any]:
+    if not isinstance(value, list | tuple) or len(value) > 10:
+        return 'Give a list of up to 10 language codes, such as ["en", "de"].', None
+    bad = [v for v in value if not isinstance(v, str) or not _LANGUAGE.match(v)]
+    if bad:
+        return f"Not language codes (ISO 639, such as 'en' or 'pt-BR'): {bad}.", None
+    return None, tuple(dict.fromkeys(value))
+
+
+def _time_zone(value: Any, _catalog: Any) -> tuple[str | None, Any]:
+    if zone_or_none(value) is None:
+        return f"Unknown time zone {value!r}: use an IANA name such as Europe/Berlin.", None
+    return None, value
+
+
+def _photo_url(value: Any, _catalog: Any) -> tuple[str | None, Any]:
+    if value is None or value == "":
+        return None, None
+    if not isinstance(value, str) or len(value) > 500 or not _URL.match(value):
+        return "Must be an http(s) URL of at most 500 characters.", None
+    return None, value
+
+
+def _flag(value: Any, _catalog: Any) -> tuple[str | None, Any]:
+    if not isinstance(value, bool):
+        return "Must be true or false.", None
+    return None, value
+
+
+_CHECKS = {
+    "full_name": _text(120, required=True),
+    "specializations": _specializations,
+    "bio": _text(2000),
+    "languages": _languages,
+    "clinic": _text(120),
+    "location": _text(200),
+    "time_zone": _time_zone,
+    "photo_url": _photo_url,
+    "accepting_new_patients": _flag,
+}
+
+
+def new_doctor(
+    *,
+    doctor_id: uuid.UUID,
+    user_id: uuid.UUID,
+    profile: Mapping[str, Any],
+    catalog: Mapping[str, Specialization],
+) -> Doctor:
+    """A new doctor from a validated profile, with the default (empty) schedule."""
+    clean = validate_profile(profile, catalog, partial=False)
+    specs = [catalog[slug] for slug in clean["specializations"]]
+    time_zone = clean.pop("time_zone")
+    try:
+        schedule = default_schedule(time_zone, specs)
+    except InvalidSchedule as error:
+        raise ValidationFailed(
+            "The doctor's specializations give no usable default schedule.", errors=error.errors
+        ) from error
+    return replace(
+        Doctor(id=doctor_id, user_id=user_id, full_name="", specializations=(), schedule=schedule), **clean
+    )

@@ -1,0 +1,239 @@
+"""Doctor-MS's use cases: one function per command, each one transaction that also writes its event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from doctor_service.domain.doctor import Doctor, Specialization, new_doctor
+from doctor_service.domain.events import DoctorEventType, doctor_changed
+from doctor_service.domain.schedule import TimeOff, WeeklySchedule
+from doctor_service.ports import DoctorPage, DoctorUnitOfWork
+from hospital_shared.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
+
+Clock = Callable[[], datetime]
+MAX_PAGE_SIZE = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a change, as the gateway vouched for them."""
+
+    user_id: uuid.UUID
+    role: str
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def list_specializations(uow: DoctorUnitOfWork) -> list[Specialization]:
+    """The specialization catalog, by name."""
+    with uow:
+        return sorted(uow.specializations.all(), key=lambda s: s.name)
+
+
+def search_doctors(
+    uow: DoctorUnitOfWork,
+    *,
+    specialization: str | None = None,
+    text: str | None = None,
+    accepting_only: bool = False,
+    page: int = 1,
+    page_size: int = 20,
+) -> DoctorPage:
+    """The public directory: doctors by specialization and name, a page at a time."""
+    if page < 1:
+        raise ValidationFailed(errors={"page": ["Must be 1 or more."]})
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValidationFailed(errors={"page_size": [f"Must be between 1 and {MAX_PAGE_SIZE}."]})
+    with uow:
+        if specialization and specialization not in uow.catalog():
+            raise ValidationFailed(
+                f"Unknown specialization {specialization!r}.",
+                errors={"specialization": ["Unknown specialization."]},
+            )
+        return uow.doctors.search(
+            specialization=specialization or None,
+            text=(text or "").strip() or None,
+            accepting_only=accepting_only,
+            page=page,
+            page_size=page_size,
+        )
+
+
+def get_doctor(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor | None = None) -> Doctor:
+    """One doctor by id, or the caller's own doctor profile when doctor_id is None."""
+    with uow:
+        return _find(uow, doctor_id, actor, for_update=False)
+
+
+def list_time_off(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor) -> list[TimeOff]:
+    """A doctor's time off and custom hours (for the doctor themself and admins)."""
+    with uow:
+        doctor = _find(uow, doctor_id, actor, for_update=False)
+        if not doctor.is_managed_by(actor.user_id, actor.role):
+            raise Forbidden("Only this doctor or an admin may see their time off.")
+        return list(doctor.time_off)
+
+
+def doctor_catalog(uow: DoctorUnitOfWork) -> dict[str, Specialization]:
+    with uow:
+        return uow.catalog()
+
+
+# -- changing --------------------------------------------------------------------------------------------
+
+
+def create_doctor(
+    uow: DoctorUnitOfWork,
+    *,
+    user_id: uuid.UUID,
+    profile: Mapping[str, Any],
+    doctor_id: uuid.UUID | None = None,
+    clock: Clock = utc_now,
+) -> Doctor:
+    """Add a doctor linked to their Auth user id (admins only; checked by the caller's route)."""
+    with uow:
+        if uow.doctors.get_by_user(user_id) is not None:
+            raise Conflict(
+                "This user already has a doctor profile.", errors={"user_id": ["Already a doctor."]}
+            )
+        if doctor_id is not None and uow.doctors.get(doctor_id) is not None:
+            raise Conflict("A doctor with this id exists.")
+        catalog = uow.catalog()
+        doctor = new_doctor(
+            doctor_id=doctor_id or uuid.uuid4(), user_id=user_id, profile=profile, catalog=catalog
+        )
+        uow.doctors.add(doctor)
+        uow.outbox.add(doctor_changed(doctor, DoctorEventType.CREATED, catalog=catalog, occurred_at=clock()))
+        uow.commit()
+        return doctor
+
+
+def update_profile(
+    uow: DoctorUnitOfWork,
+    *,
+    doctor_id: uuid.UUID | None,
+    actor: Actor,
+    changes: Mapping[str, Any],
+    clock: Clock = utc_now,
+) -> Doctor:
+    """Change some profile fields of a doctor (their own, or any for an admin)."""
+    with uow:
+        doctor = _find_for_change(uow, doctor_id, actor)
+        catalog = uow.catalog()
+        doctor.update_profile(changes, catalog)
+        _save(uow, doctor, DoctorEventType.PROFILE_UPDATED, catalog, clock)
+        return doctor
+
+
+def replace_schedule(
+    uow: DoctorUnitOfWork,
+    *,
+    doctor_id: uuid.UUID | None,
+    actor: Actor,
+    document: Mapping[str, Any],
+    if_match: str | None,
+    clock: Clock = utc_now,
+) -> Doctor:
+    """Replace a doctor's whole weekly schedule, if the caller saw its current version."""
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the ETag of the schedule you read.")
+    with uow:
+        doctor = _find_for_change(uow, doctor_id, actor)
+        catalog = uow.catalog()
+        defaults = [
+            catalog[slug].default_appointment_type() for slug in doctor.specializations if slug in catalog
+        ]
+        schedule = WeeklySchedule.from_document(document, default_types=defaults)
+        doctor.replace_schedule(schedule, if_match=if_match)
+        _save(uow, doctor, DoctorEventType.SCHEDULE_REPLACED, catalog, clock)
+        return doctor
+
+
+def add_time_off(
+    uow: DoctorUnitOfWork,
+    *,
+    doctor_id: uuid.UUID | None,
+    actor: Actor,
+    document: Mapping[str, Any],
+    clock: Clock = utc_now,
+) -> TimeOff:
+    """Add time away or custom hours for a date."""
+    entry = TimeOff.from_document(document, new_id=uuid.uuid4())
+    with uow:
+        doctor = _find_for_change(uow, doctor_id, actor)
+        doctor.add_time_off(entry)
+        _save(uow, doctor, DoctorEventType.TIME_OFF_ADDED, uow.catalog(), clock)
+        return entry
+
+
+def remove_time_off(
+    uow: DoctorUnitOfWork,
+    *,
+    doctor_id: uuid.UUID | None,
+    actor: Actor,
+    entry_id: uuid.UUID,
+    clock: Clock = utc_now,
+) -> None:
+    """Delete one time-off entry."""
+    with uow:
+        doctor = _find_for_change(uow, doctor_id, actor)
+        doctor.remove_time_off(entry_id)
+        _save(uow, doctor, DoctorEventType.TIME_OFF_REMOVED, uow.catalog(), clock)
+
+
+def ensure_specializations(uow: DoctorUnitOfWork, specializations: list[Specialization]) -> int:
+    """Add the catalog entries that are missing; returns how many were added."""
+    with uow:
+        known = uow.catalog()
+        missing = [s for s in specializations if s.slug not in known]
+        for specialization in missing:
+            uow.specializations.add(specialization)
+        uow.commit()
+        return len(missing)
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+def _find(
+    uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Actor | None, *, for_update: bool
+) -> Doctor:
+    if doctor_id is None:
+        if actor is None:
+            raise NotFound("Sign in as a doctor to see your own profile.")
+        doctor = uow.doctors.get_by_user(actor.user_id, for_update=for_update)
+        if doctor is None:
+            raise NotFound("You have no doctor profile; an admin creates it.")
+        return doctor
+    doctor = uow.doctors.get(doctor_id, for_update=for_update)
+    if doctor is None:
+        raise NotFound("No doctor with this id.")
+    return doctor
+
+
+def _find_for_change(uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Actor) -> Doctor:
+    doctor = _find(uow, doctor_id, actor, for_update=True)
+    if not doctor.is_managed_by(actor.user_id, actor.role):
+        raise Forbidden("Only this doctor or an admin may change this.")
+    return doctor
+
+
+def _save(
+    uow: DoctorUnitOfWork,
+    doctor: Doctor,
+    event_type: DoctorEventType,
+    catalog: dict[str, Specialization],
+    clock: Clock,
+) -> None:
+    uow.doctors.save(doctor)
+    uow.outbox.add(doctor_changed(doctor, event_type, catalog=catalog, occurred_at=clock()))
+    uow.commit()

@@ -1,0 +1,53 @@
+"""Small helpers the doctor integration tests share."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from hospital_shared.identity import identity_headers
+
+from ..conftest import TOKEN
+
+PUBLIC = {"X-Internal-Token": TOKEN}
+
+
+def admin() -> dict[str, str]:
+    return identity_headers(uuid.uuid4(), "admin", TOKEN)
+
+
+def as_doctor(user_id: uuid.UUID) -> dict[str, str]:
+    return identity_headers(user_id, "doctor", TOKEN)
+
+
+def create_doctor(client: FlaskClient, **profile: Any) -> tuple[dict[str, Any], uuid.UUID]:
+    user_id = uuid.uuid4()
+    body = {
+        "user_id": str(user_id),
+        "full_name": "Dr. Anna Weber",
+        "specializations": ["cardiology"],
+        "time_zone": "Europe/Berlin",
+        **profile,
+    }
+    response = client.post("/api/v1/doctors/", json=body, headers=admin())
+    assert response.status_code == 201, response.json
+    return response.json, user_id
+
+
+WEEK = {
+    "time_zone": "Europe/Berlin",
+    "slot_step_minutes": 15,
+    "buffer_minutes": 5,
+    "minimum_notice_minutes": 120,
+    "booking_horizon_days": 30,
+    "weekly": {
+        "monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
+        "wednesday": [{"start": "08:00", "end": "14:00"}],
+    },
+    "appointment_types": [
+        {"code": "cardiology", "duration_minutes": 45},
+        {"code": "follow-up", "name": "Follow-up", "duration_minutes": 15},
+    ],
+}

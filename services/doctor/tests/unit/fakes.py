@@ -1,0 +1,87 @@
+"""In-memory fakes of Doctor-MS's ports, for use-case tests without I/O."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.events import DoctorEvent
+from doctor_service.ports import (
+    DoctorPage,
+    DoctorRepository,
+    DoctorUnitOfWork,
+    Outbox,
+    SpecializationRepository,
+)
+
+CATALOG = [
+    Specialization("cardiology", "Cardiology", 30),
+    Specialization("dermatology", "Dermatology", 15),
+    Specialization("neurology", "Neurology", 45),
+]
+
+
+class FakeSpecializations(SpecializationRepository):
+    def __init__(self) -> None:
+        self.rows = {s.slug: s for s in CATALOG}
+
+    def all(self) -> list[Specialization]:
+        return list(self.rows.values())
+
+    def add(self, specialization: Specialization) -> None:
+        self.rows[specialization.slug] = specialization
+
+
+class FakeDoctors(DoctorRepository):
+    def __init__(self) -> None:
+        self.committed: dict[uuid.UUID, Doctor] = {}
+        self.pending: dict[uuid.UUID, Doctor] = {}
+
+    def add(self, doctor: Doctor) -> None:
+        self.pending[doctor.id] = copy.deepcopy(doctor)
+
+    def get(self, doctor_id, *, for_update=False):
+        found = self.committed.get(doctor_id)
+        return copy.deepcopy(found) if found else None
+
+    def get_by_user(self, user_id, *, for_update=False):
+        return next((copy.deepcopy(d) for d in self.committed.values() if d.user_id == user_id), None)
+
+    def save(self, doctor: Doctor) -> None:
+        self.pending[doctor.id] = copy.deepcopy(doctor)
+
+    def search(self, *, specialization, text, accepting_only, page, page_size):
+        found = [
+            d for d in self.committed.values() if not specialization or specialization in d.specializations
+        ]
+        found = [d for d in found if not text or text.lower() in d.full_name.lower()]
+        found.sort(key=lambda d: d.full_name)
+        return DoctorPage(found[(page - 1) * page_size : page * page_size], page, page_size, len(found))
+
+
+class FakeOutbox(Outbox):
+    def __init__(self) -> None:
+        self.committed: list[DoctorEvent] = []
+        self.pending: list[DoctorEvent] = []
+
+    def add(self, event: DoctorEvent) -> None:
+        self.pending.append(event)
+
+
+class FakeUnitOfWork(DoctorUnitOfWork):
+    """Changes become visible only on commit, like a real transaction."""
+
+    def __init__(self) -> None:
+        self.doctors = FakeDoctors()
+        self.specializations = FakeSpecializations()
+        self.outbox = FakeOutbox()
+
+    def commit(self) -> None:
+        self.doctors.committed.update(self.doctors.pending)
+        self.outbox.committed.extend(self.outbox.pending)
+        self.rollback()
+
+    def rollback(self) -> None:
+        self.doctors.pending.clear()
+        self.outbox.pending.clear()

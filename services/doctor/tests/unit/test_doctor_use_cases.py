@@ -1,0 +1,185 @@
+"""Doctor-MS use cases with fakes: who may change what, versions, and one event per committed change."""
+
+import uuid
+
+import pytest
+
+from doctor_service.domain.doctor import etag_matches
+from doctor_service.service_layer import services
+from doctor_service.service_layer.services import Actor
+from hospital_shared.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+)
+
+from .fakes import FakeUnitOfWork
+
+ADMIN = Actor(uuid.uuid4(), "admin")
+WEEK = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "17:00"}]}}
+
+
+def new_doctor(uow: FakeUnitOfWork, **profile):
+    user_id = uuid.uuid4()
+    body = {
+        "full_name": "Dr. Anna Weber",
+        "specializations": ["cardiology"],
+        "time_zone": "Europe/Berlin",
+        **profile,
+    }
+    return services.create_doctor(uow, user_id=user_id, profile=body), Actor(user_id, "doctor")
+
+
+def test_creating_a_doctor_writes_a_created_event_with_version_1() -> None:
+    uow = FakeUnitOfWork()
+
+    doctor, _ = new_doctor(uow)
+
+    [event] = uow.outbox.committed
+    assert (event.type.value, event.version, event.doctor_id) == ("doctor.created", 1, doctor.id)
+    assert event.payload["schedule"]["appointment_types"] == [
+        {"code": "cardiology", "name": "Cardiology consultation", "duration_minutes": 30}
+    ]
+
+
+def test_unknown_specializations_are_refused_and_nothing_is_written() -> None:
+    uow = FakeUnitOfWork()
+
+    with pytest.raises(ValidationFailed) as caught:
+        new_doctor(uow, specializations=["cardiology", "alchemy"])
+
+    assert list(caught.value.errors) == ["specializations"]
+    assert uow.doctors.committed == {} and uow.outbox.committed == []
+
+
+def test_a_doctor_replaces_their_schedule_and_each_change_raises_the_version() -> None:
+    uow = FakeUnitOfWork()
+    _doctor, me = new_doctor(uow)
+
+    first = services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    second = services.replace_schedule(
+        uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag
+    )
+
+    assert (first.schedule_version, second.schedule_version) == (2, 3)
+    assert [e.version for e in uow.outbox.committed] == [1, 2, 3]
+    assert uow.outbox.committed[-1].payload["schedule"]["weekly"]["monday"] == [
+        {"start": "09:00", "end": "17:00"}
+    ]
+
+
+def test_a_stale_etag_changes_nothing_and_writes_no_event() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+
+    with pytest.raises(PreconditionFailed):
+        services.replace_schedule(
+            uow, doctor_id=None, actor=me, document={**WEEK, "weekly": {}}, if_match='"1"'
+        )
+
+    assert uow.doctors.committed[doctor.id].schedule.weekly[0]
+    assert len(uow.outbox.committed) == 2
+
+
+def test_if_match_is_required() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    with pytest.raises(PreconditionRequired):
+        services.replace_schedule(uow, doctor_id=doctor.id, actor=me, document=WEEK, if_match=None)
+
+
+@pytest.mark.parametrize("role", ["doctor", "patient"])
+def test_nobody_but_the_doctor_and_admins_may_change_a_schedule(role: str) -> None:
+    uow = FakeUnitOfWork()
+    doctor, _ = new_doctor(uow)
+
+    with pytest.raises(Forbidden):
+        services.replace_schedule(
+            uow, doctor_id=doctor.id, actor=Actor(uuid.uuid4(), role), document=WEEK, if_match='"1"'
+        )
+
+    assert (
+        services.replace_schedule(
+            uow, doctor_id=doctor.id, actor=ADMIN, document=WEEK, if_match='"1"'
+        ).schedule_version
+        == 2
+    )
+
+
+def test_changing_the_time_zone_in_the_profile_moves_the_schedule_and_its_etag() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    doctor = services.update_profile(uow, doctor_id=None, actor=me, changes={"time_zone": "Asia/Tokyo"})
+
+    assert doctor.schedule.time_zone == "Asia/Tokyo"
+    assert doctor.schedule_etag == '"2"'
+    assert uow.outbox.committed[-1].payload["doctor"]["time_zone"] == "Asia/Tokyo"
+
+
+def test_time_off_is_added_and_removed_with_an_event_each() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2026-12-24"})
+    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+
+    assert [e.type.value for e in uow.outbox.committed][1:] == [
+        "doctor.time_off_added",
+        "doctor.time_off_removed",
+    ]
+    with pytest.raises(NotFound):
+        services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+
+
+def test_custom_hours_may_not_overlap_other_custom_hours_on_the_same_date() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    hours = {"kind": "custom_hours", "start_date": "2026-12-27", "start_time": "10:00", "end_time": "12:00"}
+    services.add_time_off(uow, doctor_id=None, actor=me, document=hours)
+
+    with pytest.raises(ValidationFailed):
+        services.add_time_off(
+            uow, doctor_id=None, actor=me, document={**hours, "start_time": "11:00", "end_time": "13:00"}
+        )
+
+
+def test_a_doctor_without_a_profile_is_told_so() -> None:
+    with pytest.raises(NotFound):
+        services.get_doctor(FakeUnitOfWork(), doctor_id=None, actor=Actor(uuid.uuid4(), "doctor"))
+
+
+def test_search_pages_must_be_sensible() -> None:
+    with pytest.raises(ValidationFailed):
+        services.search_doctors(FakeUnitOfWork(), page=0)
+
+
+@pytest.mark.parametrize(
+    ("header", "matches"),
+    [('"3"', True), ('W/"3"', True), ('"2", "3"', True), ("*", True), ('"2"', False), ("3", False)],
+)
+def test_if_match_follows_rfc_9110(header: str, matches: bool) -> None:
+    assert etag_matches(header, '"3"') is matches
+
+
+def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payload() -> None:
+    from doctor_service.domain.schedule import TimeOff, WeeklySchedule
+
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    services.add_time_off(
+        uow,
+        doctor_id=None,
+        actor=me,
+        document={"start_date": "2026-12-24", "start_time": "09:00", "end_time": "12:00"},
+    )
+    payload = uow.outbox.committed[-1].payload
+    doctor = services.get_doctor(uow, doctor_id=None, actor=me)
+
+    assert WeeklySchedule.from_document(payload["schedule"]) == doctor.schedule
+    assert [TimeOff.from_document(entry) for entry in payload["time_off"]] == doctor.time_off

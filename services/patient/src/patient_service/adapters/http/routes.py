@@ -1,0 +1,129 @@
+"""HTTP routes of Patient-MS: parse, call a use case, serialise."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.schemas import page_of
+from hospital_shared.web import container
+from patient_service.adapters.http.schemas import (
+    PatientProfileSchema,
+    PatientSearchQuerySchema,
+    ProblemSchema,
+)
+from patient_service.domain.patient import PatientProfile
+from patient_service.service_layer import services
+from patient_service.service_layer.services import Actor
+
+blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patient profiles")
+
+_DESCRIPTIONS = {
+    401: "Not signed in.",
+    403: "Signed in, but not allowed.",
+    404: "No such profile, or not yours to see.",
+    422: "Invalid input; `errors` names each field.",
+}
+
+
+def _problems(*statuses: int):
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ProblemSchema, description=_DESCRIPTIONS[status])(view)
+        return view
+
+    return decorate
+
+
+def _actor() -> Actor:
+    identity = current_identity()
+    assert identity is not None  # guaranteed by require_identity
+    return Actor(user_id=identity.user_id, role=identity.role)
+
+
+def _view(profile: PatientProfile) -> dict[str, Any]:
+    return asdict(profile)
+
+
+def _put(patient_id: uuid.UUID, document: dict[str, Any]) -> Any:
+    profile, created = services.put_profile(
+        container().uow(), patient_id=patient_id, actor=_actor(), document=document
+    )
+    return _view(profile), 201 if created else 200
+
+
+@blp.route("/", strict_slashes=False)
+class Patients(MethodView):
+    @require_identity("admin")
+    @blp.arguments(PatientSearchQuerySchema, location="query")
+    @blp.response(200, page_of(PatientProfileSchema))
+    @_problems(401, 403, 422)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List and search patients (admins)."""
+        result = services.search_patients(
+            container().uow(),
+            actor=_actor(),
+            text=query.get("q"),
+            page=query["page"],
+            page_size=query["page_size"],
+        )
+        return {**asdict(result), "items": [_view(p) for p in result.items]}
+
+
+@blp.route("/me")
+class MyProfile(MethodView):
+    @require_identity("patient")
+    @blp.response(200, PatientProfileSchema)
+    @_problems(401, 403, 404)
+    def get(self) -> Any:
+        """Read your own patient profile."""
+        actor = _actor()
+        return _view(services.get_profile(container().uow(), patient_id=actor.user_id, actor=actor))
+
+    @require_identity("patient")
+    @blp.arguments(PatientProfileSchema)
+    @blp.response(200, PatientProfileSchema)
+    @blp.alt_response(201, schema=PatientProfileSchema, description="The profile was created.")
+    @_problems(401, 403, 422)
+    def put(self, document: dict[str, Any]) -> Any:
+        """Create or replace your own patient profile."""
+        return _put(_actor().user_id, document)
+
+    @require_identity("patient")
+    @blp.response(204)
+    @_problems(401, 403, 404)
+    def delete(self) -> None:
+        """Delete your own patient profile."""
+        actor = _actor()
+        services.delete_profile(container().uow(), patient_id=actor.user_id, actor=actor)
+
+
+@blp.route("/<uuid:patient_id>")
+class PatientById(MethodView):
+    @require_identity()
+    @blp.response(200, PatientProfileSchema)
+    @_problems(401, 404)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """Read a patient's profile (the patient themself or an admin; 404 for everyone else)."""
+        return _view(services.get_profile(container().uow(), patient_id=patient_id, actor=_actor()))
+
+    @require_identity()
+    @blp.arguments(PatientProfileSchema)
+    @blp.response(200, PatientProfileSchema)
+    @blp.alt_response(201, schema=PatientProfileSchema, description="The profile was created.")
+    @_problems(401, 404, 422)
+    def put(self, document: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """Create or replace a patient's profile (the patient themself or an admin)."""
+        return _put(patient_id, document)
+
+    @require_identity()
+    @blp.response(204)
+    @_problems(401, 404)
+    def delete(self, patient_id: uuid.UUID) -> None:
+        """Delete a patient's profile (the patient themself or an admin), e.g. when the account goes."""
+        services.delete_profile(container().uow(), patient_id=patient_id, actor=_actor())

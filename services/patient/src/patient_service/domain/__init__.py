@@ -1,0 +1,1 @@
+"""Patient-MS domain: plain Python, no framework."""

@@ -1,0 +1,37 @@
+"""What Patient-MS's use cases need from the outside world."""
+
+from __future__ import annotations
+
+import abc
+import uuid
+from dataclasses import dataclass
+
+from hospital_shared.db import UnitOfWork
+from patient_service.domain.patient import PatientProfile
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    items: list[PatientProfile]
+    page: int
+    page_size: int
+    total: int
+
+
+class PatientRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> PatientProfile | None: ...
+
+    @abc.abstractmethod
+    def put(self, profile: PatientProfile) -> None:
+        """Insert the profile, or replace the stored one with the same user id."""
+
+    @abc.abstractmethod
+    def delete(self, user_id: uuid.UUID) -> bool: ...
+
+    @abc.abstractmethod
+    def search(self, *, text: str | None, page: int, page_size: int) -> PatientPage: ...
+
+
+class PatientUnitOfWork(UnitOfWork):
+    patients: PatientRepository

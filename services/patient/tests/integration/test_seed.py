@@ -1,0 +1,40 @@
+"""The demo patient's profile is seeded once, and only when SEED_DEMO is on."""
+
+import uuid
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from hospital_shared.identity import identity_headers
+from patient_service.cli import main
+
+from ..conftest import TOKEN
+
+DEMO_PATIENT = uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:patient@demo.hospital.test")
+
+
+def test_seed_demo_creates_the_demo_patients_profile_once(
+    app: Flask, client: FlaskClient, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.delenv("SEED_DEMO", raising=False)
+
+    main(["seed-demo"])
+    main(["seed-demo"])
+
+    assert capsys.readouterr().out.splitlines() == [
+        "patient: demo patient profile created",
+        "patient: demo patient profile already there",
+    ]
+    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    assert profile.status_code == 200 and profile.json["full_name"] == "Paula Patient"
+
+
+def test_seed_demo_does_nothing_when_seed_demo_is_0(app: Flask, client: FlaskClient, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("SEED_DEMO", "0")
+
+    main(["seed-demo"])
+
+    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    assert profile.status_code == 404
