@@ -7,12 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from appointment_service import SERVICE_DIR
 from appointment_service.adapters.http.app import create_app
 from appointment_service.config import Settings
-from hospital_shared.testing import migrated_database
+from hospital_shared.testing import migrated_database, running_app
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 TOKEN = "test-internal-token"
@@ -31,13 +30,8 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
-    yield app
-    container = app.extensions["container"]
-    with container.engine.begin() as connection:
-        connection.execute(text("TRUNCATE appointments"))
-    container.redis.flushdb()
-    container.engine.dispose()
+    with running_app(create_app(settings), tables=("appointments",)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from doctor_service import SERVICE_DIR
 from doctor_service.adapters.http.app import create_app
 from doctor_service.config import Settings
-from hospital_shared.testing import migrated_database
+from hospital_shared.testing import migrated_database, running_app
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 TOKEN = "test-internal-token"
@@ -39,14 +38,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
-    yield app
-    container = app.extensions["container"]
-    container.relay_runner().stop()
-    with container.engine.begin() as connection:
-        connection.execute(text("TRUNCATE doctors, doctor_specializations, doctor_time_off, doctor_outbox"))
-    container.redis.flushdb()
-    container.engine.dispose()
+    tables = ("doctors", "doctor_specializations", "doctor_time_off", "doctor_outbox")
+    with running_app(create_app(settings), tables=tables) as app:
+        yield app
 
 
 @pytest.fixture

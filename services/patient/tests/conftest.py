@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
-from hospital_shared.testing import migrated_database
+from hospital_shared.testing import migrated_database, running_app
 from patient_service import SERVICE_DIR
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings
@@ -31,13 +30,8 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
-    yield app
-    container = app.extensions["container"]
-    with container.engine.begin() as connection:
-        connection.execute(text("TRUNCATE patients"))
-    container.redis.flushdb()
-    container.engine.dispose()
+    with running_app(create_app(settings), tables=("patients",)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,17 +6,26 @@ import contextlib
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import psycopg2
+from flask import Flask
 from psycopg2 import sql
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from hospital_shared.identity import identity_headers
 from hospital_shared.migrations import upgrade_to_head
 
-__all__ = ["free_port", "identity_headers", "migrated_database", "temporary_database"]
+__all__ = [
+    "free_port",
+    "identity_headers",
+    "migrated_database",
+    "reset_service_state",
+    "running_app",
+    "temporary_database",
+]
 
 ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -56,3 +65,22 @@ def migrated_database(service: str, service_dir: Path) -> Iterator[str]:
     with temporary_database(service) as url:
         upgrade_to_head(service_dir, url)
         yield url
+
+
+def reset_service_state(app: Flask, *, tables: Sequence[str]) -> None:
+    """Empty the service's tables and its Redis database, so the next test starts from nothing."""
+    container = app.extensions["container"]
+    names = ", ".join(f'"{table}"' for table in tables)
+    with container.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} CASCADE"))
+    container.redis.flushdb()
+
+
+@contextlib.contextmanager
+def running_app(app: Flask, *, tables: Sequence[str]) -> Iterator[Flask]:
+    """Yield the app for one test; afterwards reset its tables and Redis and close its connections."""
+    try:
+        yield app
+    finally:
+        reset_service_state(app, tables=tables)
+        app.extensions["container"].close()

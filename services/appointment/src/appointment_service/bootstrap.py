@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import redis
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from pathlib import Path
+from typing import ClassVar
 
 from appointment_service import MIGRATIONS_DIR
 from appointment_service.adapters.postgres.repository import SqlAppointmentUnitOfWork
 from appointment_service.config import Settings
-from hospital_shared.db import make_engine, make_session_factory
-from hospital_shared.health import ReadinessCheck, standard_checks
-from hospital_shared.redis_client import make_redis
+from hospital_shared.container import ServiceContainer, open_connections
 
 
 @dataclass
-class Container:
+class Container(ServiceContainer):
+    migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    redis: redis.Redis
 
     def uow(self) -> SqlAppointmentUnitOfWork:
         return SqlAppointmentUnitOfWork(self.session_factory)
 
-    def readiness_checks(self) -> list[ReadinessCheck]:
-        return standard_checks(self.engine, self.redis, MIGRATIONS_DIR)
-
 
 def bootstrap(settings: Settings) -> Container:
     """Connect the adapters (lazily: nothing is dialled until first used)."""
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    return Container(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        redis=make_redis(settings.redis_url),
-    )
+    return Container.from_connections(settings, open_connections(settings))

@@ -5,10 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-
-import redis
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from pathlib import Path
+from typing import ClassVar
 
 from auth_service import MIGRATIONS_DIR
 from auth_service.adapters.mail.smtp import BackgroundMailer, SmtpMailer
@@ -24,24 +22,17 @@ from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import SessionPolicy
 from auth_service.ports import AuthPorts, Clock, Mailer, OpenIdProvider
-from hospital_shared.db import make_engine, make_session_factory
-from hospital_shared.health import ReadinessCheck, standard_checks
-from hospital_shared.redis_client import make_redis
+from hospital_shared.container import ServiceContainer, open_connections
 
 
 @dataclass
-class Container:
+class Container(ServiceContainer):
+    migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    redis: redis.Redis
     ports: AuthPorts
 
     def uow(self) -> SqlAuthUnitOfWork:
         return SqlAuthUnitOfWork(self.session_factory)
-
-    def readiness_checks(self) -> list[ReadinessCheck]:
-        return standard_checks(self.engine, self.redis, MIGRATIONS_DIR)
 
 
 def policy_from(settings: Settings) -> AuthPolicy:
@@ -97,11 +88,10 @@ def mailer_from(settings: Settings) -> Mailer:
 def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer | None = None) -> Container:
     """Connect the adapters (lazily: nothing is dialled until first used)."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    session_factory = make_session_factory(engine)
-    client = make_redis(settings.redis_url)
+    connections = open_connections(settings)
+    client = connections.redis
     ports = AuthPorts(
-        uow=lambda: SqlAuthUnitOfWork(session_factory),
+        uow=lambda: SqlAuthUnitOfWork(connections.session_factory),
         sessions=RedisSessionStore(client, clock, index_ttl_seconds=settings.session_absolute_seconds),
         attempts=RedisAttemptCounter(client, clock),
         hasher=BcryptPasswordHasher(settings.bcrypt_rounds),
@@ -111,6 +101,4 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
         policy=policy_from(settings),
         openid=openid_provider_from(settings),
     )
-    return Container(
-        settings=settings, engine=engine, session_factory=session_factory, redis=client, ports=ports
-    )
+    return Container.from_connections(settings, connections, ports=ports)

@@ -25,7 +25,7 @@ def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
         print(f"refused: {error.detail}", file=sys.stderr)
         return 2
     finally:
-        container.engine.dispose()
+        container.close()
     print(f"{'created' if created else 'reset'} admin {user.email} (id {user.id})")
     return 0
 
@@ -35,7 +35,7 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     try:
         results = seed_demo_accounts(ports=container.ports)
     finally:
-        container.engine.dispose()
+        container.close()
     print(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
     for account, created in results:
         state = "created" if created else "already there"

@@ -12,7 +12,6 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from werkzeug.test import TestResponse
 
 from auth_service import SERVICE_DIR
@@ -20,8 +19,9 @@ from auth_service.adapters.http.app import create_app
 from auth_service.adapters.security.clock import SystemClock
 from auth_service.config import Settings
 from auth_service.mail_sink import MailboxHandler, start_sink
-from hospital_shared.testing import free_port, migrated_database
+from hospital_shared.testing import free_port, migrated_database, reset_service_state, running_app
 
+AUTH_TABLES = ("users", "one_time_tokens", "external_identities")
 REDIS_URL = "redis://127.0.0.1:6379/11"
 TOKEN = "test-internal-token"
 PUBLIC_BASE_URL = "https://hospital.test"
@@ -89,20 +89,12 @@ def settings(database_url: str, smtp: tuple[int, MailboxHandler], oidc_settings:
     )
 
 
-def _clean(app: Flask) -> None:
-    container = app.extensions["container"]
-    with container.engine.begin() as connection:
-        connection.execute(text("TRUNCATE users, one_time_tokens, external_identities CASCADE"))
-    container.redis.flushdb()
-
-
 @pytest.fixture
 def app(settings: Settings, clock: AdjustableClock, mailbox: MailboxHandler) -> Iterator[Flask]:
     app = create_app(settings, clock=clock)
-    _clean(app)
-    yield app
-    _clean(app)
-    app.extensions["container"].engine.dispose()
+    reset_service_state(app, tables=AUTH_TABLES)
+    with running_app(app, tables=AUTH_TABLES):
+        yield app
 
 
 @pytest.fixture

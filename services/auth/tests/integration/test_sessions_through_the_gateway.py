@@ -54,7 +54,7 @@ def test_the_session_cookie_is_secure_outside_local_dev(settings, clock):
     production_like = Settings(**{**settings.__dict__, "session_cookie_secure": True})
     app = create_app(production_like, clock=clock)
     cookie = Gateway(app.test_client()).register().headers["Set-Cookie"]
-    app.extensions["container"].engine.dispose()
+    app.extensions["container"].close()
     assert "Secure" in cookie and "HttpOnly" in cookie
     assert Settings(environment="production", internal_token="real-secret").cookie_secure
 
@@ -104,7 +104,7 @@ def test_redis_forgets_an_idle_session_by_itself(settings, clock):
     gateway = Gateway(app.test_client())
     gateway.register()
     ttl_ms = app.extensions["container"].redis.pttl(redis_key(gateway.session_cookie()))
-    app.extensions["container"].engine.dispose()
+    app.extensions["container"].close()
     assert 0 < ttl_ms <= 1000
 
 

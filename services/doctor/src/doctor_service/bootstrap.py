@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import redis
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from pathlib import Path
+from typing import ClassVar
 
 from doctor_service import MIGRATIONS_DIR
 from doctor_service.adapters.postgres.models import doctor_outbox
 from doctor_service.adapters.postgres.repository import SqlDoctorUnitOfWork
 from doctor_service.config import Settings
-from hospital_shared.db import make_engine, make_session_factory
+from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
-from hospital_shared.health import ReadinessCheck, standard_checks
-from hospital_shared.redis_client import make_redis
 
 
 @dataclass
-class Container:
+class Container(ServiceContainer):
+    migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    redis: redis.Redis
     _relay_runner: RelayRunner | None = field(default=None, repr=False)
 
     def uow(self) -> SqlDoctorUnitOfWork:
         return SqlDoctorUnitOfWork(self.session_factory)
 
-    def readiness_checks(self) -> list[ReadinessCheck]:
-        return standard_checks(self.engine, self.redis, MIGRATIONS_DIR)
+    def close(self) -> None:
+        if self._relay_runner is not None:
+            self._relay_runner.stop()
+        super().close()
 
     def outbox_store(self) -> SqlOutboxStore:
         return SqlOutboxStore(self.engine, doctor_outbox)
@@ -53,10 +49,4 @@ class Container:
 
 def bootstrap(settings: Settings) -> Container:
     """Connect the adapters (lazily: nothing is dialled until first used)."""
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    return Container(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        redis=make_redis(settings.redis_url),
-    )
+    return Container.from_connections(settings, open_connections(settings))

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         created, existing = seed_demo(container.uow)
     finally:
-        container.engine.dispose()
+        container.close()
     print(f"doctor: demo doctors created {created}, already there {existing}")
     return 0
 

@@ -96,7 +96,7 @@ def test_a_change_made_while_redis_is_down_is_kept_and_published_once_redis_is_b
         assert down.extensions["container"].outbox_store().pending_count() == 2
         assert list(stream(app).replay()) == []
     finally:
-        down.extensions["container"].engine.dispose()
+        down.extensions["container"].close()
 
     published = app.extensions["container"].relay_runner().run_once()
     events = list(stream(app).replay())

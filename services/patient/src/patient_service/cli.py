@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         created = seed_demo(container.uow)
     finally:
-        container.engine.dispose()
+        container.close()
     print(f"patient: demo patient profile {'created' if created else 'already there'}")
     return 0
 
