@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any, TypeVar
 
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PageQuerySchema(Schema):
@@ -25,3 +30,43 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
         },
         name=name,
     )
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+PROBLEM_DESCRIPTIONS = {
+    400: "The request could not be read.",
+    401: "Not signed in.",
+    403: "Signed in, but not allowed.",
+    404: "Not found.",
+    409: "Conflicts with the current state.",
+    412: "If-Match does not match the current version.",
+    422: "Invalid input; `errors` names each field.",
+    428: "If-Match is missing.",
+    429: "Too many requests; `Retry-After` says when to try again.",
+}
+
+
+def problem_responses(
+    blueprint: Blueprint, descriptions: Mapping[int, str] | None = None
+) -> Callable[..., Callable[[F], F]]:
+    """`problems(401, 404)` documents the problem+json answers a view of `blueprint` may give."""
+    texts = PROBLEM_DESCRIPTIONS | dict(descriptions or {})
+
+    def problems(*statuses: int) -> Callable[[F], F]:
+        def decorate(view: F) -> F:
+            for status in statuses:
+                view = blueprint.alt_response(status, schema=ProblemSchema, description=texts[status])(view)
+            return view
+
+        return decorate
+
+    return problems

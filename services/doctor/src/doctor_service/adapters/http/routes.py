@@ -14,18 +14,17 @@ from doctor_service.adapters.http.schemas import (
     DoctorProfileSchema,
     DoctorSchema,
     DoctorSearchQuerySchema,
-    ProblemSchema,
     ScheduleSchema,
     SpecializationListSchema,
     TimeOffListSchema,
     TimeOffSchema,
 )
 from doctor_service.domain.doctor import Doctor, Specialization
-from doctor_service.domain.schedule import TimeOff
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.identity import current_identity, require_identity
-from hospital_shared.schemas import page_of
+from hospital_shared.schedule import TimeOff
+from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 
 blp = Blueprint(
@@ -80,24 +79,14 @@ def _time_off_view(entry: TimeOff) -> dict[str, Any]:
     return {**document, "id": entry.id, "start_date": entry.start_date, "end_date": entry.end_date}
 
 
-def _problems(*statuses: int):
-    """Document the problem+json answers a view may give."""
-    descriptions = {
-        401: "Not signed in.",
-        403: "Signed in, but not allowed.",
+_problems = problem_responses(
+    blp,
+    {
         404: "No such doctor (or no doctor profile of yours).",
         409: "Conflicts with an existing doctor.",
         412: "If-Match does not match the current schedule version.",
-        422: "Invalid input; `errors` names each field.",
-        428: "If-Match is missing.",
-    }
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ProblemSchema, description=descriptions[status])(view)
-        return view
-
-    return decorate
+    },
+)
 
 
 # -- catalog and directory -------------------------------------------------------------------------------

@@ -6,19 +6,9 @@ and names the field of each broken rule in the same problem+json `errors` map.
 
 from marshmallow import Schema, fields, validate
 
-from doctor_service.domain.schedule import SLOT_STEPS, WEEKDAYS, TimeOffKind
+from hospital_shared.schedule import SLOT_STEPS, WEEKDAYS, TimeOffKind
 
 CLOCK = validate.Regexp(r"^\d{2}:\d{2}$", error="Must be a local time HH:MM.")
-
-
-class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every error of this API is answered."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
 class SpecializationSchema(Schema):

@@ -10,12 +10,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hospital_shared.identity import current_identity, require_identity
-from hospital_shared.schemas import page_of
+from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 from patient_service.adapters.http.schemas import (
     PatientProfileSchema,
     PatientSearchQuerySchema,
-    ProblemSchema,
 )
 from patient_service.domain.patient import PatientProfile
 from patient_service.service_layer import services
@@ -23,21 +22,7 @@ from patient_service.service_layer.services import Actor
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patient profiles")
 
-_DESCRIPTIONS = {
-    401: "Not signed in.",
-    403: "Signed in, but not allowed.",
-    404: "No such profile, or not yours to see.",
-    422: "Invalid input; `errors` names each field.",
-}
-
-
-def _problems(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=ProblemSchema, description=_DESCRIPTIONS[status])(view)
-        return view
-
-    return decorate
+_problems = problem_responses(blp, {404: "No such profile, or not yours to see."})
 
 
 def _actor() -> Actor:

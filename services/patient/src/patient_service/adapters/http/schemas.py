@@ -6,16 +6,6 @@ They check types only; the domain checks every rule, so one answer names every b
 from marshmallow import Schema, fields, validate
 
 
-class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every error of this API is answered."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-
-
 class AddressSchema(Schema):
     line1 = fields.String(required=True, metadata={"maxLength": 120, "example": "Hauptstr. 5"})
     line2 = fields.String(load_default="", metadata={"maxLength": 120})
