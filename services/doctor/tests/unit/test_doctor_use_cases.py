@@ -167,7 +167,7 @@ def test_if_match_follows_rfc_9110(header: str, matches: bool) -> None:
 
 
 def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payload() -> None:
-    from doctor_service.domain.schedule import TimeOff, WeeklySchedule
+    from hospital_shared.schedule import TimeOff, WeeklySchedule
 
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from doctor_service.domain.schedule import (
+from hospital_shared.errors import NotFound, PreconditionFailed, ValidationFailed
+from hospital_shared.schedule import (
     AppointmentType,
     InvalidSchedule,
     TimeOff,
@@ -16,7 +17,6 @@ from doctor_service.domain.schedule import (
     time_off_conflicts,
     zone_or_none,
 )
-from hospital_shared.errors import NotFound, PreconditionFailed, ValidationFailed
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")

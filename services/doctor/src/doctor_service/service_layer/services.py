@@ -10,9 +10,9 @@ from typing import Any
 
 from doctor_service.domain.doctor import Doctor, Specialization, new_doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from doctor_service.domain.schedule import TimeOff, WeeklySchedule
 from doctor_service.ports import DoctorPage, DoctorUnitOfWork
 from hospital_shared.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
+from hospital_shared.schedule import TimeOff, WeeklySchedule
 
 Clock = Callable[[], datetime]
 MAX_PAGE_SIZE = 100

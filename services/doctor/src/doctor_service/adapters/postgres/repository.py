@@ -17,7 +17,6 @@ from doctor_service.adapters.postgres.models import (
 )
 from doctor_service.domain.doctor import Doctor, Specialization
 from doctor_service.domain.events import DoctorEvent
-from doctor_service.domain.schedule import TimeOff, TimeOffKind, WeeklySchedule, WorkingWindow
 from doctor_service.ports import (
     DoctorPage,
     DoctorRepository,
@@ -27,6 +26,7 @@ from doctor_service.ports import (
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
 from hospital_shared.errors import Conflict
+from hospital_shared.schedule import TimeOff, TimeOffKind, WeeklySchedule, WorkingWindow
 
 
 def _time_off_to_domain(row: TimeOffRow) -> TimeOff:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from doctor_service.domain.schedule import (
+from hospital_shared.schedule import (
     AppointmentType,
     InvalidSchedule,
     TimeOff,

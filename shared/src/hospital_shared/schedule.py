@@ -1,7 +1,7 @@
 """A doctor's weekly schedule, and how it turns into concrete working time in UTC.
 
-Pure Python (standard library and `hospital_shared.errors` only) so that Appointment-MS can use the very same
-rules: this module may move into `hospital_shared` unchanged.
+Doctor-MS owns schedules and Appointment-MS turns them into free slots; both use these very rules, so they
+live here. Pure Python: the standard library and `hospital_shared.errors` only.
 
 Times in a schedule are local wall-clock times in the doctor's IANA time zone. Expanding them to UTC follows
 PEP 495 as implemented by `zoneinfo` with `fold=0`:
