@@ -1,0 +1,78 @@
+"""Entrypoint of the gateway container: render nginx's configuration from the environment, then run nginx.
+
+Compose and Kubernetes use the same templates and renderer as the native stack (render.py); only the addresses
+differ. Environment:
+  AUTH_UPSTREAMS, PATIENT_UPSTREAMS, DOCTOR_UPSTREAMS, APPOINTMENT_UPSTREAMS
+                     each a host:port list, comma or space separated (a DNS name may stand for several)
+  INTERNAL_TOKEN     shared secret sent to every service (16+ URL-safe characters), required
+  LISTEN             nginx listen address (default 8080)
+  STATIC_ROOT        the built SPA (default /srv/spa)
+  NGINX_RUN_DIR      rendered config, pid and temp files; must be writable (default /tmp/gateway)
+  NGINX_LOG_DIR      where nginx-access.log / nginx-error.log live; the image links them to stdout / stderr
+  NGINX_BINARY       default /usr/sbin/nginx
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from gateway.render import render_gateway, render_native
+
+UPSTREAMS = ("auth", "patient", "doctor", "appointment")
+
+
+class ConfigurationError(ValueError):
+    """The environment does not describe a usable gateway; the container must not start."""
+
+
+def upstreams_from(environ: Mapping[str, str]) -> dict[str, list[str]]:
+    upstreams = {}
+    for name in UPSTREAMS:
+        variable = f"{name.upper()}_UPSTREAMS"
+        addresses = environ.get(variable, "").replace(",", " ").split()
+        if not addresses:
+            raise ConfigurationError(f"{variable} must list at least one host:port")
+        upstreams[name] = addresses
+    return upstreams
+
+
+def write_configuration(environ: Mapping[str, str]) -> Path:
+    """Render gateway.conf and nginx.conf into NGINX_RUN_DIR; return the nginx.conf path."""
+    internal_token = environ.get("INTERNAL_TOKEN", "")
+    if not internal_token:
+        raise ConfigurationError("INTERNAL_TOKEN must be set")
+    # /tmp is the container's own (an emptyDir in Kubernetes), not a shared temporary directory.
+    run_dir = Path(environ.get("NGINX_RUN_DIR", "/tmp/gateway"))  # noqa: S108
+    log_dir = Path(environ.get("NGINX_LOG_DIR", "/var/log/hospital"))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (run_dir / temp).mkdir(exist_ok=True)
+    gateway_conf = render_gateway(
+        listen=environ.get("LISTEN", "8080"),
+        upstreams=upstreams_from(environ),
+        internal_token=internal_token,
+        static_root=Path(environ.get("STATIC_ROOT", "/srv/spa")),
+    )
+    (run_dir / "gateway.conf").write_text(gateway_conf)
+    nginx_conf = run_dir / "nginx.conf"
+    process_conf = render_native(run_dir=run_dir, log_dir=log_dir, rendered_dir=run_dir, as_root=False)
+    nginx_conf.write_text(process_conf)
+    return nginx_conf
+
+
+def main() -> None:
+    try:
+        nginx_conf = write_configuration(os.environ)
+    except ValueError as error:  # ConfigurationError, or a weak token refused by render.py
+        print(f"gateway: {error}", file=sys.stderr)
+        sys.exit(2)
+    # exec: nginx becomes PID 1 and gets the container's stop signal (SIGQUIT: graceful shutdown).
+    nginx = os.environ.get("NGINX_BINARY", "/usr/sbin/nginx")
+    os.execv(nginx, [nginx, "-c", str(nginx_conf), "-g", "daemon off;"])  # noqa: S606 - no shell wanted
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The gateway container renders its nginx configuration from environment variables before starting nginx."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gateway.entrypoint import ConfigurationError, upstreams_from, write_configuration
+
+TOKEN = "t" * 32
+
+
+def container_environment(tmp_path: Path) -> dict[str, str]:
+    return {
+        "AUTH_UPSTREAMS": "127.0.0.1:5001",
+        "PATIENT_UPSTREAMS": "127.0.0.1:5002",
+        "DOCTOR_UPSTREAMS": "127.0.0.1:5003",
+        "APPOINTMENT_UPSTREAMS": "127.0.0.1:5004, 127.0.0.1:5104",
+        "INTERNAL_TOKEN": TOKEN,
+        "LISTEN": "127.0.0.1:1",
+        "STATIC_ROOT": str(tmp_path / "spa"),
+        "NGINX_RUN_DIR": str(tmp_path / "run"),
+        "NGINX_LOG_DIR": str(tmp_path),
+    }
+
+
+def test_an_upstream_list_may_be_separated_by_commas_or_spaces() -> None:
+    environ = {f"{name}_UPSTREAMS": "a:1" for name in ("AUTH", "PATIENT", "DOCTOR")}
+    environ["APPOINTMENT_UPSTREAMS"] = "a:1,b:2 c:3"
+    assert upstreams_from(environ)["appointment"] == ["a:1", "b:2", "c:3"]
+
+
+def test_a_missing_upstream_stops_the_container(tmp_path: Path) -> None:
+    environ = container_environment(tmp_path)
+    del environ["DOCTOR_UPSTREAMS"]
+    with pytest.raises(ConfigurationError, match="DOCTOR_UPSTREAMS"):
+        write_configuration(environ)
+
+
+def test_a_missing_internal_token_stops_the_container(tmp_path: Path) -> None:
+    environ = container_environment(tmp_path)
+    del environ["INTERNAL_TOKEN"]
+    with pytest.raises(ConfigurationError, match="INTERNAL_TOKEN"):
+        write_configuration(environ)
+
+
+def test_the_rendered_container_configuration_is_valid_nginx(tmp_path: Path) -> None:
+    nginx_conf = write_configuration(container_environment(tmp_path))
+    gateway_conf = (nginx_conf.parent / "gateway.conf").read_text()
+    assert "server 127.0.0.1:5104" in gateway_conf
+    assert f"root {tmp_path / 'spa'};" in gateway_conf
+    result = subprocess.run(
+        ["/usr/sbin/nginx", "-t", "-q", "-c", str(nginx_conf)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
