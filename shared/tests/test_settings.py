@@ -40,11 +40,11 @@ def test_a_bad_number_or_boolean_names_the_variable() -> None:
 
 def test_production_refuses_to_start_with_a_development_secret() -> None:
     with pytest.raises(SettingsError, match="INTERNAL_TOKEN"):
-        ExampleSettings.from_env({"ENVIRONMENT": "production", "API_KEY": "real"})
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "API_KEY": "a-real-api-key-value"})
     with pytest.raises(SettingsError, match="API_KEY"):
-        ExampleSettings.from_env({"ENVIRONMENT": "production", "INTERNAL_TOKEN": "real"})
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32})
     settings = ExampleSettings.from_env(
-        {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32, "API_KEY": "k"}
+        {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32, "API_KEY": "k" * 16}
     )
     assert settings.is_production
 
@@ -56,3 +56,12 @@ def test_development_may_use_the_development_secrets() -> None:
 def test_an_unknown_environment_is_refused() -> None:
     with pytest.raises(SettingsError, match="ENVIRONMENT"):
         ExampleSettings.from_env({"ENVIRONMENT": "staging-ish"})
+
+
+def test_production_refuses_an_empty_or_short_secret() -> None:
+    with pytest.raises(SettingsError, match="INTERNAL_TOKEN"):
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "INTERNAL_TOKEN": "", "API_KEY": "k" * 20})
+    with pytest.raises(SettingsError, match="API_KEY"):
+        ExampleSettings.from_env(
+            {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32, "API_KEY": "short"}
+        )

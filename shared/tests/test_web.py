@@ -167,3 +167,43 @@ def test_the_migrations_check_fails_on_an_unmigrated_database(tmp_path: Path) ->
         with pytest.raises(RuntimeError, match="latest migration"):
             migrations_check(engine, tmp_path / "migrations").probe()
         engine.dispose()
+
+
+def _versions_dir(tmp_path: Path) -> Path:
+    migrations = tmp_path / "migrations" / "versions"
+    migrations.mkdir(parents=True)
+    (tmp_path / "migrations" / "env.py").write_text("")
+    (migrations / "0001_x.py").write_text('revision = "0001"\ndown_revision = None\n')
+    (migrations / "0002_y.py").write_text('revision = "0002"\ndown_revision = "0001"\n')
+    return tmp_path / "migrations"
+
+
+@pytest.mark.parametrize(
+    ("stamped", "ready"),
+    [("0002", True), ("0001", False), ("0003-from-a-newer-release", True)],
+)
+def test_ready_at_or_past_this_codes_head_but_not_behind_it(
+    tmp_path: Path, stamped: str, ready: bool
+) -> None:
+    from sqlalchemy import text
+
+    from hospital_shared.migrations import MigrationState
+    from hospital_shared.testing import temporary_database
+
+    state = MigrationState(_versions_dir(tmp_path))
+    with temporary_database("shared") as url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num varchar(64) PRIMARY KEY)"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": stamped})
+        assert state.database_is_at_head(engine) is ready
+        engine.dispose()
+
+
+def test_without_instance_name_replicas_are_told_apart_by_host_name() -> None:
+    import socket
+
+    settings = ServiceSettings(environment="test", internal_token=TOKEN, service_name="pets")
+    app = create_service_app(settings, container=object(), title="Pets", blueprints=[])
+    served_by = app.test_client().get("/healthz").headers["X-Served-By"]
+    assert served_by == f"pets@{socket.gethostname()}"

@@ -9,6 +9,7 @@ from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, MetaData, create_engine, pool
 
 
@@ -45,21 +46,39 @@ def upgrade_to_head(service_dir: Path, database_url: str) -> None:
 
 
 class MigrationState:
-    """Knows the service's head revisions (read once) and compares them with a database's."""
+    """Knows the service's migrations (read once); tells whether a database's schema can serve this code."""
 
     def __init__(self, migrations_dir: Path) -> None:
         self._migrations_dir = migrations_dir
-        self._heads: set[str] | None = None
+        self._script: ScriptDirectory | None = None
+
+    @property
+    def script(self) -> ScriptDirectory:
+        if self._script is None:
+            config = Config()
+            config.set_main_option("script_location", str(self._migrations_dir))
+            self._script = ScriptDirectory.from_config(config)
+        return self._script
 
     @property
     def heads(self) -> set[str]:
-        if self._heads is None:
-            config = Config()
-            config.set_main_option("script_location", str(self._migrations_dir))
-            self._heads = set(ScriptDirectory.from_config(config).get_heads())
-        return self._heads
+        return set(self.script.get_heads())
 
     def database_is_at_head(self, engine: Engine) -> bool:
+        """At this code's head, or past it: during a rolling upgrade the new release migrates first, and the
+        old replicas must stay ready (migrations are additive), so a revision this code does not know counts
+        as newer. Behind the head, or never migrated, is not ready."""
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
+        if not current:
+            return False
+        known = {revision for revision in current if self._knows(revision)}
+        if known != current:
+            return True
         return current == self.heads
+
+    def _knows(self, revision: str) -> bool:
+        try:
+            return self.script.get_revision(revision) is not None
+        except CommandError:  # "Can't locate revision": written by a newer release
+            return False

@@ -86,8 +86,13 @@ class ServiceSettings:
             return
         for field in dataclasses.fields(self):
             dev_default = field.metadata.get(_DEV_DEFAULT)
-            if dev_default is not None and getattr(self, field.name) == dev_default:
-                raise SettingsError(f"{field.name.upper()} must be set to a real secret in production")
+            if dev_default is None:
+                continue
+            value = getattr(self, field.name)
+            if value == dev_default or len(str(value).strip()) < 16:
+                raise SettingsError(
+                    f"{field.name.upper()} must be set to a real secret (16+ characters) in production"
+                )
 
     @property
     def is_production(self) -> bool:

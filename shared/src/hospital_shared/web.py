@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -112,6 +113,9 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
+    # Replicas must be told apart (X-Served-By, logs): without INSTANCE_NAME, the host name says which.
+    instance = settings.instance_name or f"{settings.service_name}@{socket.gethostname()}"
+
     @app.before_request
     def _bind_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
@@ -131,7 +135,7 @@ def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers["X-Served-By"] = settings.instance_name or settings.service_name
+        response.headers["X-Served-By"] = instance
         if request.endpoint not in PUBLIC_ENDPOINTS:
             log.info(
                 "request",

@@ -104,7 +104,9 @@ def test_production_refuses_a_bcrypt_cost_below_12():
     from hospital_shared.settings import SettingsError
 
     with pytest.raises(SettingsError, match="BCRYPT_ROUNDS"):
-        Settings(environment="production", internal_token="real-secret", bcrypt_rounds=10).validate()
+        Settings(
+            environment="production", internal_token="a-real-secret-of-32-characters!!", bcrypt_rounds=10
+        ).validate()
 
 
 def test_a_weaker_stored_hash_is_upgraded_at_sign_in(app, gateway, another_browser):
