@@ -116,6 +116,25 @@ def test_unexpected_errors_are_500_without_internals(client) -> None:
     assert response.json["request_id"] == response.headers["X-Request-ID"]
 
 
+def test_text_the_database_cannot_store_is_a_422_naming_each_field_before_any_view_runs(client) -> None:
+    # Found by schemathesis: U+0000 (and unpaired surrogates) in JSON text reached PostgreSQL and made a 500.
+    raw = '{"name": "a\\u0000b", "owner": {"age": 3, "nick\\ud800": "x"}, "tags": ["ok", "\\udc00"]}'
+    response = client.post(
+        "/api/v1/pets/", data=raw, content_type="application/json", headers={"X-Internal-Token": TOKEN}
+    )
+    query = client.get("/api/v1/pets/mine?q=a%00b", headers=identity_headers(uuid.uuid4(), "patient", TOKEN))
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert set(response.json["errors"]) == {"name", "owner.nick\ud800", "tags.1"}
+    assert query.status_code == 422 and list(query.json["errors"]) == ["q"]
+
+
+def test_text_with_any_other_unicode_is_left_to_the_schemas(client) -> None:
+    response = post(client, {"name": "Zoë🐈", "owner": {"age": 3}})
+    assert response.status_code == 201 and response.json["name"] == "Zoë🐈"
+
+
 def test_business_routes_need_the_internal_token_but_health_does_not(client) -> None:
     assert client.post("/api/v1/pets/", json={"name": "a", "owner": {"age": 1}}).status_code == 401
     assert client.get("/healthz").status_code == 200

@@ -8,7 +8,7 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -16,7 +16,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from hospital_shared.errors import PROBLEM_BASE, ProblemError, Unauthorized
+from hospital_shared.errors import PROBLEM_BASE, ProblemError, Unauthorized, ValidationFailed
 from hospital_shared.health import ReadinessCheck, init_health
 from hospital_shared.identity import internal_token_is_valid
 from hospital_shared.logging_setup import configure_logging, request_id_var
@@ -68,6 +68,53 @@ def _validation_problem(messages: Any) -> dict[str, Any]:
         "detail": f"Some fields are invalid: {fields}." if fields else "The request is invalid.",
         "errors": errors,
     }
+
+
+UNSTORABLE_TEXT = "Must not contain NUL (U+0000) or unpaired surrogate characters."
+
+
+def _is_storable(text: str) -> bool:
+    """PostgreSQL text holds neither U+0000 nor unpaired surrogates, though JSON can carry both."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unstorable_fields(value: Any, name: str = "") -> Iterator[str]:
+    """Where in a parsed JSON document (named as validation errors name fields) text cannot be stored."""
+    if isinstance(value, str):
+        if not _is_storable(value):
+            yield name or "body"
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            field = f"{name}.{key}" if name else str(key)
+            if not _is_storable(str(key)):
+                yield field
+            else:
+                yield from _unstorable_fields(item, field)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_fields(item, f"{name}.{index}" if name else str(index))
+
+
+def refuse_unstorable_text() -> None:
+    """422 naming every query parameter or JSON field whose text the database could not store.
+
+    Checked once at the door for every service, so no view or repository meets such text halfway through
+    a use case (it would otherwise surface there as a driver error, a 500).
+    """
+    fields = [key for key, values in request.args.lists() if not all(map(_is_storable, [key, *values]))]
+    if request.is_json:
+        fields += _unstorable_fields(request.get_json(silent=True))
+    if fields:
+        names = sorted(set(fields))
+        raise ValidationFailed(
+            f"Some fields are invalid: {', '.join(names)}.", errors={n: [UNSTORABLE_TEXT] for n in names}
+        )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -131,6 +178,8 @@ def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
             raise Unauthorized(
                 "This service is reached through the gateway only (missing or wrong X-Internal-Token)."
             )
+
+    app.before_request(refuse_unstorable_text)
 
     @app.after_request
     def _finish(response: Response) -> Response:
