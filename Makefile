@@ -9,7 +9,7 @@ SERVICES := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproje
 PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) requirements-dev.txt
 appointment ?= 2
 
-.PHONY: help system-deps install up down status logs scale admin test lint format clean
+.PHONY: help system-deps install up down status logs scale admin test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,3 +62,6 @@ test: install lint ## unit, integration and end-to-end tests (real PostgreSQL, R
 
 clean: ## remove the venv and local state (stop the stack first)
 	rm -rf $(VENV) .stack
+
+bench: install ## latency and throughput of the main paths through the gateway (own stack on free ports)
+	@$(PY) -m tests.load.bench

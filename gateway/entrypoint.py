@@ -55,6 +55,8 @@ def write_configuration(environ: Mapping[str, str]) -> Path:
         upstreams=upstreams_from(environ),
         internal_token=internal_token,
         static_root=Path(environ.get("STATIC_ROOT", "/srv/spa")),
+        api_rate=environ.get("GATEWAY_API_RATE", "200r/s"),
+        credentials_rate=environ.get("GATEWAY_CREDENTIALS_RATE", "10r/s"),
     )
     (run_dir / "gateway.conf").write_text(gateway_conf)
     nginx_conf = run_dir / "nginx.conf"

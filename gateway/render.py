@@ -26,6 +26,12 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(value_of, template)
 
 
+def _rate(value: str) -> str:
+    if not re.fullmatch(r"[1-9][0-9]*r/[sm]", value):
+        raise ValueError(f"a request rate looks like 200r/s or 30r/m, not {value!r}")
+    return value
+
+
 def server_lines(addresses: Sequence[str]) -> str:
     if not addresses:
         raise ValueError("an upstream needs at least one server")
@@ -38,6 +44,8 @@ def render_gateway(
     upstreams: Mapping[str, Sequence[str]],
     internal_token: str,
     static_root: Path,
+    api_rate: str = "200r/s",
+    credentials_rate: str = "10r/s",
 ) -> str:
     """The server block: upstreams (service name -> host:port list), locations, limits and error pages."""
     if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,}", internal_token):
@@ -50,6 +58,8 @@ def render_gateway(
             "internal_token": internal_token,
             "gateway_dir": str(GATEWAY_DIR),
             "static_root": str(static_root),
+            "api_rate": _rate(api_rate),
+            "credentials_rate": _rate(credentials_rate),
             **{f"{name}_servers": server_lines(addresses) for name, addresses in upstreams.items()},
         },
     )

@@ -58,3 +58,32 @@ def test_the_rendered_configuration_is_valid_nginx(tmp_path: Path) -> None:
         [nginx, "-t", "-q", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_rate_limits_are_configurable_and_validated() -> None:
+    rendered = render_gateway(
+        listen="8080",
+        upstreams=UPSTREAMS,
+        internal_token="z" * 32,
+        static_root=Path("/srv"),
+        api_rate="50r/s",
+    )
+    assert "zone=api_per_ip:10m rate=50r/s;" in rendered
+    assert "zone=credentials_per_ip:10m rate=10r/s;" in rendered
+    with pytest.raises(ValueError, match="request rate"):
+        render_gateway(
+            listen="8080",
+            upstreams=UPSTREAMS,
+            internal_token="z" * 32,
+            static_root=Path("/srv"),
+            api_rate="lots",
+        )
+
+
+def test_only_the_credential_endpoints_get_the_strict_limit() -> None:
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    strict = re.search(
+        r"location ~ \^/api/v1/auth/\((.*?)\)\$ \{\s*limit_req zone=credentials_per_ip", template
+    )
+    assert strict is not None
+    assert set(strict.group(1).split("|")) == {"login", "register", "password/forgot", "password/reset"}

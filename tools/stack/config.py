@@ -75,6 +75,8 @@ class StackConfig:
     seed_demo: bool = field(default_factory=lambda: os.environ.get("SEED_DEMO", "1") != "0")
     web_concurrency: int = field(default_factory=lambda: _env_int("WEB_CONCURRENCY", 2))
     initial_replicas: int = field(default_factory=lambda: _env_int("APPOINTMENT_REPLICAS", 2))
+    api_rate: str = field(default_factory=lambda: os.environ.get("GATEWAY_API_RATE", "200r/s"))
+    credentials_rate: str = field(default_factory=lambda: os.environ.get("GATEWAY_CREDENTIALS_RATE", "10r/s"))
 
     def port(self, service: Service, replica: int = 1) -> int:
         base = _env_int(f"{service.name.upper()}_PORT", service.default_port)

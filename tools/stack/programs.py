@@ -129,6 +129,8 @@ def write_gateway(config: StackConfig, replicas: int) -> None:
         upstreams=upstreams,
         internal_token=internal_token(config),
         static_root=static_root,
+        api_rate=config.api_rate,
+        credentials_rate=config.credentials_rate,
     )
     (config.nginx_dir / "gateway.conf").write_text(rendered)
     (config.nginx_dir / "nginx.conf").write_text(
