@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -117,6 +118,27 @@ def test_swagger_ui_is_served_from_local_files_at_api_docs(stack: StackUnderTest
     assert bundle.status_code == 200
     assert bundle.headers["Content-Type"] == "application/javascript"
     assert "/api/v1/doctors/openapi.json" in stack.get("/api/docs/init.js").text
+
+
+def test_a_burst_of_sign_in_attempts_from_one_address_is_slowed_by_the_gateway(stack: StackUnderTest) -> None:
+    def attempt(number: int) -> requests.Response:
+        return requests.post(
+            stack.url + "/api/v1/auth/login",
+            json={"email": f"nobody{number}@example.org", "password": "not-a-real-password"},
+            timeout=30,
+        )
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        responses = list(pool.map(attempt, range(40)))
+
+    statuses = sorted(response.status_code for response in responses)
+    assert set(statuses) == {401, 429}, statuses
+    assert statuses.count(401) <= 30  # the burst (20) plus at most 10 r/s refilled while the 40 arrive
+    refused = next(response for response in responses if response.status_code == 429)
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert "too many requests from your address" in refused.json()["detail"]
+    # Reading one's own account is not a credential endpoint: it stays available at once.
+    assert stack.get("/api/v1/auth/me").status_code == 401
 
 
 def test_scaling_appointment_replicas_adds_and_removes_them_without_failed_requests(
