@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from auth_service.domain.lockout import LockoutPolicy
+from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.sessions import SessionPolicy
 
 
@@ -20,6 +21,14 @@ class AuthPolicy:
     email_verify_lifetime: timedelta
     set_password_lifetime: timedelta
     mail_resend_interval: timedelta
+
+    def token_lifetime(self, purpose: TokenPurpose) -> timedelta:
+        """How long a mailed link of this purpose stays usable."""
+        return {
+            TokenPurpose.PASSWORD_RESET: self.password_reset_lifetime,
+            TokenPurpose.EMAIL_VERIFY: self.email_verify_lifetime,
+            TokenPurpose.SET_PASSWORD: self.set_password_lifetime,
+        }[purpose]
 
     def link(self, path: str) -> str:
         """Links in mails come from configuration only, never from the request's Host header."""

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.mails import already_registered_mail, verify_email_mail
-from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose, hash_token
+from auth_service.domain.one_time_tokens import TokenPurpose, hash_token
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import Role, User, normalize_email
 from auth_service.ports import AuthPorts
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
+from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 
 WRONG_CREDENTIALS = "The email or password is incorrect."
@@ -51,13 +52,9 @@ def register(
             email=email, full_name=command.full_name, role=Role.PATIENT, now=now, password_hash=password_hash
         )
         uow.users.add(user)
-        raw_token, token = OneTimeToken.issue(
-            user_id=user.id,
-            purpose=TokenPurpose.EMAIL_VERIFY,
-            now=now,
-            lifetime=ports.policy.email_verify_lifetime,
+        raw_token = issue_token(
+            uow, ports.policy, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFY, now=now
         )
-        uow.tokens.add(token)
         uow.commit()
     ports.mailer.send(
         verify_email_mail(

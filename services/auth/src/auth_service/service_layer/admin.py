@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 
 from auth_service.domain.mails import set_password_mail
-from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import STAFF_ROLES, Role, User, normalize_email
 from auth_service.ports import AuthPorts, UserPage
+from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 MAX_PAGE_SIZE = 100
@@ -37,13 +38,9 @@ def create_staff_account(command: NewStaffAccount, *, ports: AuthPorts) -> User:
             )
         user = User.new(email=email, full_name=command.full_name, role=command.role, now=now)
         uow.users.add(user)
-        raw_token, token = OneTimeToken.issue(
-            user_id=user.id,
-            purpose=TokenPurpose.SET_PASSWORD,
-            now=now,
-            lifetime=ports.policy.set_password_lifetime,
+        raw_token = issue_token(
+            uow, ports.policy, user_id=user.id, purpose=TokenPurpose.SET_PASSWORD, now=now
         )
-        uow.tokens.add(token)
         uow.commit()
     ports.mailer.send(
         set_password_mail(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auth_service.domain.mails import password_reset_mail
-from auth_service.domain.one_time_tokens import PASSWORD_PURPOSES, OneTimeToken, TokenPurpose, hash_token
+from auth_service.domain.one_time_tokens import PASSWORD_PURPOSES, TokenPurpose, hash_token
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import normalize_email
 from auth_service.ports import AuthPorts
 from auth_service.service_layer.accounts import account_attempts_key, mail_throttle_key
+from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import BadRequest
 
 
@@ -17,7 +18,7 @@ def request_password_reset(email: str, *, ports: AuthPorts) -> None:
     """Mail a reset link if the account exists; the caller learns nothing either way."""
     email = normalize_email(email)
     now = ports.clock.now()
-    lifetime = ports.policy.password_reset_lifetime
+    lifetime = ports.policy.token_lifetime(TokenPurpose.PASSWORD_RESET)
     with ports.uow() as uow:
         user = uow.users.by_email(email)
         if user is None or user.disabled:
@@ -27,10 +28,9 @@ def request_password_reset(email: str, *, ports: AuthPorts) -> None:
             seconds=int(ports.policy.mail_resend_interval.total_seconds()),
         ):
             return
-        raw_token, token = OneTimeToken.issue(
-            user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now, lifetime=lifetime
+        raw_token = issue_token(
+            uow, ports.policy, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now
         )
-        uow.tokens.add(token)
         uow.commit()
     ports.mailer.send(
         password_reset_mail(
