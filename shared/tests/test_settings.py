@@ -65,3 +65,24 @@ def test_production_refuses_an_empty_or_short_secret() -> None:
         ExampleSettings.from_env(
             {"ENVIRONMENT": "production", "INTERNAL_TOKEN": "t" * 32, "API_KEY": "short"}
         )
+
+
+def test_the_seed_command_says_what_it_did_or_that_seeding_is_off(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from hospital_shared.cli import migrate_and_seed
+
+    calls = []
+
+    def seed() -> str:
+        calls.append(1)
+        return "demo things created 3"
+
+    common = {"service": "demo", "service_dir": Path("/nowhere"), "settings": ExampleSettings(), "seed": seed}
+    assert migrate_and_seed(["seed-demo"], seed_enabled=True, **common) == 0
+    assert migrate_and_seed(["seed-demo"], seed_enabled=False, **common) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "demo: demo things created 3",
+        "demo: SEED_DEMO is off; not seeding",
+    ]
+    assert calls == [1]
