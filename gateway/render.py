@@ -75,6 +75,10 @@ def render_native(*, run_dir: Path, log_dir: Path, rendered_dir: Path, as_root: 
             "log_dir": str(log_dir),
             "rendered_dir": str(rendered_dir),
             "gateway_dir": str(GATEWAY_DIR),
-            "user_directive": "user nobody nogroup;" if as_root else "",
+            # Started by root (make up as root, CI), nginx would drop its workers to `nobody`, who cannot
+            # read a checkout in a private directory (a 0700 temp dir): even the error pages would be 403s.
+            # Workers keep the starting user, like every other process of the native stack; the container
+            # image runs nginx unprivileged.
+            "user_directive": "user root root;" if as_root else "",
         },
     )

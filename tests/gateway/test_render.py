@@ -87,3 +87,9 @@ def test_only_the_credential_endpoints_get_the_strict_limit() -> None:
     )
     assert strict is not None
     assert set(strict.group(1).split("|")) == {"login", "register", "password/forgot", "password/reset"}
+
+
+def test_started_by_root_the_workers_can_read_a_checkout_in_a_private_directory(tmp_path: Path) -> None:
+    rendered = render_native(run_dir=tmp_path, log_dir=tmp_path, rendered_dir=tmp_path, as_root=True)
+    assert "user root root;" in rendered
+    assert "nobody" not in rendered
