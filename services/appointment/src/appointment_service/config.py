@@ -1,4 +1,4 @@
-"""Appointment-MS settings, read from the environment."""
+"""Appointment-MS settings, read from the environment (each field from the variable of its upper-cased name)."""
 
 from dataclasses import dataclass
 
@@ -10,3 +10,17 @@ class Settings(ServiceSettings):
     service_name: str = "appointment"
     database_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/appointments"
     default_page_size: int = 20
+    # The stream Doctor-MS publishes doctor snapshots to; this service keeps its projection from it.
+    doctor_events_stream: str = "doctor-events"
+    # Follow the stream on a background thread of each process (an advisory lock lets one of them apply).
+    projection_consumer_enabled: bool = True
+    # A slot kept for a patient who is still confirming.
+    hold_minutes: int = 5
+    # Longest a cached slot answer may live (it is also invalidated on every change that touches it).
+    slot_cache_seconds: int = 60
+    # Mails to patients (confirmation, reschedule, cancellation), sent from the mail outbox.
+    smtp_url: str = "smtp://127.0.0.1:1025"
+    mail_from: str = "Hospital appointments <appointments@hospital.example>"
+    mail_relay_enabled: bool = True
+    # Auth-MS's internal address (patients' mail addresses), reached with the internal token.
+    auth_internal_url: str = "http://127.0.0.1:5001"
