@@ -55,6 +55,10 @@ def test_a_schedule_change_reaches_the_stream_with_the_full_schedule_and_a_growi
         "specializations": [{"slug": "cardiology", "name": "Cardiology", "default_duration_minutes": 30}],
         "time_zone": "Europe/Berlin",
         "accepting_new_patients": True,
+        "languages": ["en"],
+        "clinic": "",
+        "location": "",
+        "photo_url": None,
     }
     assert last["schedule"]["version"] == 3
     assert last["schedule"]["buffer_minutes"] == 10
@@ -77,6 +81,30 @@ def test_time_off_and_profile_changes_are_events_too(app: Flask, client: FlaskCl
     assert [e.type for e in events] == ["doctor.created", "doctor.time_off_added", "doctor.profile_updated"]
     assert events[-1].payload["time_off"][0]["start_date"] == "2026-12-24"
     assert events[-1].payload["doctor"]["accepting_new_patients"] is False
+
+
+def test_the_event_carries_languages_clinic_location_and_photo_for_the_slot_finder(
+    app: Flask, client: FlaskClient
+) -> None:
+    profile = {
+        "languages": ["de", "en", "pt-BR"],
+        "clinic": "Herzzentrum Mitte",
+        "location": "Berlin, Friedrichstraße 12",
+        "photo_url": "https://example.org/weber.jpg",
+    }
+    _, user_id = create_doctor(client, **profile)
+    client.patch("/api/v1/doctors/me", headers=as_doctor(user_id), json={"languages": ["fr"], "clinic": ""})
+
+    app.extensions["container"].relay_runner().run_once()
+    created, updated = (e.payload["doctor"] for e in stream(app).replay())
+
+    assert {key: created[key] for key in profile} == profile
+    assert (updated["languages"], updated["clinic"], updated["location"]) == (
+        ["fr"],
+        "",
+        "Berlin, Friedrichstraße 12",
+    )
+    assert updated["photo_url"] == "https://example.org/weber.jpg"
 
 
 def test_a_change_made_while_redis_is_down_is_kept_and_published_once_redis_is_back(

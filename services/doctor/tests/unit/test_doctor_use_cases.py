@@ -44,6 +44,20 @@ def test_creating_a_doctor_writes_a_created_event_with_version_1() -> None:
     ]
 
 
+def test_the_event_lists_the_doctors_languages_and_where_they_practise() -> None:
+    uow = FakeUnitOfWork()
+
+    new_doctor(uow, languages=["de", "en"], clinic="Herzzentrum", location="Berlin")
+
+    doctor = uow.outbox.committed[-1].payload["doctor"]
+    assert (doctor["languages"], doctor["clinic"], doctor["location"], doctor["photo_url"]) == (
+        ["de", "en"],
+        "Herzzentrum",
+        "Berlin",
+        None,
+    )
+
+
 def test_unknown_specializations_are_refused_and_nothing_is_written() -> None:
     uow = FakeUnitOfWork()
 
