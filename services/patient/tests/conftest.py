@@ -1,4 +1,5 @@
-"""Fixtures: a migrated throw-away database, Redis database 12, and the app wired to both."""
+"""Fixtures: a migrated throw-away database, Redis database 12, a stand-in for Appointment-MS's internal
+API on loopback, and the app wired to all three."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from patient_service import SERVICE_DIR
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings
 
+from .appointment_stub import AppointmentStub
+
 REDIS_URL = "redis://127.0.0.1:6379/12"
 TOKEN = "test-internal-token"
 
@@ -23,9 +26,29 @@ def database_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def appointment_server() -> Iterator[AppointmentStub]:
+    stub = AppointmentStub(TOKEN).start()
+    yield stub
+    stub.stop()
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url, redis_url=REDIS_URL, internal_token=TOKEN)
+def appointment_ms(appointment_server: AppointmentStub) -> AppointmentStub:
+    """Appointment-MS as the test sets it up: by default no doctor treats anybody."""
+    appointment_server.reset()
+    return appointment_server
+
+
+@pytest.fixture
+def settings(database_url: str, appointment_ms: AppointmentStub) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        internal_token=TOKEN,
+        appointment_internal_url=appointment_ms.url,
+    )
 
 
 @pytest.fixture

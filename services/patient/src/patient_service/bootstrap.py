@@ -8,14 +8,17 @@ from typing import ClassVar
 
 from hospital_shared.container import ServiceContainer, open_connections
 from patient_service import MIGRATIONS_DIR
+from patient_service.adapters.appointments.care_relationships import HttpCareRelationships
 from patient_service.adapters.postgres.repository import SqlPatientUnitOfWork
 from patient_service.config import Settings
+from patient_service.ports import CareRelationships
 
 
 @dataclass
 class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
+    care_relationships: CareRelationships
 
     def uow(self) -> SqlPatientUnitOfWork:
         return SqlPatientUnitOfWork(self.session_factory)
@@ -23,4 +26,9 @@ class Container(ServiceContainer):
 
 def bootstrap(settings: Settings) -> Container:
     """Connect the adapters (lazily: nothing is dialled until first used)."""
-    return Container.from_connections(settings, open_connections(settings))
+    care = HttpCareRelationships(
+        settings.appointment_internal_url,
+        internal_token=settings.internal_token,
+        timeout_seconds=settings.appointment_timeout_seconds,
+    )
+    return Container.from_connections(settings, open_connections(settings), care_relationships=care)

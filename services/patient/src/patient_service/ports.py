@@ -35,3 +35,13 @@ class PatientRepository(abc.ABC):
 
 class PatientUnitOfWork(UnitOfWork):
     patients: PatientRepository
+
+
+class CareRelationships(abc.ABC):
+    """Who treats whom, as Appointment-MS knows from its appointments."""
+
+    @abc.abstractmethod
+    def doctor_treats(self, doctor_user_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+        """True when the doctor has (or had) an appointment with the patient.
+
+        Raises hospital_shared.errors.ServiceUnavailable when that cannot be known right now."""

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from hospital_shared.errors import NotFound, ValidationFailed
+from hospital_shared.errors import NotFound, ServiceUnavailable, ValidationFailed
 from patient_service.domain.patient import PatientProfile, normalize_phone, profile_from_document
-from patient_service.ports import PatientPage, PatientRepository, PatientUnitOfWork
+from patient_service.ports import CareRelationships, PatientPage, PatientRepository, PatientUnitOfWork
 from patient_service.service_layer.services import Actor, delete_profile, get_profile, put_profile
 
 TODAY = date(2026, 6, 1)
@@ -30,6 +30,24 @@ class FakePatients(PatientRepository):
     def search(self, *, text, page, page_size):
         items = sorted(self.rows.values(), key=lambda p: p.full_name)
         return PatientPage(items=items, page=page, page_size=page_size, total=len(items))
+
+
+class FakeCareRelationships(CareRelationships):
+    """Who treats whom, as (doctor user id, patient id) pairs; `down` plays an unreachable Appointment-MS."""
+
+    def __init__(self, *pairs: tuple[uuid.UUID, uuid.UUID], down: bool = False) -> None:
+        self.pairs = set(pairs)
+        self.down = down
+        self.asked: list[tuple[uuid.UUID, uuid.UUID]] = []
+
+    def doctor_treats(self, doctor_user_id, patient_id):
+        self.asked.append((doctor_user_id, patient_id))
+        if self.down:
+            raise ServiceUnavailable("Appointment-MS is down.")
+        return (doctor_user_id, patient_id) in self.pairs
+
+
+NOBODY_TREATS = FakeCareRelationships()
 
 
 class FakeUnitOfWork(PatientUnitOfWork):
@@ -77,7 +95,7 @@ def test_the_first_put_creates_and_the_second_replaces() -> None:
 
     assert (created, created_again) == (True, False)
     assert uow.committed
-    assert get_profile(uow, patient_id=me, actor=actor) == profile
+    assert get_profile(uow, patient_id=me, actor=actor, care=NOBODY_TREATS) == profile
 
 
 def test_someone_elses_profile_does_not_exist_for_a_patient_or_doctor() -> None:
@@ -86,7 +104,7 @@ def test_someone_elses_profile_does_not_exist_for_a_patient_or_doctor() -> None:
 
     for role in ("patient", "doctor"):
         with pytest.raises(NotFound):
-            get_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), role))
+            get_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), role), care=NOBODY_TREATS)
         with pytest.raises(NotFound):
             delete_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), role))
     assert owner in uow.patients.rows
@@ -96,4 +114,82 @@ def test_an_admin_reads_any_profile() -> None:
     uow, owner = FakeUnitOfWork(), uuid.uuid4()
     put_profile(uow, patient_id=owner, actor=Actor(owner, "patient"), document=DOC, today=lambda: TODAY)
 
-    assert get_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), "admin")).full_name == "Maria Schmidt"
+    admin = Actor(uuid.uuid4(), "admin")
+    assert get_profile(uow, patient_id=owner, actor=admin, care=NOBODY_TREATS).full_name == "Maria Schmidt"
+
+
+def stored_profile() -> tuple[FakeUnitOfWork, uuid.UUID]:
+    uow, owner = FakeUnitOfWork(), uuid.uuid4()
+    put_profile(uow, patient_id=owner, actor=Actor(owner, "patient"), document=DOC, today=lambda: TODAY)
+    return uow, owner
+
+
+def test_a_doctor_reads_the_profile_of_a_patient_they_treat() -> None:
+    uow, owner = stored_profile()
+    doctor = uuid.uuid4()
+
+    profile = get_profile(
+        uow, patient_id=owner, actor=Actor(doctor, "doctor"), care=FakeCareRelationships((doctor, owner))
+    )
+
+    assert profile.full_name == "Maria Schmidt"
+
+
+def test_a_doctor_without_an_appointment_with_the_patient_is_told_there_is_no_profile() -> None:
+    uow, owner = stored_profile()
+    treating, other = uuid.uuid4(), uuid.uuid4()
+    care = FakeCareRelationships((treating, owner))
+
+    with pytest.raises(NotFound):
+        get_profile(uow, patient_id=owner, actor=Actor(other, "doctor"), care=care)
+    assert care.asked == [(other, owner)]
+
+
+def test_a_doctor_is_answered_alike_for_a_missing_and_a_hidden_profile() -> None:
+    uow, owner = stored_profile()
+    care = FakeCareRelationships()
+
+    with pytest.raises(NotFound) as hidden:
+        get_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), "doctor"), care=care)
+    with pytest.raises(NotFound) as missing:
+        get_profile(uow, patient_id=uuid.uuid4(), actor=Actor(uuid.uuid4(), "doctor"), care=care)
+
+    assert hidden.value.to_problem() == missing.value.to_problem()
+
+
+def test_a_patient_is_never_let_in_by_a_relationship_meant_for_doctors() -> None:
+    uow, owner = stored_profile()
+    other_patient = uuid.uuid4()
+    care = FakeCareRelationships((other_patient, owner))
+
+    with pytest.raises(NotFound):
+        get_profile(uow, patient_id=owner, actor=Actor(other_patient, "patient"), care=care)
+    assert care.asked == []
+
+
+def test_when_appointments_cannot_be_asked_a_doctor_gets_503_whether_or_not_the_profile_exists() -> None:
+    uow, owner = stored_profile()
+    care = FakeCareRelationships(down=True)
+
+    for patient_id in (owner, uuid.uuid4()):
+        with pytest.raises(ServiceUnavailable):
+            get_profile(uow, patient_id=patient_id, actor=Actor(uuid.uuid4(), "doctor"), care=care)
+
+
+def test_the_patient_and_admins_do_not_depend_on_appointment_ms() -> None:
+    uow, owner = stored_profile()
+    care = FakeCareRelationships(down=True)
+
+    assert get_profile(uow, patient_id=owner, actor=Actor(owner, "patient"), care=care)
+    assert get_profile(uow, patient_id=owner, actor=Actor(uuid.uuid4(), "admin"), care=care)
+    assert care.asked == []
+
+
+def test_a_treating_doctor_still_cannot_change_or_delete_the_profile() -> None:
+    uow, owner = stored_profile()
+    doctor = Actor(uuid.uuid4(), "doctor")
+
+    with pytest.raises(NotFound):
+        put_profile(uow, patient_id=owner, actor=doctor, document=DOC, today=lambda: TODAY)
+    with pytest.raises(NotFound):
+        delete_profile(uow, patient_id=owner, actor=doctor)

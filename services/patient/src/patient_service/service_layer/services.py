@@ -10,7 +10,7 @@ from typing import Any
 
 from hospital_shared.errors import Forbidden, NotFound
 from patient_service.domain.patient import PatientProfile, profile_from_document
-from patient_service.ports import PatientPage, PatientUnitOfWork
+from patient_service.ports import CareRelationships, PatientPage, PatientUnitOfWork
 
 Today = Callable[[], date]
 
@@ -34,9 +34,20 @@ def _check_access(actor: Actor, patient_id: uuid.UUID) -> None:
         raise NotFound("No patient profile here.")
 
 
-def get_profile(uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Actor) -> PatientProfile:
-    """Read a patient's profile (the patient themself or an admin)."""
-    _check_access(actor, patient_id)
+def _may_read(actor: Actor, patient_id: uuid.UUID, care: CareRelationships) -> bool:
+    """Besides the patient and admins, a doctor who has (or had) an appointment with the patient."""
+    if actor.may_see(patient_id):
+        return True
+    return actor.role == "doctor" and care.doctor_treats(actor.user_id, patient_id)
+
+
+def get_profile(
+    uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Actor, care: CareRelationships
+) -> PatientProfile:
+    """Read a patient's profile (the patient themself, an admin, or a doctor who treats the patient)."""
+    # Asked before the profile is looked up: whether Appointment-MS answers says nothing about the profile.
+    if not _may_read(actor, patient_id, care):
+        raise NotFound("No patient profile here.")
     with uow:
         profile = uow.patients.get(patient_id)
         if profile is None:

@@ -22,7 +22,13 @@ from patient_service.service_layer.services import Actor
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patient profiles")
 
-_problems = problem_responses(blp, {404: "No such profile, or not yours to see."})
+_problems = problem_responses(
+    blp,
+    {
+        404: "No such profile, or not yours to see.",
+        503: "Whether a doctor treats the patient cannot be checked right now.",
+    },
+)
 
 
 def _actor() -> Actor:
@@ -33,6 +39,13 @@ def _actor() -> Actor:
 
 def _view(profile: PatientProfile) -> dict[str, Any]:
     return asdict(profile)
+
+
+def _read(patient_id: uuid.UUID, actor: Actor) -> PatientProfile:
+    wired = container()
+    return services.get_profile(
+        wired.uow(), patient_id=patient_id, actor=actor, care=wired.care_relationships
+    )
 
 
 def _put(patient_id: uuid.UUID, document: dict[str, Any]) -> Any:
@@ -68,7 +81,7 @@ class MyProfile(MethodView):
     def get(self) -> Any:
         """Read your own patient profile."""
         actor = _actor()
-        return _view(services.get_profile(container().uow(), patient_id=actor.user_id, actor=actor))
+        return _view(_read(actor.user_id, actor))
 
     @require_identity("patient")
     @blp.arguments(PatientProfileSchema)
@@ -92,10 +105,10 @@ class MyProfile(MethodView):
 class PatientById(MethodView):
     @require_identity()
     @blp.response(200, PatientProfileSchema)
-    @_problems(401, 404)
+    @_problems(401, 404, 503)
     def get(self, patient_id: uuid.UUID) -> Any:
-        """Read a patient's profile (the patient themself or an admin; 404 for everyone else)."""
-        return _view(services.get_profile(container().uow(), patient_id=patient_id, actor=_actor()))
+        """Read a patient's profile (the patient, an admin or a doctor treating them; 404 for anyone else)."""
+        return _view(_read(patient_id, _actor()))
 
     @require_identity()
     @blp.arguments(PatientProfileSchema)
