@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from auth_service.adapters.http import account_routes, admin_routes, internal_routes, oauth_routes
+from auth_service.adapters.http import (
+    account_routes,
+    admin_routes,
+    contact_routes,
+    internal_routes,
+    oauth_routes,
+)
 from auth_service.bootstrap import bootstrap
 from auth_service.config import Settings
 from auth_service.ports import Clock, Mailer
@@ -21,6 +27,12 @@ def create_app(
         container=services,
         title="Auth-MS",
         description="Accounts, sessions, the gateway's identity check, password reset and Google sign-in.",
-        blueprints=[account_routes.blp, admin_routes.blp, oauth_routes.blp, internal_routes.blp],
+        blueprints=[
+            account_routes.blp,
+            admin_routes.blp,
+            oauth_routes.blp,
+            internal_routes.blp,
+            contact_routes.blp,
+        ],
         readiness_checks=services.readiness_checks(),
     )

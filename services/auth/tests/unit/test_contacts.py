@@ -1,0 +1,31 @@
+"""How another service learns where to mail a user."""
+
+import uuid
+
+import pytest
+
+from auth_service.service_layer.contacts import user_contact
+from hospital_shared.errors import NotFound
+
+
+def test_an_enabled_accounts_address_and_name_are_given(ports, add_user):
+    ann = add_user("ann@example.org", email_verified=False)
+
+    contact = user_contact(ann.id, ports=ports)
+
+    assert (contact.email, contact.full_name, contact.email_verified) == (
+        "ann@example.org",
+        "Ann Example",
+        False,
+    )
+
+
+def test_unknown_and_disabled_accounts_are_not_found_alike(ports, add_user):
+    disabled = add_user("gone@example.org", disabled=True)
+
+    with pytest.raises(NotFound) as for_disabled:
+        user_contact(disabled.id, ports=ports)
+    with pytest.raises(NotFound) as for_unknown:
+        user_contact(uuid.uuid4(), ports=ports)
+
+    assert for_disabled.value.to_problem() == for_unknown.value.to_problem()
