@@ -11,12 +11,21 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import redis
+import sqlalchemy.exc
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from hospital_shared.errors import PROBLEM_BASE, ProblemError, Unauthorized, ValidationFailed
+from hospital_shared.db import database_unavailable
+from hospital_shared.errors import (
+    PROBLEM_BASE,
+    ProblemError,
+    ServiceUnavailable,
+    Unauthorized,
+    ValidationFailed,
+)
 from hospital_shared.health import ReadinessCheck, init_health
 from hospital_shared.identity import internal_token_is_valid
 from hospital_shared.logging_setup import configure_logging, request_id_var
@@ -117,6 +126,15 @@ def refuse_unstorable_text() -> None:
         )
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
+def _unavailable(detail: str) -> Response:
+    error = ServiceUnavailable(detail, headers={"Retry-After": "1"})
+    return problem_response(error.to_problem(), error.headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     """One handler per kind of failure, all answering RFC 9457 problem+json."""
 
@@ -157,6 +175,20 @@ def register_error_handlers(app: Flask) -> None:
             "request_id": request_id_var.get(),
         }
         return problem_response(body)
+
+    @app.errorhandler(sqlalchemy.exc.SQLAlchemyError)
+    def _database(error: sqlalchemy.exc.SQLAlchemyError) -> Response:
+        if not database_unavailable(error):
+            return _unexpected(error)
+        # The pool has already been invalidated (see make_engine): the next request reconnects.
+        log.warning("database unavailable: %s", _first_line(error))
+        return _unavailable("The database is not reachable right now; please retry in a moment.")
+
+    @app.errorhandler(redis.ConnectionError)
+    @app.errorhandler(redis.TimeoutError)
+    def _redis(error: redis.RedisError) -> Response:
+        log.warning("redis unavailable: %s", _first_line(error))
+        return _unavailable("A backing store is not reachable right now; please retry in a moment.")
 
 
 def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
