@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 from sqlalchemy import (
@@ -222,12 +222,22 @@ class PostgresAdvisoryLock:
             connection.close()
 
 
+class Relay(Protocol):
+    """What RelayRunner drives: an OutboxRelay, or any relay that sends what is pending (e.g. mails)."""
+
+    stream: str  # names what it relays, in the runner's log lines
+
+    def publish_pending(self) -> int:
+        """Send what is waiting; returns how much went out. Raises when it cannot go on."""
+        ...
+
+
 class RelayRunner:
     """Runs a relay in a loop: only while holding the lock, every `interval` seconds, until stopped."""
 
     def __init__(
         self,
-        relay: OutboxRelay,
+        relay: Relay,
         lock: PostgresAdvisoryLock,
         *,
         interval_seconds: float = 0.5,
