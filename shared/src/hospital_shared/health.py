@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +18,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReadinessCheck:
-    """A named probe that raises when its dependency cannot serve."""
+    """A named probe that raises when its dependency cannot serve; it may return details to report."""
 
     name: str
-    probe: Callable[[], None]
+    probe: Callable[[], Mapping[str, object] | None]
 
 
 def database_check(engine: Engine) -> ReadinessCheck:
@@ -67,11 +67,11 @@ def init_health(app: Flask, checks: Iterable[ReadinessCheck]) -> None:
 
     @app.get("/readyz")
     def readyz() -> tuple[Response, int]:
-        results: dict[str, dict[str, str]] = {}
+        results: dict[str, dict[str, object]] = {}
         for check in checks:
             try:
-                check.probe()
-                results[check.name] = {"status": "ok"}
+                details = check.probe() or {}
+                results[check.name] = {"status": "ok", **details}
             except Exception as error:
                 log.warning(
                     "readiness check failed", extra={"check": check.name, "error": _first_line(error)}

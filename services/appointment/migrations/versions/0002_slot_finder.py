@@ -118,7 +118,9 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.Column("last_error", sa.Text()),
         sa.Column("sent_at", sa.DateTime(timezone=True)),
-        sa.CheckConstraint("kind IN ('confirmed', 'rescheduled', 'cancelled')", name="mail_outbox_known_kind"),
+        sa.CheckConstraint(
+            "kind IN ('confirmed', 'rescheduled', 'cancelled')", name="mail_outbox_known_kind"
+        ),
     )
     op.create_index(
         "ix_mail_outbox_pending",

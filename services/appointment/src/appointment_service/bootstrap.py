@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import ClassVar
 
 from appointment_service import MIGRATIONS_DIR
-from appointment_service.adapters.postgres.repository import SqlAppointmentUnitOfWork
+from appointment_service.adapters.clock import SystemClock
+from appointment_service.adapters.contacts.auth_api import AuthApiPatientContacts
+from appointment_service.adapters.mail.relay import MailRelay
+from appointment_service.adapters.mail.smtp import SmtpMailSender
+from appointment_service.adapters.postgres.mail_outbox import SqlMailRelayUnitOfWork
+from appointment_service.adapters.postgres.repository import ParsedDoctors, SqlAppointmentUnitOfWork
+from appointment_service.adapters.redis.doctor_events import RedisDoctorEvents
+from appointment_service.adapters.redis.slot_cache import RedisSlotCache
 from appointment_service.config import Settings
+from appointment_service.domain.mails import Mailbox, RetryPolicy
+from appointment_service.ports import Clock
+from appointment_service.service_layer.mail_relay import MailRelayPorts
+from appointment_service.service_layer.projection import ProjectionFollower, projection_lag
 from hospital_shared.container import ServiceContainer, open_connections
+from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
+from hospital_shared.health import ReadinessCheck
 
 
 @dataclass
@@ -17,8 +32,86 @@ class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
 
+    clock: Clock = field(default_factory=SystemClock)
+    parsed_doctors: ParsedDoctors = field(default_factory=ParsedDoctors)
+    _slot_cache: RedisSlotCache | None = field(default=None, repr=False)
+    _follower: ProjectionFollower | None = field(default=None, repr=False)
+    _mail_relay_runner: RelayRunner | None = field(default=None, repr=False)
+
     def uow(self) -> SqlAppointmentUnitOfWork:
-        return SqlAppointmentUnitOfWork(self.session_factory)
+        return SqlAppointmentUnitOfWork(self.session_factory, self.parsed_doctors)
+
+    @property
+    def slot_cache(self) -> RedisSlotCache:
+        if self._slot_cache is None:
+            self._slot_cache = RedisSlotCache(self.redis)
+        return self._slot_cache
+
+    def doctor_events(self) -> RedisDoctorEvents:
+        return RedisDoctorEvents(self.redis, self.settings.doctor_events_stream)
+
+    def projection_follower(self) -> ProjectionFollower:
+        """Keeps the doctor projection from the stream; one process applies, elected by an advisory lock."""
+        if self._follower is None:
+            stream = self.settings.doctor_events_stream
+            self._follower = ProjectionFollower(
+                stream=stream,
+                events=self.doctor_events(),
+                uow_factory=self.uow,
+                cache=self.slot_cache,
+                lock=PostgresAdvisoryLock(self.engine, f"doctor-projection:{stream}"),
+            )
+        return self._follower
+
+    def readiness_checks(self) -> list[ReadinessCheck]:
+        """Database, Redis and schema, plus how far the doctor projection lags behind the stream."""
+        stream = self.settings.doctor_events_stream
+
+        def projection() -> dict[str, object]:
+            return projection_lag(stream=stream, uow=self.uow(), events=self.doctor_events())
+
+        return [*super().readiness_checks(), ReadinessCheck("projection", projection)]
+
+    def mail_relay_runner(self) -> RelayRunner:
+        """The mail outbox relay (mails to patients); one process sends, elected by an advisory lock."""
+        if self._mail_relay_runner is None:
+            relay = MailRelay(mail_relay_ports(self))
+            lock = PostgresAdvisoryLock(self.engine, "mail-relay")
+            self._mail_relay_runner = RelayRunner(
+                relay, lock, interval_seconds=self.settings.mail_relay_interval_seconds
+            )
+        return self._mail_relay_runner
+
+    def close(self) -> None:
+        if self._follower is not None:
+            self._follower.stop()
+        if self._mail_relay_runner is not None:
+            self._mail_relay_runner.stop()
+        super().close()
+
+
+def mail_relay_ports(container: Container, *, clock: Clock | None = None) -> MailRelayPorts:
+    """The mail relay's adapters: the outbox, Auth-MS for addresses, SMTP for sending."""
+    settings = container.settings
+    sender_name, sender_address = parseaddr(settings.mail_from)
+    return MailRelayPorts(
+        uow=lambda: SqlMailRelayUnitOfWork(container.session_factory),
+        contacts=AuthApiPatientContacts(
+            settings.auth_internal_url,
+            internal_token=settings.internal_token,
+            timeout_seconds=settings.auth_timeout_seconds,
+        ),
+        sender=SmtpMailSender(
+            settings.smtp_url, mail_from=settings.mail_from, timeout_seconds=settings.smtp_timeout_seconds
+        ),
+        clock=clock or container.clock,
+        organizer=Mailbox(address=sender_address, name=sender_name),
+        batch_size=settings.mail_relay_batch_size,
+        retry=RetryPolicy(
+            first_delay=timedelta(seconds=settings.mail_retry_first_seconds),
+            max_delay=timedelta(seconds=settings.mail_retry_max_seconds),
+        ),
+    )
 
 
 def bootstrap(settings: Settings) -> Container:

@@ -1,4 +1,4 @@
-"""Appointment-MS settings, read from the environment (each field from the variable of its upper-cased name)."""
+"""Appointment-MS settings, read from the environment (each field from its upper-cased name)."""
 
 from dataclasses import dataclass
 
@@ -22,5 +22,11 @@ class Settings(ServiceSettings):
     smtp_url: str = "smtp://127.0.0.1:1025"
     mail_from: str = "Hospital appointments <appointments@hospital.example>"
     mail_relay_enabled: bool = True
+    mail_relay_interval_seconds: float = 1.0
+    mail_relay_batch_size: int = 10
+    mail_retry_first_seconds: float = 5.0  # a failed mail waits this long, doubling per failure,
+    mail_retry_max_seconds: float = 300.0  # up to this
+    smtp_timeout_seconds: float = 10.0
     # Auth-MS's internal address (patients' mail addresses), reached with the internal token.
     auth_internal_url: str = "http://127.0.0.1:5001"
+    auth_timeout_seconds: float = 3.0

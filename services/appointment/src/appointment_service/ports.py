@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import abc
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 
 from appointment_service.domain.appointment import Appointment
+from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.mails import Mailbox, PatientMail
+from appointment_service.domain.slots import Busy, DoctorLoad
 from hospital_shared.db import UnitOfWork
 
 
@@ -18,13 +24,237 @@ class Page:
     total: int
 
 
+@dataclass(frozen=True)
+class AppointmentFilter:
+    """Which appointments a list shows; the use case fills in what the caller's role allows."""
+
+    patient_id: uuid.UUID | None = None
+    doctor_id: uuid.UUID | None = None
+    start: datetime | None = None  # appointments ending after this
+    end: datetime | None = None  # appointments starting before this
+    statuses: tuple[str, ...] = ()
+    newest_first: bool = False
+
+
+class Clock(abc.ABC):
+    @abc.abstractmethod
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+
+
 class AppointmentRepository(abc.ABC):
     @abc.abstractmethod
-    def add(self, appointment: Appointment) -> None: ...
+    def add_if_free(self, appointment: Appointment) -> bool:
+        """Insert unless it overlaps an active appointment of the doctor or the patient (then False).
+
+        Never waits for a lock or deadlocks: the database's exclusion constraints decide."""
 
     @abc.abstractmethod
-    def for_patient(self, patient_id: uuid.UUID, *, page: int, page_size: int) -> Page: ...
+    def expire_holds(
+        self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID, start: datetime, end: datetime, now: datetime
+    ) -> int:
+        """Mark holds past their expiry that stand in the way of [start, end) as expired."""
+
+    @abc.abstractmethod
+    def overlapping_owner(self, appointment: Appointment, *, now: datetime) -> str | None:
+        """Why `appointment` could not be added: "doctor", "patient" or None when nothing overlaps."""
+
+    @abc.abstractmethod
+    def get(self, appointment_id: uuid.UUID, *, for_update: bool = False) -> Appointment | None: ...
+
+    @abc.abstractmethod
+    def save(self, appointment: Appointment) -> None:
+        """Write back the status and change fields of an appointment loaded from this repository."""
+
+    @abc.abstractmethod
+    def busy(
+        self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
+    ) -> dict[uuid.UUID, list[Busy]]:
+        """Active appointments and live holds of the doctors touching [start, end), sorted, per doctor."""
+
+    @abc.abstractmethod
+    def loads(
+        self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
+    ) -> dict[uuid.UUID, DoctorLoad]:
+        """Booked minutes inside [start, end) and the last booking time, per doctor (scheduled: 0)."""
+
+    @abc.abstractmethod
+    def doctors_seen_by(self, patient_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        """Doctors the patient has (or had) a real appointment with."""
+
+    @abc.abstractmethod
+    def has_relationship(self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID) -> bool: ...
+
+    @abc.abstractmethod
+    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page: ...
+
+
+class DoctorDirectory(abc.ABC):
+    """Appointment-MS's projection of the doctors (fed by the doctor-events stream)."""
+
+    @abc.abstractmethod
+    def get(self, doctor_id: uuid.UUID) -> BookableDoctor | None: ...
+
+    @abc.abstractmethod
+    def by_user(self, user_id: uuid.UUID) -> BookableDoctor | None: ...
+
+    @abc.abstractmethod
+    def with_specialization(self, slug: str) -> list[BookableDoctor]: ...
+
+    @abc.abstractmethod
+    def known_specializations(self) -> set[str]: ...
+
+    @abc.abstractmethod
+    def apply(self, *, doctor_id: uuid.UUID, version: int, snapshot: dict[str, Any]) -> set[str] | None:
+        """Store the snapshot unless a newer or equal version is stored. Returns the specializations the
+        change touches (before and after), or None when it was not newer."""
+
+    @abc.abstractmethod
+    def cursor(self, stream: str) -> str | None:
+        """The id of the last stream entry applied, None before the first."""
+
+    @abc.abstractmethod
+    def advance_cursor(self, stream: str, last_id: str, applied: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The first answer given to a request with an Idempotency-Key."""
+
+    request_hash: str
+    status_code: int | None
+    response: dict[str, Any] | None
+
+
+class IdempotencyKeys(abc.ABC):
+    @abc.abstractmethod
+    def claim(self, *, user_id: uuid.UUID, key: str, request_hash: str) -> StoredAnswer | None:
+        """Take the key for this transaction, or return the answer stored under it (a retry).
+
+        A concurrent request with the same key waits until the first one's transaction ends."""
+
+    @abc.abstractmethod
+    def answer(self, *, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]) -> None: ...
+
+
+class MailOutbox(abc.ABC):
+    """Mails owed to patients, written with the change they announce; the mail relay sends them."""
+
+    @abc.abstractmethod
+    def add(
+        self, *, kind: str, appointment_id: uuid.UUID, patient_id: uuid.UUID, payload: dict[str, Any]
+    ) -> None: ...
 
 
 class AppointmentUnitOfWork(UnitOfWork):
     appointments: AppointmentRepository
+    doctors: DoctorDirectory
+    idempotency: IdempotencyKeys
+    mails: MailOutbox
+
+
+class SlotCache(abc.ABC):
+    """Answers of the slot finder, kept until anything they depend on changes. Never the truth: every
+    method may fail silently (Redis down), and the finder then answers from PostgreSQL."""
+
+    @abc.abstractmethod
+    def get(self, scope: str, key: str) -> tuple[str, bytes | None]:
+        """(generation of the scope, the cached answer or None)."""
+
+    @abc.abstractmethod
+    def put(self, scope: str, generation: str, key: str, body: bytes, *, ttl_seconds: int) -> None:
+        """Keep the answer, unless the scope changed since `generation` was read."""
+
+    @abc.abstractmethod
+    def invalidate(self, *, doctor_ids: Sequence[uuid.UUID], specializations: Sequence[str]) -> None:
+        """Forget every answer about these doctors and specializations, on every replica at once."""
+
+
+class EventSource(abc.ABC):
+    """The doctor-events stream."""
+
+    @abc.abstractmethod
+    def read(self, after: str, *, count: int, block_ms: int | None) -> list[Any]:
+        """Entries after `after` (hospital_shared.events.StreamEvent), waiting up to block_ms for new ones."""
+
+    @abc.abstractmethod
+    def entries_after(self, after: str, *, limit: int) -> int:
+        """How many entries follow `after` (at most `limit`): the projection's lag."""
+
+
+# -- mails ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingMail:
+    """A mail outbox row the relay has claimed: locked until the relay's unit of work ends."""
+
+    id: int
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class PendingMails(abc.ABC):
+    """The relay's side of the mail outbox: what is owed, and what became of each try."""
+
+    @abc.abstractmethod
+    def claim_due(self, *, now: datetime, limit: int) -> list[PendingMail]:
+        """The oldest unsent mails due by `now`, locked until commit. Rows another relay holds are skipped,
+        and a mail waits while an older one about the same appointment is unsent (they arrive in order)."""
+
+    @abc.abstractmethod
+    def mark_sent(self, mail_id: int, *, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def mark_failed(self, mail_id: int, *, error: str, retry_at: datetime) -> None:
+        """Count the failed try, keep why it failed and when the next one is due."""
+
+    @abc.abstractmethod
+    def backlog(self) -> int:
+        """How many mails are not sent yet."""
+
+
+class MailRelayUnitOfWork(UnitOfWork):
+    pending: PendingMails
+
+
+class MailNotSent(Exception):
+    """A mail could not go out this time; it stays in the outbox and is tried again later."""
+
+    # True when no other mail would fare better right now (the mail server or Auth-MS is down).
+    stops_round: ClassVar[bool] = False
+
+
+class RecipientUnknown(MailNotSent):
+    """The patient has no account (any more), or it is disabled."""
+
+
+class ContactsUnavailable(MailNotSent):
+    """Auth-MS, which knows patients' addresses, could not be asked."""
+
+    stops_round = True
+
+
+class MailServerUnavailable(MailNotSent):
+    """The SMTP server is unreachable or refuses for now."""
+
+    stops_round = True
+
+
+class MailRejected(MailNotSent):
+    """The SMTP server refused this mail for good (e.g. the mailbox does not exist)."""
+
+
+class PatientContacts(abc.ABC):
+    @abc.abstractmethod
+    def contact_of(self, patient_id: uuid.UUID) -> Mailbox:
+        """The patient's mail address and name; raises RecipientUnknown or ContactsUnavailable."""
+
+
+class MailSender(abc.ABC):
+    @abc.abstractmethod
+    def send(self, mail: PatientMail) -> None:
+        """Hand the mail to the mail server; raises MailServerUnavailable or MailRejected."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from appointment_service.adapters.http.routes import blp
+from appointment_service.adapters.http.routes import appointments, internal, slots
 from appointment_service.bootstrap import bootstrap
 from appointment_service.config import Settings
 from hospital_shared.web import create_service_app
@@ -13,11 +13,17 @@ from hospital_shared.web import create_service_app
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     services = bootstrap(settings)
-    return create_service_app(
+    app = create_service_app(
         settings,
         container=services,
         title="Appointment-MS",
         description="Free slots, bookings, cancellations and rescheduling.",
-        blueprints=[blp],
+        blueprints=[slots, appointments, internal],
         readiness_checks=services.readiness_checks(),
     )
+    if settings.projection_consumer_enabled:
+        services.projection_follower().start_in_background()
+    if settings.mail_relay_enabled:
+        # Every process runs a mail relay thread; a Postgres advisory lock lets exactly one of them send.
+        services.mail_relay_runner().start_in_background("appointment-mail-relay")
+    return app

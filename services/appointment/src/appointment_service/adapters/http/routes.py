@@ -2,29 +2,270 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from appointment_service.adapters.http.schemas import AppointmentSchema
-from appointment_service.service_layer.queries import list_patient_appointments
-from hospital_shared.identity import current_identity, require_identity
-from hospital_shared.schemas import PageQuerySchema, page_of
+from appointment_service.adapters.http.schemas import (
+    AppointmentQuerySchema,
+    AppointmentSchema,
+    BookingSchema,
+    CancelSchema,
+    ConfirmHoldSchema,
+    NextSlotQuerySchema,
+    RelationshipQuerySchema,
+    RescheduleSchema,
+    SlotListSchema,
+    SlotQuerySchema,
+    SlotSchema,
+)
+from appointment_service.service_layer import agenda, booking, slot_search
+from hospital_shared.errors import NotFound, ValidationFailed
+from hospital_shared.identity import Identity, current_identity, require_identity
+from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 
-blp = Blueprint("appointments", __name__, url_prefix="/api/v1/appointments", description="Appointments")
+slots = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="Free slots (public)")
+appointments = Blueprint(
+    "appointments", __name__, url_prefix="/api/v1/appointments", description="Bookings, holds and agendas"
+)
+internal = Blueprint("internal", __name__, url_prefix="/internal", description="For other services only")
+
+_slot_problems = problem_responses(slots)
+_problems = problem_responses(
+    appointments,
+    {
+        404: "No such appointment, or not yours to see.",
+        409: "The slot was just taken, or the state forbids it.",
+    },
+)
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Any unique string (a UUID): a retry with the same key and body gets the first answer.",
+}
 
 
-@blp.route("/")
-class MyAppointments(MethodView):
-    @require_identity("patient")
-    @blp.arguments(PageQuerySchema, location="query")
-    @blp.response(200, page_of(AppointmentSchema))
-    def get(self, query: dict[str, Any]) -> Any:
-        """List the signed-in patient's appointments."""
-        identity = current_identity()
-        assert identity is not None  # guaranteed by require_identity
-        return list_patient_appointments(
-            identity.user_id, uow=container().uow(), page=query["page"], page_size=query["page_size"]
+def _actor() -> Identity:
+    identity = current_identity()
+    assert identity is not None  # guaranteed by require_identity
+    return identity
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+def _search(query: dict[str, Any], *, limit: int) -> slot_search.SlotSearch:
+    return slot_search.SlotSearch(
+        limit=limit,
+        specialization=query.get("specialization"),
+        doctor_id=query.get("doctor_id"),
+        start=query.get("from_"),
+        end=query.get("to"),
+        duration_minutes=query.get("duration_minutes"),
+        appointment_type=query.get("appointment_type"),
+        time_of_day=query.get("time_of_day"),
+        language=query.get("language"),
+    )
+
+
+def _finder_kwargs() -> dict[str, Any]:
+    services = container()
+    return {
+        "viewer": current_identity(),
+        "uow": services.uow(),
+        "cache": services.slot_cache,
+        "clock": services.clock,
+        "cache_seconds": services.settings.slot_cache_seconds,
+    }
+
+
+@slots.route("", strict_slashes=False)
+class Slots(MethodView):
+    @slots.arguments(SlotQuerySchema, location="query")
+    @slots.response(200, SlotListSchema)
+    @_slot_problems(422)
+    def get(self, query: dict[str, Any]) -> Response:
+        """Find the best free slots of a specialization or of one doctor, best first."""
+        return _json(slot_search.find_slots(_search(query, limit=query["limit"]), **_finder_kwargs()))
+
+
+@slots.route("/next")
+class NextSlot(MethodView):
+    @slots.arguments(NextSlotQuerySchema, location="query")
+    @slots.response(200, SlotSchema)
+    @_slot_problems(404, 422)
+    def get(self, query: dict[str, Any]) -> Response:
+        """The single best free slot ("next cardiology slot, please"); 404 when none is left."""
+        return _json(slot_search.next_slot(_search(query, limit=1), **_finder_kwargs()))
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed(
+            "The Idempotency-Key header is not valid.",
+            errors={"Idempotency-Key": ["Must be 1-200 letters, digits or . _ : - (a UUID is ideal)."]},
         )
+    return key
+
+
+def _book(body: dict[str, Any], kind: str) -> Any:
+    services = container()
+    result = booking.book_appointment(
+        booking.BookAppointment(
+            patient_id=_actor().user_id,
+            doctor_id=body["doctor_id"],
+            start=body["start"],
+            duration_minutes=body.get("duration_minutes"),
+            appointment_type=body.get("appointment_type"),
+            reason=body.get("reason", ""),
+            idempotency_key=_idempotency_key(),
+            kind=kind,
+        ),
+        uow=services.uow(),
+        cache=services.slot_cache,
+        clock=services.clock,
+        hold_minutes=services.settings.hold_minutes,
+    )
+    headers = {"Location": f"/api/v1/appointments/{result.appointment.id}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return result.appointment, 201, headers
+
+
+@appointments.route("", strict_slashes=False)
+class Appointments(MethodView):
+    @require_identity()
+    @appointments.arguments(AppointmentQuerySchema, location="query")
+    @appointments.response(200, page_of(AppointmentSchema))
+    @_problems(401, 422)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List appointments: a patient's own, a doctor's agenda, or (admins) anyone's."""
+        services = container()
+        return agenda.list_appointments(
+            agenda.AppointmentQuery(
+                scope=query["scope"], start=query.get("from_"), end=query.get("to"),
+                doctor_id=query.get("doctor_id"), patient_id=query.get("patient_id"),
+                status=query.get("status"), page=query["page"], page_size=query["page_size"],
+            ),
+            actor=_actor(), uow=services.uow(), clock=services.clock,
+        )  # fmt: skip
+
+    @require_identity("patient")
+    @appointments.arguments(BookingSchema)
+    @appointments.response(201, AppointmentSchema)
+    @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
+    @_problems(401, 403, 409, 422)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Book a free slot (send an Idempotency-Key so a retry cannot book twice)."""
+        return _book(body, booking.BOOKING)
+
+
+@appointments.route("/holds")
+class Holds(MethodView):
+    @require_identity("patient")
+    @appointments.arguments(BookingSchema)
+    @appointments.response(201, AppointmentSchema)
+    @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
+    @_problems(401, 403, 409, 422)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Keep a free slot for a few minutes (status held) while you confirm."""
+        return _book(body, booking.HOLD)
+
+
+@appointments.route("/holds/<uuid:hold_id>/confirm")
+class ConfirmHold(MethodView):
+    @require_identity("patient")
+    @appointments.arguments(ConfirmHoldSchema)
+    @appointments.response(200, AppointmentSchema)
+    @_problems(401, 403, 404, 409, 422)
+    def post(self, body: dict[str, Any], hold_id: uuid.UUID) -> Any:
+        """Turn your hold into a booking (409 when it has expired)."""
+        services = container()
+        return booking.confirm_hold(
+            hold_id, patient_id=_actor().user_id, reason=body.get("reason"),
+            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+        )  # fmt: skip
+
+
+@appointments.route("/holds/<uuid:hold_id>")
+class Hold(MethodView):
+    @require_identity("patient")
+    @appointments.response(204)
+    @_problems(401, 403, 404)
+    def delete(self, hold_id: uuid.UUID) -> None:
+        """Give a held slot back."""
+        services = container()
+        booking.release_hold(
+            hold_id,
+            patient_id=_actor().user_id,
+            uow=services.uow(),
+            cache=services.slot_cache,
+            clock=services.clock,
+        )
+
+
+@appointments.route("/<uuid:appointment_id>")
+class OneAppointment(MethodView):
+    @require_identity()
+    @appointments.response(200, AppointmentSchema)
+    @_problems(401, 404)
+    def get(self, appointment_id: uuid.UUID) -> Any:
+        """One appointment: for its patient, its doctor or an admin."""
+        return agenda.get_appointment(appointment_id, actor=_actor(), uow=container().uow())
+
+
+@appointments.route("/<uuid:appointment_id>/cancel")
+class CancelAppointment(MethodView):
+    @require_identity()
+    @appointments.arguments(CancelSchema)
+    @appointments.response(200, AppointmentSchema)
+    @_problems(401, 404, 409, 422)
+    def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Cancel an upcoming appointment (its patient, its doctor or an admin); the slot is free again."""
+        services = container()
+        return booking.cancel_appointment(
+            appointment_id, actor=_actor(), reason=body["reason"],
+            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+        )  # fmt: skip
+
+
+@appointments.route("/<uuid:appointment_id>/reschedule")
+class RescheduleAppointment(MethodView):
+    @require_identity()
+    @appointments.arguments(RescheduleSchema)
+    @appointments.response(200, AppointmentSchema)
+    @_problems(401, 404, 409, 422)
+    def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Move an appointment to another free start with the same doctor, atomically; returns the new one."""
+        services = container()
+        return booking.reschedule_appointment(
+            booking.RescheduleAppointment(
+                appointment_id=appointment_id, actor=_actor(), start=body["start"],
+                duration_minutes=body.get("duration_minutes"), appointment_type=body.get("appointment_type"),
+            ),
+            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+        )  # fmt: skip
+
+
+@internal.route("/relationships")
+class Relationship(MethodView):
+    @internal.arguments(RelationshipQuerySchema, location="query")
+    @internal.response(204)
+    def get(self, query: dict[str, Any]) -> None:
+        """204 when the doctor (by account id) has or had an appointment with the patient, else 404."""
+        if not agenda.doctor_treats_patient(
+            doctor_user_id=query["doctor_user_id"], patient_id=query["patient_id"], uow=container().uow()
+        ):
+            raise NotFound("No appointment between this doctor and this patient.")

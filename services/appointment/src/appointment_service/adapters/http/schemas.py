@@ -1,6 +1,117 @@
 """Appointment-MS's JSON shapes (they also make its OpenAPI document)."""
 
-from marshmallow import Schema, fields
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from appointment_service.domain.slots import TimeOfDay
+from hospital_shared.schedule import MAX_DURATION_MINUTES
+from hospital_shared.schemas import PageQuerySchema
+
+_DURATION = validate.Range(min=5, max=MAX_DURATION_MINUTES)
+_CODE = validate.Regexp(
+    r"^[a-z0-9][a-z0-9-]{0,39}$", error="Must be an appointment type code, such as 'follow-up'."
+)
+_REASON = validate.Length(max=500)
+
+
+class SlotQuerySchema(Schema):
+    specialization = fields.String(
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$"), metadata={"example": "cardiology"}
+    )
+    doctor_id = fields.UUID()
+    from_ = fields.AwareDateTime(data_key="from", metadata={"description": "Earliest start (default: now)."})
+    to = fields.AwareDateTime(metadata={"description": "Latest start (default: the booking horizon)."})
+    duration_minutes = fields.Integer(validate=_DURATION)
+    appointment_type = fields.String(validate=_CODE)
+    time_of_day = fields.String(
+        validate=validate.OneOf([t.value for t in TimeOfDay]),
+        metadata={
+            "description": "In the doctor's local time: morning < 12:00 <= afternoon < 17:00 <= evening."
+        },
+    )
+    language = fields.String(
+        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$"), metadata={"example": "de"}
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class NextSlotQuerySchema(SlotQuerySchema):
+    class Meta:
+        exclude = ("limit",)
+
+
+class SlotSchema(Schema):
+    doctor_id = fields.UUID(required=True)
+    doctor_name = fields.String(required=True)
+    specialization = fields.String(allow_none=True)
+    start = fields.String(required=True, metadata={"format": "date-time", "example": "2026-12-02T08:00:00Z"})
+    end = fields.String(required=True, metadata={"format": "date-time"})
+    doctor_time_zone = fields.String(required=True, metadata={"example": "Europe/Berlin"})
+    doctor_local_start = fields.String(
+        metadata={"format": "date-time", "description": "The start in the doctor's time zone."}
+    )
+    duration_minutes = fields.Integer(required=True)
+    appointment_type = fields.String(required=True)
+    appointment_type_name = fields.String()
+    languages = fields.List(fields.String())
+    clinic = fields.String()
+    location = fields.String()
+    rank_reason = fields.String(
+        required=True,
+        metadata={
+            "example": "earliest free cardiology slot; Dr. Emma Fischer is less booked this week (31% vs 58%)"
+        },
+    )
+
+
+class SlotListSchema(Schema):
+    items = fields.List(fields.Nested(SlotSchema), required=True)
+
+
+class BookingSchema(Schema):
+    doctor_id = fields.UUID(required=True)
+    start = fields.AwareDateTime(required=True, metadata={"description": "A start the slot finder offers."})
+    duration_minutes = fields.Integer(validate=_DURATION)
+    appointment_type = fields.String(validate=_CODE)
+    reason = fields.String(load_default="", validate=_REASON)
+
+
+class ConfirmHoldSchema(Schema):
+    reason = fields.String(validate=_REASON)
+
+
+class CancelSchema(Schema):
+    reason = fields.String(load_default="", validate=_REASON)
+
+
+class RescheduleSchema(Schema):
+    start = fields.AwareDateTime(required=True)
+    duration_minutes = fields.Integer(validate=_DURATION)
+    appointment_type = fields.String(validate=_CODE)
+
+
+class AppointmentQuerySchema(PageQuerySchema):
+    scope = fields.String(load_default="all", validate=validate.OneOf(["upcoming", "past", "all"]))
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+    doctor_id = fields.UUID()
+    patient_id = fields.UUID()
+    status = fields.String(
+        validate=validate.OneOf(["held", "booked", "cancelled", "completed", "expired", "rescheduled"])
+    )
+
+
+class RelationshipQuerySchema(Schema):
+    doctor_user_id = fields.UUID(required=True)
+    patient_id = fields.UUID(required=True)
+
+
+def _status(appointment: Any) -> str:
+    return appointment.effective_status(datetime.now(UTC)).value
 
 
 class AppointmentSchema(Schema):
@@ -10,5 +121,14 @@ class AppointmentSchema(Schema):
     start = fields.AwareDateTime(dump_only=True)
     end = fields.AwareDateTime(dump_only=True)
     duration_minutes = fields.Integer(dump_only=True)
-    status = fields.Function(lambda appointment: appointment.status.value, dump_only=True)
+    status = fields.Function(_status, dump_only=True, metadata={"type": "string"})
     reason = fields.String(dump_only=True)
+    appointment_type = fields.String(dump_only=True)
+    specialization = fields.String(dump_only=True)
+    hold_expires_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    cancelled_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    cancelled_by_role = fields.String(dump_only=True, allow_none=True)
+    cancel_reason = fields.String(dump_only=True, allow_none=True)
+    rescheduled_from = fields.UUID(dump_only=True, allow_none=True)
+    rescheduled_to = fields.UUID(dump_only=True, allow_none=True)

@@ -1,4 +1,4 @@
-"""Appointment-MS tables (migrations/ creates them). The no-overlap rules are the database's own (see 0002)."""
+"""Appointment-MS tables (created by migrations/). The no-overlap rules are the database's (see 0002)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Redis adapters of Appointment-MS (the slot cache arrives with the slot finder)."""
+"""Redis adapters of Appointment-MS: the slot-answer cache and the doctor-events stream."""

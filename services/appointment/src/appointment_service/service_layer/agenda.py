@@ -1,0 +1,80 @@
+"""What a caller may see of the appointments: a patient their own, a doctor their agenda, an admin any."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from appointment_service.domain.appointment import Appointment
+from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, Page
+from appointment_service.service_layer.booking import visible_appointment
+from hospital_shared.identity import Identity
+
+MAX_PAGE_SIZE = 100
+LISTED_STATUSES = ("held", "booked", "cancelled", "completed", "rescheduled")
+
+
+@dataclass(frozen=True)
+class AppointmentQuery:
+    scope: str = "all"  # upcoming | past | all
+    start: datetime | None = None
+    end: datetime | None = None
+    doctor_id: uuid.UUID | None = None
+    patient_id: uuid.UUID | None = None
+    status: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+def list_appointments(
+    query: AppointmentQuery, *, actor: Identity, uow: AppointmentUnitOfWork, clock: Clock
+) -> Page:
+    """A patient's own appointments, a doctor's agenda, or (admins) any doctor's or patient's."""
+    now = clock.now()
+    page_size = min(max(query.page_size, 1), MAX_PAGE_SIZE)
+    with uow:
+        where = _scoped(query, actor, uow, now)
+        if where is None:
+            return Page(items=[], page=max(query.page, 1), page_size=page_size, total=0)
+        return uow.appointments.list(where, page=max(query.page, 1), page_size=page_size)
+
+
+def get_appointment(appointment_id: uuid.UUID, *, actor: Identity, uow: AppointmentUnitOfWork) -> Appointment:
+    """One appointment, for its patient, its doctor or an admin (404 for everyone else)."""
+    with uow:
+        return visible_appointment(uow, appointment_id, actor)
+
+
+def doctor_treats_patient(
+    *, doctor_user_id: uuid.UUID, patient_id: uuid.UUID, uow: AppointmentUnitOfWork
+) -> bool:
+    """Does the doctor with this account have (or had) an appointment with the patient?"""
+    with uow:
+        doctor = uow.doctors.by_user(doctor_user_id)
+        return doctor is not None and uow.appointments.has_relationship(
+            doctor_id=doctor.id, patient_id=patient_id
+        )
+
+
+def _scoped(
+    query: AppointmentQuery, actor: Identity, uow: AppointmentUnitOfWork, now: datetime
+) -> AppointmentFilter | None:
+    patient_id, doctor_id = query.patient_id, query.doctor_id
+    if actor.role == "patient":
+        patient_id = actor.user_id
+    elif actor.role == "doctor":
+        doctor = uow.doctors.by_user(actor.user_id)
+        if doctor is None or (doctor_id is not None and doctor_id != doctor.id):
+            return None
+        doctor_id = doctor.id
+    start, end, newest_first = query.start, query.end, False
+    if query.scope == "upcoming":
+        start = max(start or now, now)
+    elif query.scope == "past":
+        end, newest_first = min(end or now, now), True
+    statuses = (query.status,) if query.status else LISTED_STATUSES
+    return AppointmentFilter(
+        patient_id=patient_id, doctor_id=doctor_id, start=start, end=end, statuses=statuses,
+        newest_first=newest_first,
+    )  # fmt: skip

@@ -1,0 +1,376 @@
+"""Booking, holding, confirming, cancelling and rescheduling appointments.
+
+The database decides every race: an appointment is inserted with ON CONFLICT DO NOTHING against the
+exclusion constraints (one doctor, one patient), so a lost race is a clean 409 at once, never a deadlock or
+a wait. Caches are invalidated after the commit and before the answer is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from appointment_service.domain.appointment import Appointment, AppointmentStatus
+from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.slots import Candidate, is_bookable
+from appointment_service.ports import AppointmentUnitOfWork, Clock, SlotCache
+from hospital_shared.errors import Conflict, NotFound, ValidationFailed
+from hospital_shared.identity import Identity
+
+HOLD = "hold"
+BOOKING = "booking"
+
+
+@dataclass(frozen=True)
+class BookAppointment:
+    """A patient asks for a start with a doctor (`kind` booking, or hold to keep it for a few minutes)."""
+
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: datetime
+    duration_minutes: int | None = None
+    appointment_type: str | None = None
+    reason: str = ""
+    idempotency_key: str | None = None
+    kind: str = BOOKING
+
+    @property
+    def request_hash(self) -> str:
+        document = {
+            "kind": self.kind, "doctor_id": str(self.doctor_id), "start": self.start.isoformat(),
+            "duration_minutes": self.duration_minutes, "appointment_type": self.appointment_type,
+            "reason": self.reason,
+        }  # fmt: skip
+        return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Booked:
+    appointment: Appointment
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class RescheduleAppointment:
+    appointment_id: uuid.UUID
+    actor: Identity
+    start: datetime
+    duration_minutes: int | None = None
+    appointment_type: str | None = None
+
+
+class SlotTaken(Conflict):
+    slug = "slot-taken"
+    title = "Slot no longer free"
+
+
+def book_appointment(
+    cmd: BookAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int
+) -> Booked:
+    """Book (or hold) a free slot for the patient; a retry with the same Idempotency-Key is answered alike."""
+    now = clock.now()
+    with uow:
+        if cmd.idempotency_key:
+            stored = uow.idempotency.claim(
+                user_id=cmd.patient_id, key=cmd.idempotency_key, request_hash=cmd.request_hash
+            )
+            if stored is not None:
+                return _replay(
+                    stored.request_hash == cmd.request_hash, stored.status_code, stored.response, uow
+                )
+        doctor = _bookable_doctor(uow, cmd.doctor_id, patient_id=cmd.patient_id)
+        candidate = _candidate(doctor, cmd.appointment_type, cmd.duration_minutes)
+        appointment = _new_appointment(cmd.patient_id, candidate, cmd.start, now=now, reason=cmd.reason)
+        if cmd.kind == HOLD:
+            appointment.status = AppointmentStatus.HELD
+            appointment.hold_expires_at = now + timedelta(minutes=hold_minutes)
+        try:
+            _insert(uow, appointment, now=now)
+        except SlotTaken as taken:
+            if cmd.idempotency_key:
+                uow.idempotency.answer(
+                    user_id=cmd.patient_id,
+                    key=cmd.idempotency_key,
+                    status_code=409,
+                    response=taken.to_problem(),
+                )
+                uow.commit()
+            raise
+        if cmd.kind == BOOKING:
+            _mail(uow, "confirmed", appointment, doctor)
+        if cmd.idempotency_key:
+            uow.idempotency.answer(
+                user_id=cmd.patient_id, key=cmd.idempotency_key, status_code=201,
+                response={"appointment_id": str(appointment.id)},
+            )  # fmt: skip
+        uow.commit()
+    _invalidate(cache, doctor)
+    return Booked(appointment)
+
+
+def confirm_hold(
+    hold_id: uuid.UUID, *, patient_id: uuid.UUID, reason: str | None, uow: AppointmentUnitOfWork,
+    cache: SlotCache, clock: Clock,
+) -> Appointment:  # fmt: skip
+    """Turn the patient's live hold into a booking."""
+    now = clock.now()
+    with uow:
+        hold = uow.appointments.get(hold_id, for_update=True)
+        holding = (AppointmentStatus.HELD, AppointmentStatus.EXPIRED)
+        if hold is None or hold.patient_id != patient_id or hold.status not in holding:
+            raise NotFound("No such hold.")
+        if hold.effective_status(now) is AppointmentStatus.EXPIRED:
+            raise SlotTaken("This hold has expired; the slot may have been taken. Find a new slot.")
+        hold.status, hold.hold_expires_at = AppointmentStatus.BOOKED, None
+        if reason is not None:
+            hold.reason = reason
+        uow.appointments.save(hold)
+        doctor = uow.doctors.get(hold.doctor_id)
+        _mail(uow, "confirmed", hold, doctor)
+        uow.commit()
+    _invalidate(cache, doctor, hold.doctor_id)
+    return hold
+
+
+def release_hold(
+    hold_id: uuid.UUID, *, patient_id: uuid.UUID, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock
+) -> None:
+    """Give a held slot back at once."""
+    now = clock.now()
+    with uow:
+        hold = uow.appointments.get(hold_id, for_update=True)
+        if hold is None or hold.patient_id != patient_id or hold.status is not AppointmentStatus.HELD:
+            raise NotFound("No such hold.")
+        hold.status = AppointmentStatus.CANCELLED
+        hold.cancelled_at, hold.cancelled_by, hold.cancelled_by_role = now, patient_id, "patient"
+        hold.cancel_reason = "hold released"
+        uow.appointments.save(hold)
+        uow.commit()
+    cache.invalidate(doctor_ids=[hold.doctor_id], specializations=[hold.specialization])
+
+
+def cancel_appointment(
+    appointment_id: uuid.UUID, *, actor: Identity, reason: str, uow: AppointmentUnitOfWork,
+    cache: SlotCache, clock: Clock,
+) -> Appointment:  # fmt: skip
+    """Cancel an upcoming appointment (its patient, its doctor or an admin); the slot is offered again."""
+    now = clock.now()
+    with uow:
+        appointment = visible_appointment(uow, appointment_id, actor, for_update=True)
+        appointment.check_changeable(now)
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.cancelled_at, appointment.cancelled_by = now, actor.user_id
+        appointment.cancelled_by_role, appointment.cancel_reason = actor.role, reason
+        uow.appointments.save(appointment)
+        doctor = uow.doctors.get(appointment.doctor_id)
+        _mail(uow, "cancelled", appointment, doctor)
+        uow.commit()
+    _invalidate(cache, doctor, appointment.doctor_id)
+    return appointment
+
+
+def reschedule_appointment(
+    cmd: RescheduleAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock
+) -> Appointment:
+    """Move an appointment to another start with the same doctor: the new time is taken or nothing changes."""
+    now = clock.now()
+    with uow:
+        old = visible_appointment(uow, cmd.appointment_id, cmd.actor, for_update=True)
+        old.check_changeable(now)
+        if old.status is not AppointmentStatus.BOOKED:
+            raise Conflict("Only a booked appointment can be rescheduled; confirm the hold first.")
+        doctor = _bookable_doctor(uow, old.doctor_id, patient_id=old.patient_id)
+        code = cmd.appointment_type or (None if cmd.duration_minutes else old.appointment_type)
+        candidate = _candidate(doctor, code, cmd.duration_minutes)
+        new = _new_appointment(old.patient_id, candidate, cmd.start, now=now, reason=old.reason)
+        new.rescheduled_from = old.id
+        old.status = AppointmentStatus.RESCHEDULED  # frees the old time for the new one, in this transaction
+        old.rescheduled_to = new.id
+        uow.appointments.save(old)
+        _insert(uow, new, now=now)  # raises SlotTaken: the transaction rolls back, the old time stays
+        _mail(uow, "rescheduled", new, doctor, previous=old)
+        uow.commit()
+    _invalidate(cache, doctor)
+    return new
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _replay(
+    same_request: bool, status_code: int | None, response: dict[str, Any] | None, uow: AppointmentUnitOfWork
+) -> Booked:
+    if not same_request:
+        raise ValidationFailed(
+            "This Idempotency-Key was used for a different request.",
+            errors={"Idempotency-Key": ["Already used with another body; use a new key for a new request."]},
+        )
+    if status_code == 201 and response:
+        appointment = uow.appointments.get(uuid.UUID(response["appointment_id"]))
+        if appointment is not None:
+            return Booked(appointment, replayed=True)
+    if status_code == 409 and response:
+        raise SlotTaken(
+            response.get("detail"), extra={k: v for k, v in response.items() if k not in _PROBLEM_KEYS}
+        )
+    raise Conflict("A request with this Idempotency-Key is still being processed; retry in a moment.")
+
+
+_PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
+
+
+def _bookable_doctor(
+    uow: AppointmentUnitOfWork, doctor_id: uuid.UUID, *, patient_id: uuid.UUID
+) -> BookableDoctor:
+    doctor = uow.doctors.get(doctor_id)
+    if doctor is None:
+        raise ValidationFailed("No such doctor.", errors={"doctor_id": ["No bookable doctor has this id."]})
+    if not doctor.accepting_new_patients and doctor.id not in uow.appointments.doctors_seen_by(patient_id):
+        raise Conflict(f"{doctor.full_name} is not accepting new patients.")
+    return doctor
+
+
+def _candidate(doctor: BookableDoctor, code: str | None, duration_minutes: int | None) -> Candidate:
+    specialization = doctor.specialization(code) if code else None
+    visit = doctor.appointment_type_for(
+        specialization=specialization or doctor.specialization(None),
+        code=code,
+        duration_minutes=duration_minutes,
+    )
+    if visit is None:
+        field, asked = (
+            ("appointment_type", code) if code else ("duration_minutes", f"{duration_minutes} minutes")
+        )
+        offered = ", ".join(f"{t.code} ({t.duration_minutes} min)" for t in doctor.schedule.appointment_types)
+        raise ValidationFailed(
+            f"{doctor.full_name} does not offer {asked}.",
+            errors={field: [f"Not offered; offered: {offered}."]},
+        )
+    return Candidate(doctor, specialization or doctor.specialization(None), visit)
+
+
+def _new_appointment(
+    patient_id: uuid.UUID, candidate: Candidate, start: datetime, *, now: datetime, reason: str
+) -> Appointment:
+    if not is_bookable(candidate, [], start=start, now=now):
+        schedule = candidate.doctor.schedule
+        raise ValidationFailed(
+            "This start is not one the doctor offers.",
+            errors={
+                "start": [
+                    f"Must be on the doctor's {schedule.slot_step_minutes}-minute grid inside working hours, "
+                    f"at least {schedule.minimum_notice_minutes} minutes from now and within "
+                    f"{schedule.booking_horizon_days} days; find one with GET /api/v1/slots."
+                ]
+            },
+        )
+    end = start + candidate.duration
+    return Appointment(
+        id=uuid.uuid4(),
+        patient_id=patient_id,
+        doctor_id=candidate.doctor.id,
+        start=start,
+        end=end,
+        blocked_until=end + timedelta(minutes=candidate.doctor.schedule.buffer_minutes),
+        status=AppointmentStatus.BOOKED,
+        reason=reason,
+        appointment_type=candidate.appointment_type.code,
+        specialization=candidate.specialization.slug if candidate.specialization else "",
+    )
+
+
+def _insert(uow: AppointmentUnitOfWork, appointment: Appointment, *, now: datetime) -> None:
+    uow.appointments.expire_holds(
+        doctor_id=appointment.doctor_id, patient_id=appointment.patient_id,
+        start=appointment.start, end=appointment.blocked_until or appointment.end, now=now,
+    )  # fmt: skip
+    if uow.appointments.add_if_free(appointment):
+        return
+    if uow.appointments.overlapping_owner(appointment, now=now) == "patient":
+        raise SlotTaken(
+            "You already have an appointment or hold at that time.", extra={"reason": "patient_overlap"}
+        )
+    raise SlotTaken(
+        "Someone else has just taken this slot. Please choose another one.", extra={"reason": "slot_taken"}
+    )
+
+
+def visible_appointment(
+    uow: AppointmentUnitOfWork, appointment_id: uuid.UUID, actor: Identity, *, for_update: bool = False
+) -> Appointment:
+    """The appointment if the actor may see it (its patient, its doctor, an admin); 404 for anyone else."""
+    appointment = uow.appointments.get(appointment_id, for_update=for_update)
+    if appointment is None or not _may_see(uow, appointment, actor):
+        raise NotFound("No such appointment.")
+    return appointment
+
+
+def _may_see(uow: AppointmentUnitOfWork, appointment: Appointment, actor: Identity) -> bool:
+    if actor.role == "admin":
+        return True
+    if actor.role == "patient":
+        return appointment.patient_id == actor.user_id
+    if actor.role == "doctor":
+        doctor = uow.doctors.by_user(actor.user_id)
+        return doctor is not None and doctor.id == appointment.doctor_id
+    return False
+
+
+def _mail(
+    uow: AppointmentUnitOfWork, kind: str, appointment: Appointment, doctor: BookableDoctor | None,
+    *, previous: Appointment | None = None,
+) -> None:  # fmt: skip
+    sequence, root = 0, appointment
+    while root.rescheduled_from is not None and sequence < 50:
+        earlier = (
+            previous
+            if previous and previous.id == root.rescheduled_from
+            else uow.appointments.get(root.rescheduled_from)
+        )
+        if earlier is None:
+            break
+        root, sequence = earlier, sequence + 1
+    if kind == "cancelled":
+        sequence += 1
+    payload: dict[str, Any] = {
+        "appointment_id": str(appointment.id),
+        "calendar_uid": f"{root.id}@hospital.example",
+        "patient_id": str(appointment.patient_id),
+        "doctor_id": str(appointment.doctor_id),
+        "doctor_name": doctor.full_name if doctor else "",
+        "doctor_time_zone": doctor.schedule.time_zone if doctor else "UTC",
+        "specialization": appointment.specialization,
+        "appointment_type": appointment.appointment_type,
+        "start": _iso(appointment.start),
+        "end": _iso(appointment.end),
+        "duration_minutes": appointment.duration_minutes,
+        "reason": appointment.reason,
+        "status": appointment.status.value,
+        "sequence": sequence,
+        "clinic": doctor.clinic if doctor else "",
+        "location": doctor.location if doctor else "",
+    }
+    if previous is not None:
+        payload |= {"previous_start": _iso(previous.start), "previous_end": _iso(previous.end)}
+    if kind == "cancelled":
+        payload |= {
+            "cancelled_by_role": appointment.cancelled_by_role,
+            "cancel_reason": appointment.cancel_reason,
+        }
+    uow.mails.add(
+        kind=kind, appointment_id=appointment.id, patient_id=appointment.patient_id, payload=payload
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _invalidate(cache: SlotCache, doctor: BookableDoctor | None, doctor_id: uuid.UUID | None = None) -> None:
+    ids = [doctor.id] if doctor else [doctor_id] if doctor_id else []
+    specs = [s.slug for s in doctor.specializations] if doctor else []
+    cache.invalidate(doctor_ids=[i for i in ids if i], specializations=specs)
