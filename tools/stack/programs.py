@@ -18,7 +18,7 @@ from tools.stack.config import REPLICATED, REPO, SERVICES, Service, StackConfig,
 def service_environment(config: StackConfig, service: Service, *, replica: int = 1) -> dict[str, str]:
     instance = f"{service.name}-{replica}" if service.name == REPLICATED else service.name
     origins = f"http://localhost:{config.gateway_port},http://127.0.0.1:{config.gateway_port}"
-    return {
+    return _internal_urls(config, service) | {
         "ENVIRONMENT": config.environment,
         "DATABASE_URL": config.database_url(service),
         "REDIS_URL": config.redis_url,
@@ -33,6 +33,18 @@ def service_environment(config: StackConfig, service: Service, *, replica: int =
         "PROMETHEUS_MULTIPROC_DIR": str(config.run_dir / "metrics" / instance),
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def _internal_urls(config: StackConfig, service: Service) -> dict[str, str]:
+    """Where a service reaches the others' internal APIs directly (not through the gateway)."""
+    by_name = {s.name: s for s in SERVICES}
+    wanted = {
+        # Patients' mail addresses for the booking mails.
+        "appointment": {"AUTH_INTERNAL_URL": by_name["auth"]},
+        # Whether a doctor treats a patient; any replica answers the same (replica 1 is always there).
+        "patient": {"APPOINTMENT_INTERNAL_URL": by_name["appointment"]},
+    }.get(service.name, {})
+    return {name: f"http://127.0.0.1:{config.port(target, 1)}" for name, target in wanted.items()}
 
 
 def _supervisor_env(values: dict[str, str]) -> str:
