@@ -73,8 +73,9 @@ class AppointmentNotice:
     previous_end: datetime | None = None
     cancelled_by_role: str | None = None
     cancel_reason: str | None = None
-    # The first booking's id when a reschedule made a new appointment: the calendar event stays one event.
-    original_appointment_id: uuid.UUID | None = None
+    # Stays the same when a reschedule makes a new appointment (the first booking's), so the calendar event
+    # stays one event; `<appointment_id>@hospital.example` when the payload does not say.
+    calendar_uid: str = ""
 
     @classmethod
     def from_payload(cls, kind: str, payload: Mapping[str, Any]) -> AppointmentNotice:
@@ -100,11 +101,7 @@ class AppointmentNotice:
                 previous_end=_optional_instant(payload.get("previous_end")),
                 cancelled_by_role=payload.get("cancelled_by_role") or None,
                 cancel_reason=payload.get("cancel_reason") or None,
-                original_appointment_id=(
-                    uuid.UUID(str(payload["original_appointment_id"]))
-                    if payload.get("original_appointment_id")
-                    else None
-                ),
+                calendar_uid=str(payload.get("calendar_uid") or ""),
             )
         except KeyError as missing:
             raise MailPayloadInvalid(f"the mail payload has no {missing.args[0]!r}") from None
@@ -116,10 +113,12 @@ class AppointmentNotice:
             raise ValueError("an appointment must end after it starts")
         if self.sequence < 0:
             raise ValueError("sequence must not be negative")
+        if any(ch in self.calendar_uid for ch in "\r\n"):
+            raise ValueError("calendar_uid must be one line")
 
     @property
-    def calendar_uid(self) -> str:
-        return f"{self.original_appointment_id or self.appointment_id}@{UID_DOMAIN}"
+    def uid(self) -> str:
+        return self.calendar_uid or f"{self.appointment_id}@{UID_DOMAIN}"
 
     @property
     def duration_minutes(self) -> int:
@@ -338,7 +337,7 @@ def calendar_object(
         "CALSCALE:GREGORIAN",
         f"METHOD:{notice.kind.calendar_method}",
         "BEGIN:VEVENT",
-        f"UID:{notice.calendar_uid}",
+        f"UID:{notice.uid}",
         f"DTSTAMP:{_stamp(now)}",
         f"DTSTART:{_stamp(notice.start)}",
         f"DTEND:{_stamp(notice.end)}",
