@@ -7,21 +7,53 @@ from pathlib import Path
 from typing import ClassVar
 
 from doctor_service import MIGRATIONS_DIR
+from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.postgres.models import doctor_outbox
 from doctor_service.adapters.postgres.repository import SqlDoctorUnitOfWork
+from doctor_service.adapters.redis.directory_cache import RedisDirectoryCache
 from doctor_service.config import Settings
+from doctor_service.ports import DirectoryCache
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
+
+
+class InvalidatingRelay:
+    """The outbox relay, raising the directory cache's generation whenever it published something.
+
+    The use case already raised it right after its commit; this second raise catches the case where
+    Redis was unreachable at that moment (the event waits in the outbox, and so does this invalidation).
+    """
+
+    def __init__(self, relay: OutboxRelay, directory: DirectoryCache) -> None:
+        self._relay = relay
+        self._directory = directory
+        self.stream = relay.stream
+
+    def publish_pending(self) -> int:
+        published = self._relay.publish_pending()
+        if published:
+            self._directory.invalidate()
+        return published
 
 
 @dataclass
 class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
+    directory_cache: RedisDirectoryCache = field(init=False, repr=False)
+    catalog_copy: CatalogCopy = field(init=False, repr=False)
     _relay_runner: RelayRunner | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        self.directory_cache = RedisDirectoryCache(
+            self.redis, ttl_seconds=self.settings.directory_cache_ttl_seconds
+        )
+        self.catalog_copy = CatalogCopy(generation=lambda: self.directory_cache.generation_seen)
+
     def uow(self) -> SqlDoctorUnitOfWork:
-        return SqlDoctorUnitOfWork(self.session_factory)
+        return SqlDoctorUnitOfWork(
+            self.session_factory, directory=self.directory_cache, catalog_copy=self.catalog_copy
+        )
 
     def close(self) -> None:
         if self._relay_runner is not None:
@@ -42,7 +74,9 @@ class Container(ServiceContainer):
             )
             lock = PostgresAdvisoryLock(self.engine, f"outbox-relay:{self.settings.doctor_events_stream}")
             self._relay_runner = RelayRunner(
-                relay, lock, interval_seconds=self.settings.outbox_relay_interval_seconds
+                InvalidatingRelay(relay, self.directory_cache),
+                lock,
+                interval_seconds=self.settings.outbox_relay_interval_seconds,
             )
         return self._relay_runner
 

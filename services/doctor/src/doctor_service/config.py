@@ -15,5 +15,8 @@ class Settings(ServiceSettings):
     outbox_relay_enabled: bool = True
     outbox_relay_interval_seconds: float = 0.5
     outbox_relay_batch_size: int = 100
+    # How long a public read's answer (directory, catalog) may be kept in Redis; 0 keeps none.
+    # Every change makes kept answers stale at once; this only bounds the cost of a lost invalidation.
+    directory_cache_ttl_seconds: int = 120
     # `cli seed-demo` does nothing when this is false (SEED_DEMO=0).
     seed_demo: bool = True

@@ -6,14 +6,14 @@ import abc
 import uuid
 from dataclasses import dataclass
 
-from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from hospital_shared.db import UnitOfWork
 
 
 @dataclass(frozen=True)
 class DoctorPage:
-    items: list[Doctor]
+    items: list[DoctorListing]
     page: int
     page_size: int
     total: int
@@ -55,10 +55,24 @@ class Outbox(abc.ABC):
     def add(self, event: DoctorEvent) -> None: ...
 
 
+class DirectoryCache(abc.ABC):
+    """Answers to the public reads (the directory, the catalog), kept outside the database.
+
+    They stay valid until the next committed change of any doctor or of the catalog, which calls
+    `invalidate()`; every use case that commits a change does so once it has committed.
+    """
+
+    @abc.abstractmethod
+    def invalidate(self) -> None:
+        """Make every kept answer stale (never raises: a failure only delays the refresh)."""
+
+
 class DoctorUnitOfWork(UnitOfWork):
     doctors: DoctorRepository
     specializations: SpecializationRepository
     outbox: Outbox
+    directory: DirectoryCache
 
     def catalog(self) -> dict[str, Specialization]:
+        """The specialization catalog by slug (adapters may keep a copy: it changes very rarely)."""
         return {s.slug: s for s in self.specializations.all()}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import uuid
 
-from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
+    DirectoryCache,
     DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
@@ -57,7 +58,8 @@ class FakeDoctors(DoctorRepository):
         ]
         found = [d for d in found if not text or text.lower() in d.full_name.lower()]
         found.sort(key=lambda d: d.full_name)
-        return DoctorPage(found[(page - 1) * page_size : page * page_size], page, page_size, len(found))
+        listed = [DoctorListing.of(d) for d in found[(page - 1) * page_size : page * page_size]]
+        return DoctorPage(listed, page, page_size, len(found))
 
 
 class FakeOutbox(Outbox):
@@ -69,6 +71,17 @@ class FakeOutbox(Outbox):
         self.pending.append(event)
 
 
+class FakeDirectoryCache(DirectoryCache):
+    """Records when answers were made stale, and how many events were committed by then."""
+
+    def __init__(self, outbox: FakeOutbox) -> None:
+        self._outbox = outbox
+        self.invalidated_after: list[int] = []
+
+    def invalidate(self) -> None:
+        self.invalidated_after.append(len(self._outbox.committed))
+
+
 class FakeUnitOfWork(DoctorUnitOfWork):
     """Changes become visible only on commit, like a real transaction."""
 
@@ -76,6 +89,7 @@ class FakeUnitOfWork(DoctorUnitOfWork):
         self.doctors = FakeDoctors()
         self.specializations = FakeSpecializations()
         self.outbox = FakeOutbox()
+        self.directory = FakeDirectoryCache(self.outbox)
 
     def commit(self) -> None:
         self.doctors.committed.update(self.doctors.pending)

@@ -197,3 +197,31 @@ def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payloa
 
     assert WeeklySchedule.from_document(payload["schedule"]) == doctor.schedule
     assert [TimeOff.from_document(entry) for entry in payload["time_off"]] == doctor.time_off
+
+
+def test_every_committed_change_makes_the_public_answers_stale_after_its_commit() -> None:
+    from doctor_service.domain.doctor import Specialization
+
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    services.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"})
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2026-12-24"})
+    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+    services.ensure_specializations(uow, [Specialization("oncology", "Oncology", 30)])
+
+    # one invalidation per change, each once its event was committed (a refill then sees the change)
+    assert uow.directory.invalidated_after == [1, 2, 3, 4, 5, 5]
+
+
+def test_a_refused_change_leaves_the_public_answers_alone() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    with pytest.raises(PreconditionFailed):
+        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"')
+    with pytest.raises(ValidationFailed):
+        services.update_profile(uow, doctor_id=None, actor=me, changes={"languages": ["not a code"]})
+    services.search_doctors(uow, specialization="cardiology")
+
+    assert uow.directory.invalidated_after == [1]

@@ -126,6 +126,41 @@ class Doctor:
         return entry
 
 
+@dataclass(frozen=True)
+class DoctorListing:
+    """A doctor as the public directory lists them: the profile, without schedule or time off."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    full_name: str
+    specializations: tuple[str, ...]
+    bio: str
+    languages: tuple[str, ...]
+    clinic: str
+    location: str
+    time_zone: str
+    photo_url: str | None
+    accepting_new_patients: bool
+    version: int
+
+    @classmethod
+    def of(cls, doctor: Doctor) -> DoctorListing:
+        return cls(
+            id=doctor.id,
+            user_id=doctor.user_id,
+            full_name=doctor.full_name,
+            specializations=doctor.specializations,
+            bio=doctor.bio,
+            languages=doctor.languages,
+            clinic=doctor.clinic,
+            location=doctor.location,
+            time_zone=doctor.time_zone,
+            photo_url=doctor.photo_url,
+            accepting_new_patients=doctor.accepting_new_patients,
+            version=doctor.version,
+        )
+
+
 def etag_matches(if_match: str, etag: str) -> bool:
     """RFC 9110 If-Match: a list of entity tags or "*"; weak tags compare by their opaque value here."""
     candidates = [part.strip() for part in if_match.split(",") if part.strip()]

@@ -113,7 +113,7 @@ def create_doctor(
         )
         uow.doctors.add(doctor)
         uow.outbox.add(doctor_changed(doctor, DoctorEventType.CREATED, catalog=catalog, occurred_at=clock()))
-        uow.commit()
+        _commit(uow)
         return doctor
 
 
@@ -193,11 +193,11 @@ def remove_time_off(
 def ensure_specializations(uow: DoctorUnitOfWork, specializations: list[Specialization]) -> int:
     """Add the catalog entries that are missing; returns how many were added."""
     with uow:
-        known = uow.catalog()
+        known = {s.slug for s in uow.specializations.all()}  # the table itself, never a kept copy
         missing = [s for s in specializations if s.slug not in known]
         for specialization in missing:
             uow.specializations.add(specialization)
-        uow.commit()
+        _commit(uow)
         return len(missing)
 
 
@@ -236,4 +236,10 @@ def _save(
 ) -> None:
     uow.doctors.save(doctor)
     uow.outbox.add(doctor_changed(doctor, event_type, catalog=catalog, occurred_at=clock()))
+    _commit(uow)
+
+
+def _commit(uow: DoctorUnitOfWork) -> None:
+    """Commit a change, then make the public answers stale (after: a refill must see the committed rows)."""
     uow.commit()
+    uow.directory.invalidate()

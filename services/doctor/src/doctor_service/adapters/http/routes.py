@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from doctor_service.adapters.http.schemas import (
     DoctorCreateSchema,
@@ -19,7 +23,7 @@ from doctor_service.adapters.http.schemas import (
     TimeOffListSchema,
     TimeOffSchema,
 )
-from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.identity import current_identity, require_identity
@@ -49,7 +53,7 @@ def _actor() -> Actor:
     return Actor(user_id=identity.user_id, role=identity.role)
 
 
-def _doctor_view(doctor: Doctor, catalog: dict[str, Specialization]) -> dict[str, Any]:
+def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specialization]) -> dict[str, Any]:
     return {
         "id": doctor.id,
         "user_id": doctor.user_id,
@@ -92,12 +96,39 @@ _problems = problem_responses(
 # -- catalog and directory -------------------------------------------------------------------------------
 
 
+def _kept_answer(key: str, schema: Schema, compute: Callable[[], Any]) -> Response:
+    """A public read's JSON answer from the directory cache, or computed, dumped and kept for the next reader.
+
+    The body is exactly what flask-smorest would have sent for `schema.dump(compute())`.
+    """
+
+    def dump() -> str:
+        return current_app.json.dumps(schema.dump(compute())) + "\n"
+
+    body = container().directory_cache.cached(key, dump)
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def _query_key(name: str, query: Mapping[str, Any]) -> str:
+    canonical = json.dumps(query, sort_keys=True, separators=(",", ":"), default=str)
+    return f"{name}:{hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()}"
+
+
+_SPECIALIZATION_LIST = SpecializationListSchema()
+_DOCTOR = DoctorSchema()
+_DOCTOR_PAGE = page_of(DoctorSchema)()
+
+
 @blp.route("/specializations")
 class Specializations(MethodView):
     @blp.response(200, SpecializationListSchema)
     def get(self) -> Any:
         """List the specialization catalog."""
-        return {"items": services.list_specializations(container().uow())}
+        return _kept_answer(
+            "specializations",
+            _SPECIALIZATION_LIST,
+            lambda: {"items": services.list_specializations(container().uow())},
+        )
 
 
 @blp.route("/", strict_slashes=False)
@@ -107,22 +138,26 @@ class Doctors(MethodView):
     @_problems(422)
     def get(self, query: dict[str, Any]) -> Any:
         """Search the public doctor directory by specialization and name."""
-        uow = container().uow()
-        result = services.search_doctors(
-            uow,
-            specialization=query.get("specialization"),
-            text=query.get("q"),
-            accepting_only=query.get("accepting_new_patients", False),
-            page=query["page"],
-            page_size=query["page_size"],
-        )
-        catalog = services.doctor_catalog(uow)
-        return {
-            "items": [_doctor_view(d, catalog) for d in result.items],
-            "page": result.page,
-            "page_size": result.page_size,
-            "total": result.total,
-        }
+
+        def search() -> dict[str, Any]:
+            uow = container().uow()
+            result = services.search_doctors(
+                uow,
+                specialization=query.get("specialization"),
+                text=query.get("q"),
+                accepting_only=query.get("accepting_new_patients", False),
+                page=query["page"],
+                page_size=query["page_size"],
+            )
+            catalog = services.doctor_catalog(uow)
+            return {
+                "items": [_doctor_view(d, catalog) for d in result.items],
+                "page": result.page,
+                "page_size": result.page_size,
+                "total": result.total,
+            }
+
+        return _kept_answer(_query_key("directory", query), _DOCTOR_PAGE, search)
 
     @require_identity("admin")
     @blp.arguments(DoctorCreateSchema)
@@ -168,9 +203,13 @@ class DoctorById(MethodView):
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
         """Read a doctor's public profile."""
-        uow = container().uow()
-        doctor = services.get_doctor(uow, doctor_id=doctor_id)
-        return _doctor_view(doctor, services.doctor_catalog(uow))
+
+        def profile() -> dict[str, Any]:
+            uow = container().uow()
+            doctor = services.get_doctor(uow, doctor_id=doctor_id)
+            return _doctor_view(doctor, services.doctor_catalog(uow))
+
+        return _kept_answer(f"doctor:{doctor_id}", _DOCTOR, profile)
 
     @require_identity("doctor", "admin")
     @blp.arguments(DoctorProfileSchema(partial=True))

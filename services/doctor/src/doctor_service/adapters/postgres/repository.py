@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Row, Select, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.postgres.models import (
     DoctorRow,
     DoctorSpecializationRow,
@@ -15,9 +18,10 @@ from doctor_service.adapters.postgres.models import (
     TimeOffRow,
     doctor_outbox,
 )
-from doctor_service.domain.doctor import Doctor, Specialization
+from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
+    DirectoryCache,
     DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
@@ -174,15 +178,16 @@ class SqlDoctorRepository(DoctorRepository):
     def search(
         self, *, specialization: str | None, text: str | None, accepting_only: bool, page: int, page_size: int
     ) -> DoctorPage:
-        query = select(DoctorRow)
+        # One query for the page and the total; only the listed columns, no schedule, no ORM objects.
+        conditions = []
         if specialization:
             linked = select(DoctorSpecializationRow.doctor_id).where(
                 DoctorSpecializationRow.specialization_slug == specialization
             )
-            query = query.where(DoctorRow.id.in_(linked))
+            conditions.append(DoctorRow.id.in_(linked))
         for word in (text or "").split()[:5]:
             pattern = f"%{_escape_like(word)}%"
-            query = query.where(
+            conditions.append(
                 or_(
                     DoctorRow.full_name.ilike(pattern, escape="\\"),
                     DoctorRow.clinic.ilike(pattern, escape="\\"),
@@ -190,14 +195,62 @@ class SqlDoctorRepository(DoctorRepository):
                 )
             )
         if accepting_only:
-            query = query.where(DoctorRow.accepting_new_patients.is_(True))
-        total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self._session.scalars(
-            query.order_by(DoctorRow.full_name, DoctorRow.id).offset((page - 1) * page_size).limit(page_size)
+            conditions.append(DoctorRow.accepting_new_patients.is_(True))
+        rows = self._session.execute(
+            select(*_LISTING_COLUMNS, func.count().over().label("total"))
+            .where(*conditions)
+            .order_by(DoctorRow.full_name, DoctorRow.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+        if rows:
+            total = rows[0].total
+        else:  # past the last page (or nothing found): the window count has no row to ride on
+            total = self._session.scalar(select(func.count()).select_from(DoctorRow).where(*conditions)) or 0
+        return DoctorPage(items=[_listing(row) for row in rows], page=page, page_size=page_size, total=total)
+
+
+_SPECIALIZATION_SLUGS = (
+    select(
+        func.array_agg(
+            aggregate_order_by(DoctorSpecializationRow.specialization_slug, DoctorSpecializationRow.position)
         )
-        return DoctorPage(
-            items=[_doctor_to_domain(row) for row in rows], page=page, page_size=page_size, total=total
-        )
+    )
+    .where(DoctorSpecializationRow.doctor_id == DoctorRow.id)
+    .scalar_subquery()
+    .label("specializations")
+)
+_LISTING_COLUMNS = (
+    DoctorRow.id,
+    DoctorRow.user_id,
+    DoctorRow.full_name,
+    _SPECIALIZATION_SLUGS,
+    DoctorRow.bio,
+    DoctorRow.languages,
+    DoctorRow.clinic,
+    DoctorRow.location,
+    DoctorRow.time_zone,
+    DoctorRow.photo_url,
+    DoctorRow.accepting_new_patients,
+    DoctorRow.version,
+)
+
+
+def _listing(row: Row[Any]) -> DoctorListing:
+    return DoctorListing(
+        id=row.id,
+        user_id=row.user_id,
+        full_name=row.full_name,
+        specializations=tuple(row.specializations or ()),
+        bio=row.bio,
+        languages=tuple(row.languages),
+        clinic=row.clinic,
+        location=row.location,
+        time_zone=row.time_zone,
+        photo_url=row.photo_url,
+        accepting_new_patients=row.accepting_new_patients,
+        version=row.version,
+    )
 
 
 class SqlOutbox(Outbox):
@@ -218,7 +271,23 @@ class SqlOutbox(Outbox):
 
 
 class SqlDoctorUnitOfWork(SqlAlchemyUnitOfWork, DoctorUnitOfWork):
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        directory: DirectoryCache,
+        catalog_copy: CatalogCopy | None = None,
+    ) -> None:
+        super().__init__(session_factory)
+        self.directory = directory
+        self._catalog_copy = catalog_copy
+
     def _start(self, session: Session) -> None:
         self.doctors = SqlDoctorRepository(session)
         self.specializations = SqlSpecializationRepository(session)
         self.outbox = SqlOutbox(session)
+
+    def catalog(self) -> dict[str, Specialization]:
+        if self._catalog_copy is None:
+            return super().catalog()
+        return self._catalog_copy.get(super().catalog)
