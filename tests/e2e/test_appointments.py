@@ -110,8 +110,8 @@ def test_two_hundred_concurrent_bookings_over_three_replicas_give_exactly_one(
         if i % 3 == 0:
             attempts.append((session, "/api/v1/appointments", {"start": target["start"]}))
         elif i % 3 == 1:
-            earlier = (start - timedelta(minutes=15)).isoformat().replace("+00:00", "Z")
-            attempts.append((session, "/api/v1/appointments", {"start": earlier, "appointment_type": "long"}))
+            later = (start + timedelta(minutes=15)).isoformat().replace("+00:00", "Z")  # 60 min, overlapping
+            attempts.append((session, "/api/v1/appointments", {"start": later, "appointment_type": "long"}))
         else:
             attempts.append((session, "/api/v1/appointments/holds", {"start": target["start"]}))
 

@@ -1,9 +1,9 @@
-"""The slot finder's tables: the doctor projection, holds, cancellations, idempotency keys and the mail outbox.
+"""The slot finder's tables: doctor projection, holds, cancellations, idempotency keys and mail outbox.
 
-- `doctors` is Appointment-MS's own copy of every doctor, fed from Doctor-MS's `doctor-events` stream; a row is
-  replaced only by a newer `version`. `projection_cursor` remembers how far the stream has been applied.
-- An appointment now blocks `[starts_at, blocked_until)`: its own time plus the doctor's buffer after it. No two
-  active appointments of a doctor (status `booked`, or `held` for a few minutes) may overlap in that range, and
+- `doctors` is Appointment-MS's own copy of every doctor, fed from Doctor-MS's `doctor-events` stream; a
+  row is replaced only by a newer `version`. `projection_cursor` remembers how far the stream was applied.
+- An appointment now blocks `[starts_at, blocked_until)`: its own time plus the doctor's buffer after it.
+  No two active appointments of a doctor (status `booked`, or `held` for a few minutes) may overlap there, and
   no patient may hold two overlapping active appointments. Both are database rules (exclusion constraints).
 - `idempotency_keys` keeps the first answer to a booking request, so a retry with the same key gets it again.
 - `mail_outbox` holds the mails a booking, reschedule or cancellation owes the patient, until SMTP took them.

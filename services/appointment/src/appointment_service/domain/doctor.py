@@ -67,25 +67,30 @@ class BookableDoctor:
         type, else the doctor's own type for the specialization, else the specialization's default.
         None when the doctor does not offer what was asked for."""
         types = self.schedule.appointment_types
+        default = None
+        if specialization is not None and self.schedule.appointment_type(specialization.slug) is None:
+            default = AppointmentType(
+                specialization.slug,
+                f"{specialization.name} consultation",
+                specialization.default_duration_minutes,
+            )
         if code is not None:
-            chosen = self.schedule.appointment_type(code)
-            if chosen is None:
-                return None
-            if duration_minutes is not None and duration_minutes != chosen.duration_minutes:
+            chosen = self.schedule.appointment_type(code) or (
+                default if default and default.code == code else None
+            )
+            if chosen is None or (
+                duration_minutes is not None and duration_minutes != chosen.duration_minutes
+            ):
                 return None
             return chosen
         if duration_minutes is not None:
             preferred = specialization and self.schedule.appointment_type(specialization.slug)
             if preferred and preferred.duration_minutes == duration_minutes:
                 return preferred
-            return next((t for t in types if t.duration_minutes == duration_minutes), None)
+            offered = next((t for t in types if t.duration_minutes == duration_minutes), None)
+            if offered is None and default and default.duration_minutes == duration_minutes:
+                return default
+            return offered
         if specialization is not None:
-            own = self.schedule.appointment_type(specialization.slug)
-            if own is not None:
-                return own
-            return AppointmentType(
-                specialization.slug,
-                f"{specialization.name} consultation",
-                specialization.default_duration_minutes,
-            )
+            return self.schedule.appointment_type(specialization.slug) or default
         return types[0] if types else None

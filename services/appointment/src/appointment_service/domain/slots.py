@@ -17,13 +17,13 @@ import enum
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from appointment_service.domain.doctor import BookableDoctor, SpecializationInfo
 from hospital_shared.schedule import AppointmentType, UtcInterval
 
 LOAD_DAYS = 7
-_EPOCH = datetime.min.replace(tzinfo=None)
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 class TimeOfDay(enum.StrEnum):
@@ -244,13 +244,7 @@ def rank(
         return loads.get(slot.doctor.id, DoctorLoad())
 
     def key(slot: Slot) -> tuple[datetime, float, datetime, str]:
-        last = load(slot).last_booked_at
-        return (
-            slot.start,
-            load(slot).share,
-            last.replace(tzinfo=None) if last else _EPOCH,
-            str(slot.doctor.id),
-        )
+        return (slot.start, load(slot).share, load(slot).last_booked_at or _NEVER, str(slot.doctor.id))
 
     ordered = sorted(slots, key=key)[:limit]
     ranked: list[Slot] = []
@@ -273,18 +267,25 @@ def _reason(
     leader, runner_up = group[0], group[1]
     if slot is leader:
         other = load(runner_up)
-        if mine.percent < other.percent:
-            return f"{opening}; {name} is less booked this week ({mine.percent}% vs {other.percent}%)"
+        if mine.share < other.share:
+            return f"{opening}; {name} is less booked this week ({_vs(mine, other)})"
         return (
             f"{opening}; {name} and {runner_up.doctor.full_name} are equally booked this week "
             f"({mine.percent}%), and {name} was booked less recently"
         )
     lead = load(leader)
-    if lead.percent < mine.percent:
-        why = f"who is less booked this week ({lead.percent}% vs {mine.percent}%)"
+    if lead.share < mine.share:
+        why = f"who is less booked this week ({_vs(lead, mine)})"
     else:
         why = f"who is as booked this week ({mine.percent}%) but was booked less recently"
     return f"{opening}; same start as {leader.doctor.full_name}, {why}"
+
+
+def _vs(lower: DoctorLoad, higher: DoctorLoad) -> str:
+    """ "31% vs 58%"; with a decimal where whole percents would look equal."""
+    if lower.percent < higher.percent:
+        return f"{lower.percent}% vs {higher.percent}%"
+    return f"{lower.share * 100:.1f}% vs {higher.share * 100:.1f}%"
 
 
 def _ordinal(n: int) -> str:

@@ -1,0 +1,337 @@
+"""In-memory fakes of Appointment-MS's ports, as faithful to the PostgreSQL and Redis adapters as tests need.
+
+The unit of work keeps every change since `with uow:` began and throws it away unless `commit()` is called,
+as a database transaction would. Appointments obey the two exclusion constraints of the schema: a doctor's
+active appointments never overlap on [start, blocked_until), a patient's never on [start, end); "active" is
+status booked or held, whatever the clock says, which is why the use cases expire stale holds first.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from appointment_service.domain.appointment import Appointment, AppointmentStatus
+from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.slots import Busy, DoctorLoad
+from appointment_service.ports import (
+    AppointmentFilter,
+    AppointmentRepository,
+    AppointmentUnitOfWork,
+    Clock,
+    DoctorDirectory,
+    EventSource,
+    IdempotencyKeys,
+    MailOutbox,
+    Page,
+    SlotCache,
+    StoredAnswer,
+)
+from hospital_shared.events import StreamEvent
+
+SEEN = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
+RELATIONSHIP = (*SEEN, AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED)
+
+
+class FakeClock(Clock):
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeAppointments(AppointmentRepository):
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.rows: dict[uuid.UUID, Appointment] = {}
+
+    def _clash(self, new: Appointment) -> str | None:
+        others = [a for a in self.rows.values() if a.status.is_active and a.id != new.id]
+        blocked_until = new.blocked_until or new.end
+        for a in others:
+            if (
+                a.doctor_id == new.doctor_id
+                and a.start < blocked_until
+                and new.start < (a.blocked_until or a.end)
+            ):
+                return "doctor"
+        for a in others:
+            if a.patient_id == new.patient_id and a.start < new.end and new.start < a.end:
+                return "patient"
+        return None
+
+    def add_if_free(self, appointment: Appointment) -> bool:
+        if appointment.status.is_active and self._clash(appointment):
+            return False
+        appointment.created_at = self._clock.now()
+        self.rows[appointment.id] = replace(appointment)
+        return True
+
+    def expire_holds(
+        self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID, start: datetime, end: datetime, now: datetime
+    ) -> int:
+        stale = [
+            a
+            for a in self.rows.values()
+            if a.status is AppointmentStatus.HELD
+            and a.hold_expires_at is not None
+            and a.hold_expires_at <= now
+            and (a.doctor_id == doctor_id or a.patient_id == patient_id)
+            and a.start < end
+            and (a.blocked_until or a.end) > start
+        ]
+        for a in stale:
+            a.status = AppointmentStatus.EXPIRED
+        return len(stale)
+
+    def overlapping_owner(self, appointment: Appointment, *, now: datetime) -> str | None:
+        return self._clash(appointment)
+
+    def get(self, appointment_id: uuid.UUID, *, for_update: bool = False) -> Appointment | None:
+        found = self.rows.get(appointment_id)
+        return replace(found) if found else None
+
+    def save(self, appointment: Appointment) -> None:
+        self.rows[appointment.id] = replace(appointment)
+
+    def busy(
+        self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
+    ) -> dict[uuid.UUID, list[Busy]]:
+        busy: dict[uuid.UUID, list[Busy]] = {}
+        for a in sorted(self.rows.values(), key=lambda a: a.start):
+            live = a.status is AppointmentStatus.BOOKED or (
+                a.status is AppointmentStatus.HELD
+                and a.hold_expires_at is not None
+                and a.hold_expires_at > now
+            )
+            blocked_until = a.blocked_until or a.end
+            if a.doctor_id in doctor_ids and live and a.start < end and blocked_until > start:
+                busy.setdefault(a.doctor_id, []).append(Busy(a.start, blocked_until))
+        return busy
+
+    def loads(
+        self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
+    ) -> dict[uuid.UUID, DoctorLoad]:
+        loads: dict[uuid.UUID, DoctorLoad] = {}
+        for doctor_id in doctor_ids:
+            seen = [a for a in self.rows.values() if a.doctor_id == doctor_id and a.status in SEEN]
+            if not seen:
+                continue
+            booked = sum(
+                (min(a.end, end) - max(a.start, start)).total_seconds()
+                for a in seen
+                if a.status is AppointmentStatus.BOOKED and a.start < end and a.end > start
+            )
+            last = max((a.created_at for a in seen if a.created_at), default=None)
+            loads[doctor_id] = DoctorLoad(booked_minutes=int(booked) // 60, last_booked_at=last)
+        return loads
+
+    def doctors_seen_by(self, patient_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        return frozenset(
+            a.doctor_id for a in self.rows.values() if a.patient_id == patient_id and a.status in SEEN
+        )
+
+    def has_relationship(self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+        return any(
+            a.doctor_id == doctor_id and a.patient_id == patient_id and a.status in RELATIONSHIP
+            for a in self.rows.values()
+        )
+
+    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page:
+        found = [
+            a
+            for a in self.rows.values()
+            if (where.patient_id is None or a.patient_id == where.patient_id)
+            and (where.doctor_id is None or a.doctor_id == where.doctor_id)
+            and (where.start is None or a.end > where.start)
+            and (where.end is None or a.start < where.end)
+            and (not where.statuses or a.status.value in where.statuses)
+        ]
+        found.sort(key=lambda a: (a.start, str(a.id)), reverse=where.newest_first)
+        chunk = found[(page - 1) * page_size : page * page_size]
+        return Page(items=[replace(a) for a in chunk], page=page, page_size=page_size, total=len(found))
+
+
+@dataclass
+class _DoctorRow:
+    version: int
+    snapshot: dict[str, Any]
+    doctor: BookableDoctor
+
+    @property
+    def active(self) -> bool:
+        return bool(self.snapshot["doctor"].get("active", True))
+
+
+class FakeDoctors(DoctorDirectory):
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, _DoctorRow] = {}
+        self.cursors: dict[str, tuple[str, int]] = {}
+
+    def add(self, snapshot: dict[str, Any]) -> BookableDoctor:
+        """Put a doctor in the projection as if its event had been applied (test setup)."""
+        doctor_id = uuid.UUID(snapshot["doctor_id"])
+        self.apply(doctor_id=doctor_id, version=snapshot["version"], snapshot=snapshot)
+        return self.rows[doctor_id].doctor
+
+    def get(self, doctor_id: uuid.UUID) -> BookableDoctor | None:
+        row = self.rows.get(doctor_id)
+        return row.doctor if row and row.active else None
+
+    def by_user(self, user_id: uuid.UUID) -> BookableDoctor | None:
+        return next((r.doctor for r in self.rows.values() if r.doctor.user_id == user_id), None)
+
+    def with_specialization(self, slug: str) -> list[BookableDoctor]:
+        return [
+            r.doctor
+            for r in self.rows.values()
+            if r.active and any(s.slug == slug for s in r.doctor.specializations)
+        ]
+
+    def known_specializations(self) -> set[str]:
+        return {s.slug for r in self.rows.values() for s in r.doctor.specializations}
+
+    def apply(self, *, doctor_id: uuid.UUID, version: int, snapshot: dict[str, Any]) -> set[str] | None:
+        stored = self.rows.get(doctor_id)
+        if stored is not None and stored.version >= version:
+            return None
+        before = {s.slug for s in stored.doctor.specializations} if stored else set()
+        doctor = BookableDoctor.from_snapshot(snapshot, version=version)
+        self.rows[doctor_id] = _DoctorRow(version, copy.deepcopy(snapshot), doctor)
+        return before | {s.slug for s in doctor.specializations}
+
+    def cursor(self, stream: str) -> str | None:
+        return self.cursors[stream][0] if stream in self.cursors else None
+
+    def advance_cursor(self, stream: str, last_id: str, applied: int) -> None:
+        previous = self.cursors.get(stream, ("", 0))[1]
+        self.cursors[stream] = (last_id, previous + applied)
+
+
+class FakeIdempotencyKeys(IdempotencyKeys):
+    def __init__(self) -> None:
+        self.rows: dict[tuple[uuid.UUID, str], StoredAnswer] = {}
+
+    def claim(self, *, user_id: uuid.UUID, key: str, request_hash: str) -> StoredAnswer | None:
+        if (user_id, key) in self.rows:
+            return self.rows[(user_id, key)]
+        self.rows[(user_id, key)] = StoredAnswer(request_hash, None, None)
+        return None
+
+    def answer(self, *, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]) -> None:
+        claimed = self.rows[(user_id, key)]
+        self.rows[(user_id, key)] = StoredAnswer(claimed.request_hash, status_code, copy.deepcopy(response))
+
+
+@dataclass(frozen=True)
+class OutboxMail:
+    kind: str
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    payload: dict[str, Any]
+
+
+class FakeMailOutbox(MailOutbox):
+    def __init__(self) -> None:
+        self.rows: list[OutboxMail] = []
+
+    def add(
+        self, *, kind: str, appointment_id: uuid.UUID, patient_id: uuid.UUID, payload: dict[str, Any]
+    ) -> None:
+        self.rows.append(OutboxMail(kind, appointment_id, patient_id, copy.deepcopy(payload)))
+
+
+class FakeUnitOfWork(AppointmentUnitOfWork):
+    """One in-memory database; what a `with uow:` block did not commit is gone when the block ends."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.appointments = FakeAppointments(clock or FakeClock(datetime.now(UTC)))
+        self.doctors = FakeDoctors()
+        self.idempotency = FakeIdempotencyKeys()
+        self.mails = FakeMailOutbox()
+        self.commits = 0
+        self.transactions = 0
+        self._checkpoint: tuple[Any, ...] | None = None
+
+    def _state(self) -> tuple[Any, ...]:
+        return copy.deepcopy(
+            (
+                self.appointments.rows,
+                self.doctors.rows,
+                self.doctors.cursors,
+                self.idempotency.rows,
+                self.mails.rows,
+            )
+        )
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.transactions += 1
+        self._checkpoint = self._state()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.rollback()
+        self._checkpoint = None
+
+    def commit(self) -> None:
+        self.commits += 1
+        self._checkpoint = self._state()
+
+    def rollback(self) -> None:
+        if self._checkpoint is None:
+            return
+        state = copy.deepcopy(self._checkpoint)
+        (
+            self.appointments.rows,
+            self.doctors.rows,
+            self.doctors.cursors,
+            self.idempotency.rows,
+            self.mails.rows,
+        ) = state
+
+
+class FakeSlotCache(SlotCache):
+    """Answers per (scope, generation, key); invalidating a scope bumps its generation, as in Redis."""
+
+    def __init__(self) -> None:
+        self.generations: dict[str, int] = {}
+        self.answers: dict[tuple[str, str, str], bytes] = {}
+
+    def generation(self, scope: str) -> int:
+        return self.generations.get(scope, 0)
+
+    def get(self, scope: str, key: str) -> tuple[str, bytes | None]:
+        generation = str(self.generation(scope))
+        return generation, self.answers.get((scope, generation, key))
+
+    def put(self, scope: str, generation: str, key: str, body: bytes, *, ttl_seconds: int) -> None:
+        if generation and ttl_seconds > 0 and generation == str(self.generation(scope)):
+            self.answers[(scope, generation, key)] = body
+
+    def invalidate(self, *, doctor_ids: Sequence[uuid.UUID], specializations: Sequence[str]) -> None:
+        for scope in [f"doctor:{d}" for d in doctor_ids] + [f"spec:{s}" for s in specializations]:
+            self.generations[scope] = self.generation(scope) + 1
+
+
+def _position(stream_id: str) -> tuple[int, int]:
+    millis, _, sequence = stream_id.partition("-")
+    return int(millis), int(sequence or 0)
+
+
+class FakeEventSource(EventSource):
+    def __init__(self, events: Sequence[StreamEvent] = ()) -> None:
+        self.events = list(events)
+
+    def read(self, after: str, *, count: int, block_ms: int | None) -> list[StreamEvent]:
+        return [e for e in self.events if _position(e.stream_id) > _position(after)][:count]
+
+    def entries_after(self, after: str, *, limit: int) -> int:
+        return min(limit, len(self.read(after, count=limit, block_ms=None)))
