@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -71,16 +72,19 @@ def test_a_service_port_without_the_internal_token_answers_401(stack: StackUnder
     assert requests.get(appointment + "/metrics", timeout=5).status_code == 200
 
 
-def _appears_in_a_log(stack: StackUnderTest, text: str, *, within: float = 3.0) -> bool:
-    """Whether `text` shows up in the replica's or nginx's log; nginx writes its line after answering."""
-    logs = [stack.directory / "logs" / "appointment-1.log", stack.directory / "logs" / "nginx-access.log"]
+def _log(stack: StackUnderTest, name: str) -> str:
+    path = stack.directory / "logs" / name
+    return path.read_text() if path.exists() else ""
+
+
+def _eventually(check: Callable[[], bool], *, within: float = 3.0) -> bool:
+    """Whether `check()` becomes true within `within` seconds (nginx writes its log line after answering)."""
     deadline = time.monotonic() + within
-    while True:
-        if any(text in path.read_text() for path in logs if path.exists()):
-            return True
+    while not check():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+    return True
 
 
 def test_the_gateway_generates_and_forwards_a_request_id(stack: StackUnderTest) -> None:
@@ -88,7 +92,12 @@ def test_the_gateway_generates_and_forwards_a_request_id(stack: StackUnderTest) 
     assert len(generated.headers["X-Request-ID"]) == 32
     given = stack.get("/api/v1/appointments/healthz", headers={"X-Request-ID": "trace-me-123"})
     assert given.headers["X-Request-ID"] == "trace-me-123"
-    assert _appears_in_a_log(stack, "trace-me-123")
+    assert _eventually(
+        lambda: (
+            '"request_id": "trace-me-123"' in _log(stack, "appointment-1.log")
+            or "trace-me-123" in _log(stack, "nginx-access.log")
+        )
+    )
 
 
 def test_unknown_api_paths_and_oversized_bodies_get_problem_json(stack: StackUnderTest) -> None:
