@@ -10,6 +10,7 @@ differ. Environment:
   NGINX_RUN_DIR      rendered config, pid and temp files; must be writable (default /tmp/gateway)
   NGINX_LOG_DIR      where nginx-access.log / nginx-error.log live; the image links them to stdout / stderr
   NGINX_BINARY       default /usr/sbin/nginx
+  SESSION_COOKIE_NAME  Auth-MS's session cookie (default hospital_session): reads without it skip auth_request
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def write_configuration(environ: Mapping[str, str]) -> Path:
         static_root=Path(environ.get("STATIC_ROOT", "/srv/spa")),
         api_rate=environ.get("GATEWAY_API_RATE", "200r/s"),
         credentials_rate=environ.get("GATEWAY_CREDENTIALS_RATE", "10r/s"),
+        session_cookie=environ.get("SESSION_COOKIE_NAME", "hospital_session"),
     )
     (run_dir / "gateway.conf").write_text(gateway_conf)
     nginx_conf = run_dir / "nginx.conf"

@@ -46,10 +46,17 @@ def render_gateway(
     static_root: Path,
     api_rate: str = "200r/s",
     credentials_rate: str = "10r/s",
+    session_cookie: str = "hospital_session",
 ) -> str:
-    """The server block: upstreams (service name -> host:port list), locations, limits and error pages."""
+    """The server block: upstreams (service name -> host:port list), locations, limits and error pages.
+
+    `session_cookie` is Auth-MS's SESSION_COOKIE_NAME: a public read without it (and without an
+    Authorization header) is not sent to Auth-MS for verification.
+    """
     if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,}", internal_token):
         raise ValueError("the internal token must be 16+ URL-safe characters")
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", session_cookie):  # it becomes part of an nginx variable name
+        raise ValueError(f"the session cookie name must be letters, digits and _, not {session_cookie!r}")
     template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
     return fill(
         template,
@@ -60,6 +67,7 @@ def render_gateway(
             "static_root": str(static_root),
             "api_rate": _rate(api_rate),
             "credentials_rate": _rate(credentials_rate),
+            "session_cookie": session_cookie,
             **{f"{name}_servers": server_lines(addresses) for name, addresses in upstreams.items()},
         },
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from tests.e2e.browser import BrowserSession
 from tests.e2e.stack import StackUnderTest, port_is_open
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +61,67 @@ def test_a_forged_identity_header_does_not_get_past_the_gateway(stack: StackUnde
     me = stack.get("/api/v1/doctors/me", headers=forged | {"X-Internal-Token": "forged"})
     assert me.status_code == 401, me.text
     assert me.headers.get("X-Served-By") == "doctor"
+
+
+def _verify_requests_counted(stack: StackUnderTest) -> float:
+    """How many auth_request subrequests Auth-MS has answered, over every worker and status."""
+    metrics = requests.get(f"http://127.0.0.1:{stack.ports['auth']}/metrics", timeout=5).text
+    sample = 'http_requests_total{method="GET",route="/internal/verify",service="auth",'
+    return sum(float(line.split()[-1]) for line in metrics.splitlines() if line.startswith(sample))
+
+
+def test_a_public_read_without_any_credential_is_not_sent_to_auth_ms(stack: StackUnderTest) -> None:
+    before = _verify_requests_counted(stack)
+
+    reads = [stack.get("/api/v1/doctors?specialization=cardiology") for _ in range(5)]
+    reads += [
+        stack.get("/api/v1/doctors/specializations"),
+        stack.get("/api/v1/slots?specialization=cardiology"),
+    ]
+    head = requests.head(stack.url + "/api/v1/doctors?specialization=cardiology", timeout=10)
+
+    assert [r.status_code for r in reads[:6]] == [200] * 6
+    assert reads[-1].headers.get("X-Served-By", "").startswith("appointment")  # it reached the service
+    assert head.status_code == 200 and head.headers["X-Request-ID"]
+    assert _verify_requests_counted(stack) == before
+    # the gateway's own answers still work on the shortcut: problem+json, request ids
+    assert reads[0].headers["X-Request-ID"] and reads[0].headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_forged_identity_on_a_credential_free_read_never_reaches_the_service(stack: StackUnderTest) -> None:
+    forged = {
+        "X-User-Id": "00000000-0000-0000-0000-000000000002",
+        "X-User-Role": "doctor",
+        "X-Internal-Token": "forged",
+    }
+    before = _verify_requests_counted(stack)
+
+    me = stack.get("/api/v1/doctors/me", headers=forged)
+    head = requests.head(stack.url + "/api/v1/doctors/me", headers=forged, timeout=10)
+
+    # with the forged identity, Doctor-MS would have said 404 (a doctor without a profile)
+    assert me.status_code == 401, me.text
+    assert me.headers.get("X-Served-By") == "doctor"
+    assert head.status_code == 401
+    assert _verify_requests_counted(stack) == before
+
+
+def test_a_read_with_a_cookie_or_a_bearer_key_is_still_verified_by_auth_ms(stack: StackUnderTest) -> None:
+    browser = BrowserSession(stack.url).register(
+        f"reader-{uuid.uuid4().hex[:8]}@example.org", "a long enough password", "Rita Reader"
+    )
+    before = _verify_requests_counted(stack)
+
+    signed_in = browser.get("/api/v1/doctors/me")
+    bogus_cookie = stack.get("/api/v1/doctors/me", headers={"Cookie": "hospital_session=not-a-session"})
+    bearer = stack.get("/api/v1/doctors?specialization=cardiology", headers={"Authorization": "Bearer nope"})
+    write = requests.post(stack.url + "/api/v1/doctors/", json={}, timeout=10)
+
+    assert signed_in.status_code == 403, signed_in.text  # Doctor-MS saw the patient's identity
+    assert bogus_cookie.status_code == 401
+    assert bearer.status_code in (200, 401)
+    assert write.status_code in (401, 403)
+    assert _verify_requests_counted(stack) == before + 4
 
 
 def test_a_service_port_without_the_internal_token_answers_401(stack: StackUnderTest) -> None:

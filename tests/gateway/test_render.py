@@ -93,3 +93,51 @@ def test_started_by_root_the_workers_can_read_a_checkout_in_a_private_directory(
     rendered = render_native(run_dir=tmp_path, log_dir=tmp_path, rendered_dir=tmp_path, as_root=True)
     assert "user root root;" in rendered
     assert "nobody" not in rendered
+
+
+def _location(template: str, head: str) -> str:
+    """The body of the location block that starts with `location <head> {`."""
+    block = re.search(r"\n    location " + re.escape(head) + r" \{\n(.*?)\n    \}\n", template, re.S)
+    assert block is not None, head
+    return block.group(1)
+
+
+def test_only_credential_free_reads_of_the_public_locations_skip_auth_request() -> None:
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    switch = re.search(r'map "([^"]*)" \$credential_free_read \{([^}]*)\}', template)
+    assert switch is not None
+    assert switch.group(1) == "$request_method:$cookie_{{ session_cookie }}:$http_authorization"
+    assert re.findall(r'"(\S*)" 1;', switch.group(2)) == ["GET::", "HEAD::"]
+    assert "default 0;" in switch.group(2)
+
+    for area, upstream in (("doctors", "doctor"), ("slots", "appointment")):
+        public = _location(template, f"/api/v1/{area}")
+        skip = f"if ($credential_free_read) {{\n            rewrite ^ /_public/{area} last;\n        }}"
+        assert skip in public
+        assert public.index(skip) < public.index("auth_request /_auth/optional;")  # rewrite phase first
+        shortcut = _location(template, f"= /_public/{area}")
+        assert shortcut.split()[0] == "internal;"  # a client cannot ask for it by name
+        assert "auth_request" not in shortcut
+        assert "limit_req zone=api_per_ip burst=400 nodelay;" in shortcut  # the public location's is skipped
+        assert "include {{ gateway_dir }}/nginx/proxy_headers.conf;" in shortcut
+        assert f"proxy_pass http://{upstream}$request_uri;" in shortcut
+    # every other API location still runs auth_request on every request
+    for head in ("/api/v1/auth/", "/api/v1/patients", "/api/v1/appointments"):
+        assert "credential_free_read" not in _location(template, head)
+        assert "auth_request /_auth/" in _location(template, head)
+    assert template.count("rewrite ^ /_public/") == 2
+
+
+def test_the_session_cookie_name_is_configurable_and_checked() -> None:
+    def render(cookie: str) -> str:
+        return render_gateway(
+            listen="8080",
+            upstreams=UPSTREAMS,
+            internal_token="c" * 32,
+            static_root=Path("/srv"),
+            session_cookie=cookie,
+        )
+
+    assert '"$request_method:$cookie_sid:$http_authorization"' in render("sid")
+    with pytest.raises(ValueError, match="session cookie"):
+        render("sid;x")
