@@ -483,10 +483,6 @@ def test_an_earlier_start_beats_a_lighter_load() -> None:
     assert follower.rank_reason.startswith("next free cardiology slot (2nd earliest)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rank drops the UTC offset of last_booked_at (replace(tzinfo=None)) and compares wall clocks",
-)
 def test_booked_less_recently_compares_instants_not_wall_clocks() -> None:
     weber, okafor = two_cardiologists()
     loads = {
