@@ -59,13 +59,13 @@ class BrowserSession:
         return self
 
 
-def wait_for_mail(mail_dir: Path, *, to: str, timeout: float = 15) -> Message:
-    """The newest .eml in the stack's mail sink addressed to `to`."""
+def wait_for_mail(mail_dir: Path, *, to: str, timeout: float = 15, subject: str = "") -> Message:
+    """The newest .eml in the stack's mail sink addressed to `to` (and with `subject` in its subject)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for path in sorted(mail_dir.glob("*.eml"), reverse=True):
             message = email.message_from_bytes(path.read_bytes())
-            if to in message.get("To", ""):
+            if to in message.get("To", "") and subject.lower() in message.get("Subject", "").lower():
                 return message
         time.sleep(0.2)
     raise AssertionError(f"no mail to {to} in {mail_dir}")

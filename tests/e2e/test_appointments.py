@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -172,7 +173,9 @@ def test_the_confirmation_mail_with_its_ics_reaches_the_mail_sink(
     doctor_id = hospital["doctors"][1]
     slot = slot_of(stack, doctor_id, time_of_day="afternoon")
     assert book(patient, doctor_id, slot["start"]).status_code == 201
-    message = wait_for_mail(stack.directory / "mail", to=patient.user["email"], timeout=20)
+    message = wait_for_mail(
+        stack.directory / "mail", to=patient.user["email"], timeout=20, subject="appointment"
+    )
     calendars = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
     assert calendars, message.as_string()[:500]
     ics = calendars[0].get_payload(decode=True).decode()
@@ -217,7 +220,7 @@ def test_a_new_replica_on_an_empty_projection_replays_and_answers_alike(
         connection.execute(text("TRUNCATE doctors, projection_cursor"))
     stack.run("scale", "4")  # waits until the new replica is ready
     with engine.connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM doctors")) >= 2
+        wait_until(lambda: connection.scalar(text("SELECT count(*) FROM doctors")) >= 2)
     engine.dispose()
     answers = [
         wait_until(lambda r=r: replica_get(stack, r, query).json() == before and before) for r in (1, 2, 3, 4)

@@ -46,10 +46,11 @@ def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSour
     """How far the projection is behind the stream (for /readyz)."""
     with uow:
         cursor = uow.doctors.cursor(stream)
-    return {
-        "last_applied": cursor,
-        "lag_events": events.entries_after(cursor or StreamReader.BEGINNING, limit=10_000),
-    }
+    lag = events.entries_after(cursor or StreamReader.BEGINNING, limit=10_000)
+    if cursor is None and lag:
+        # An empty projection answers no search right: not ready until the replay has begun.
+        raise RuntimeError(f"the doctor projection is empty; replaying {lag} event(s) from the stream")
+    return {"last_applied": cursor, "lag_events": lag}
 
 
 class ProjectionFollower:
