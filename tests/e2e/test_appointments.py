@@ -208,28 +208,6 @@ def test_a_schedule_change_reaches_every_replica_within_a_second(
     assert admin.put(f"/api/v1/doctors/{doctor_id}/schedule", json=week(), headers={"If-Match": etag}).ok
 
 
-def test_a_new_replica_on_an_empty_projection_replays_and_answers_alike(
-    stack: StackUnderTest, hospital: dict[str, Any]
-) -> None:
-    query = "/api/v1/slots?specialization=cardiology&limit=10"
-    before = replica_get(stack, 1, query).json()
-    database = stack.env["DB_PREFIX"] + "appointments"
-    engine = create_engine(f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}")
-    with engine.begin() as connection:
-        connection.execute(text("TRUNCATE doctors, projection_cursor"))
-    stack.run("scale", "4")  # waits until the new replica is ready
-    with engine.connect() as connection:
-        wait_until(lambda: connection.scalar(text("SELECT count(*) FROM doctors")) >= 2)
-    engine.dispose()
-    answers = [
-        wait_until(lambda r=r: replica_get(stack, r, query).json() == before and before) for r in (1, 2, 3, 4)
-    ]
-    assert all(answer == before for answer in answers)
-    ready = replica_get(stack, 4, "/readyz").json()
-    assert ready["checks"]["projection"]["lag_events"] == 0
-    stack.run("scale", "3")
-
-
 def test_idempotency_and_privacy_through_the_gateway(stack: StackUnderTest, hospital: dict[str, Any]) -> None:
     patient, intruder = hospital["patients"][1], hospital["patients"][2]
     doctor_id = hospital["doctors"][0]
