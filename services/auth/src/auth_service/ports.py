@@ -12,7 +12,7 @@ from auth_service.domain.id_token import SignedToken
 from auth_service.domain.mails import MailMessage
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.policy import AuthPolicy
-from auth_service.domain.sessions import Session
+from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.users import Role, User
 from hospital_shared.db import UnitOfWork
 
@@ -86,7 +86,12 @@ class SessionStore(abc.ABC):
     def get(self, secret: str) -> Session | None: ...
 
     @abc.abstractmethod
-    def touch(self, secret: str, session: Session, *, expires_at: datetime) -> None: ...
+    def get_and_touch(self, secret: str, *, now: datetime, policy: SessionPolicy) -> Session | None:
+        """The session as it was stored, after restarting its idle timer at `now` if it was live then.
+
+        One atomic step (the gateway asks on every signed-in request). An expired session is returned
+        untouched: the caller decides, with `Session.is_expired`, and deletes it.
+        """
 
     @abc.abstractmethod
     def delete(self, secret: str) -> None: ...

@@ -141,9 +141,11 @@ class FakeSessionStore(SessionStore):
     def get(self, secret: str) -> Session | None:
         return self.by_secret.get(secret)
 
-    def touch(self, secret: str, session: Session, *, expires_at: datetime) -> None:
-        if secret in self.by_secret:
-            self.by_secret[secret] = session
+    def get_and_touch(self, secret: str, *, now: datetime, policy: SessionPolicy) -> Session | None:
+        session = self.by_secret.get(secret)
+        if session is not None and not session.is_expired(now, policy):
+            self.by_secret[secret] = session.seen(now)
+        return session
 
     def delete(self, secret: str) -> None:
         self.by_secret.pop(secret, None)

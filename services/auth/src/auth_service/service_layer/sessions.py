@@ -47,16 +47,14 @@ def current_session(secret: str | None, *, ports: AuthPorts) -> Session | None:
     """The live session behind a cookie value, its idle timer restarted; None when absent or expired."""
     if not secret:
         return None
-    session = ports.sessions.get(secret)
+    now = ports.clock.now()
+    session = ports.sessions.get_and_touch(secret, now=now, policy=ports.policy.sessions)
     if session is None:
         return None
-    now = ports.clock.now()
     if session.is_expired(now, ports.policy.sessions):
         ports.sessions.delete(secret)
         return None
-    session = session.seen(now)
-    ports.sessions.touch(secret, session, expires_at=session.expires_at(ports.policy.sessions))
-    return session
+    return session.seen(now)
 
 
 @dataclass(frozen=True)
