@@ -6,7 +6,7 @@ import contextvars
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+import time
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -22,7 +22,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": _timestamp(record.created),
             "level": record.levelname.lower(),
             "service": self.service_name,
             "logger": record.name,
@@ -32,7 +32,19 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
+
+
+_ENCODER = json.JSONEncoder(default=str)  # one encoder for every line (json.dumps(default=) builds one)
+
+
+def _timestamp(created: float) -> str:
+    """ISO 8601 UTC with milliseconds, exactly as datetime.isoformat(timespec="milliseconds") writes it."""
+    seconds = int(created)
+    micros = round((created - seconds) * 1_000_000)  # datetime rounds to microseconds first
+    if micros == 1_000_000:
+        seconds, micros = seconds + 1, 0
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{micros // 1000:03d}+00:00"
 
 
 def configure_logging(service_name: str, level: str = "INFO") -> None:

@@ -6,8 +6,10 @@ gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR before any worker imports prometh
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -44,17 +46,27 @@ def _registry() -> CollectorRegistry:
 def init_metrics(app: Flask, service_name: str) -> None:
     """Count and time every request by its route template (not the raw path: ids would explode labels)."""
 
+    # One child per label set, looked up once: .labels() validates and locks on every call.
+    @functools.cache
+    def timer(route: str, method: str) -> Any:
+        return LATENCY.labels(service_name, route, method)
+
+    @functools.cache
+    def counter(route: str, method: str, status: int) -> Any:
+        return REQUESTS.labels(service_name, route, method, str(status))
+
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
     def _record(response: Response) -> Response:
-        started = g.pop("request_started", None)
-        route = request.url_rule.rule if request.url_rule else "unmatched"
+        started = g.get("request_started")
+        rule, method = request.url_rule, request.method
+        route = rule.rule if rule is not None else "unmatched"
         if started is not None:
-            LATENCY.labels(service_name, route, request.method).observe(time.perf_counter() - started)
-        REQUESTS.labels(service_name, route, request.method, str(response.status_code)).inc()
+            timer(route, method).observe(time.perf_counter() - started)
+        counter(route, method, response.status_code).inc()
         return response
 
     @app.get("/metrics")

@@ -116,8 +116,11 @@ def refuse_unstorable_text() -> None:
     Checked once at the door for every service, so no view or repository meets such text halfway through
     a use case (it would otherwise surface there as a driver error, a 500).
     """
+    is_json = request.is_json
+    if not is_json and not request.query_string:
+        return  # nothing to look at (most GETs): skip building the argument lists
     fields = [key for key, values in request.args.lists() if not all(map(_is_storable, [key, *values]))]
-    if request.is_json:
+    if is_json:
         fields += _unstorable_fields(request.get_json(silent=True))
     if fields:
         names = sorted(set(fields))
