@@ -18,7 +18,8 @@ blp = Blueprint("internal", __name__, url_prefix="/internal", description="For t
 
 @blp.route("/verify")
 class Verify(MethodView):
-    @blp.arguments(VerifyQuerySchema, location="query")
+    # An instance, not the class: webargs would build a new schema on every verify (every signed-in request).
+    @blp.arguments(VerifyQuerySchema(), location="query")
     @blp.response(204, headers={USER_ID_HEADER: {"schema": {"type": "string"}}})
     @blp.alt_response(401, description="no valid session (required mode)")
     @blp.alt_response(403, description="cross-site request or CSRF token missing/wrong")

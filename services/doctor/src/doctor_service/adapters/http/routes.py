@@ -133,7 +133,7 @@ class Specializations(MethodView):
 
 @blp.route("/", strict_slashes=False)
 class Doctors(MethodView):
-    @blp.arguments(DoctorSearchQuerySchema, location="query")
+    @blp.arguments(DoctorSearchQuerySchema(), location="query")  # an instance: webargs reuses it per request
     @blp.response(200, page_of(DoctorSchema))
     @_problems(422)
     def get(self, query: dict[str, Any]) -> Any:
