@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import redis
 from sqlalchemy import create_engine, pool, select, text
+from sqlalchemy.orm import Session
 
 from doctor_service.adapters.postgres.models import doctor_outbox
-from doctor_service.adapters.postgres.repository import SqlDoctorUnitOfWork
+from doctor_service.adapters.postgres.repository import SqlDoctorRepository
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from hospital_shared.db import make_session_factory
 from hospital_shared.testing import migrated_database
 from tests.e2e.stack import PrivateRedis
 from tests.load.bench_appointments import HORIZON_DAYS
@@ -62,11 +62,12 @@ def _rows(url: str, query: str) -> list:
 
 
 def _doctors(targets: SeedTargets) -> dict:
+    """The bench doctors as Doctor-MS's own repository reads them back."""
     engine = create_engine(targets.doctor_database_url, poolclass=pool.NullPool)
-    uow = SqlDoctorUnitOfWork(make_session_factory(engine))
     try:
-        with uow:
-            return {d: uow.doctors.get(d) for d in bench_doctor_ids(DOCTORS)}
+        with Session(engine) as session:
+            repository = SqlDoctorRepository(session)
+            return {d: repository.get(d) for d in bench_doctor_ids(DOCTORS)}
     finally:
         engine.dispose()
 
