@@ -24,7 +24,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import queue
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -260,6 +262,53 @@ def _copy_text(rows: Iterable[tuple[str, ...]]) -> io.StringIO:
     return buffer
 
 
+class ParallelCopy:
+    """COPY batches over two connections at once: the server's exclusion-constraint checks, not Python,
+    are the slow part, and two backends use both cores. Each connection commits once, at the end."""
+
+    def __init__(self, engine: Engine, *, connections: int = 2) -> None:
+        self._engine = engine
+        self._batches: queue.Queue[list[tuple[str, ...]] | None] = queue.Queue(maxsize=connections)
+        self._errors: list[BaseException] = []
+        self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(connections)]
+
+    def __enter__(self) -> ParallelCopy:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def send(self, rows: list[tuple[str, ...]]) -> None:
+        if self._errors:
+            raise self._errors[0]
+        self._batches.put(rows)
+
+    def _work(self) -> None:
+        statement = f"COPY appointments ({', '.join(COLUMNS)}) FROM STDIN"
+        raw = None
+        # Keeps taking batches after a failure (dropping them), so the producer never waits on a full queue.
+        while (rows := self._batches.get()) is not None:
+            if self._errors:
+                continue
+            try:
+                raw = raw or self._engine.raw_connection()
+                with raw.cursor() as cursor:
+                    cursor.copy_expert(statement, _copy_text(rows))
+            except Exception as error:  # handed to the producer, which raises it
+                self._errors.append(error)
+        if raw is not None:
+            if not self._errors:
+                raw.commit()
+            raw.close()
+
+    def __exit__(self, *exc: object) -> None:
+        for _ in self._threads:
+            self._batches.put(None)
+        for thread in self._threads:
+            thread.join()
+        if self._errors and exc[0] is None:
+            raise self._errors[0]
+
+
 def insert_appointments(
     appointments: Engine, doctors: Engine, *, ids: Sequence[uuid.UUID], now: datetime,
     limit_per_doctor: int | None, report: SeedReport,
@@ -280,23 +329,17 @@ def insert_appointments(
     weeks = read_bookable_weeks(doctors, todo)
     loads: list[float] = []
     pending: list[tuple[str, ...]] = []
-    statement = f"COPY appointments ({', '.join(COLUMNS)}) FROM STDIN"
-    raw = appointments.raw_connection()
-    try:
-        with raw.cursor() as cursor:
-            for bookings in book_hospital(weeks, now=now, limit_per_doctor=limit_per_doctor):
-                pending.extend(bookings.rows)
-                loads.append(bookings.load)
-                if len(pending) >= COPY_BATCH:
-                    cursor.copy_expert(statement, _copy_text(pending))
-                    report.appointments_added += len(pending)
-                    pending = []
-            if pending:
-                cursor.copy_expert(statement, _copy_text(pending))
+    with ParallelCopy(appointments) as copy:
+        for bookings in book_hospital(weeks, now=now, limit_per_doctor=limit_per_doctor):
+            pending.extend(bookings.rows)  # a batch holds whole doctors, so a failed one loses whole doctors
+            loads.append(bookings.load)
+            if len(pending) >= COPY_BATCH:
+                copy.send(pending)
                 report.appointments_added += len(pending)
-        raw.commit()
-    finally:
-        raw.close()
+                pending = []
+        if pending:
+            copy.send(pending)
+            report.appointments_added += len(pending)
     report.doctors_booked = len(weeks)
     if loads:
         ordered = sorted(loads)
