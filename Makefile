@@ -63,5 +63,12 @@ test: install lint ## unit, integration and end-to-end tests (real PostgreSQL, R
 clean: ## remove the venv and local state (stop the stack first)
 	rm -rf $(VENV) .stack
 
-bench: install ## latency and throughput of the main paths through the gateway (own stack on free ports)
-	@$(PY) -m tests.load.bench
+.PHONY: bench-deps seed-bench
+bench-deps: ## install wrk (Debian package), which make bench drives the load with
+	@bash tools/install-system-deps.sh wrk
+
+bench: install bench-deps ## wrk load on slots, booking, directory vs healthz (own stack); ARGS="--replicas 1"
+	@$(PY) -m tests.load.bench $(ARGS)
+
+seed-bench: install ## add the bench hospital (2,000 doctors, 200,000+ bookings) to the running stack
+	@$(PY) -m tests.load.seed_bench $(ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the stack or the tests need, only those missing.
-# Usage: tools/install-system-deps.sh [nginx] [redis] [postgresql] [node] [chromium] [python-venv]
+# Usage: tools/install-system-deps.sh [nginx] [redis] [postgresql] [node] [chromium] [python-venv] [wrk]
 set -euo pipefail
 
 want=()
@@ -12,6 +12,7 @@ for item in "$@"; do
     node)        command -v node >/dev/null && command -v npm >/dev/null || want+=(nodejs npm) ;;
     chromium)    command -v chromium >/dev/null || want+=(chromium fonts-liberation) ;;
     python-venv) python3 -c 'import ensurepip, venv' 2>/dev/null || want+=(python3-venv) ;;
+    wrk)         command -v wrk >/dev/null || want+=(wrk) ;;
     *) echo "unknown dependency: $item" >&2; exit 2 ;;
   esac
 done
