@@ -21,7 +21,7 @@ class Check:
     def row(self) -> str:
         ratio = f"{self.ratio:6.2f}x" if self.ratio is not None else "      -"
         verdict = {True: "PASS", False: "MISS", None: "info"}[self.passed]
-        return f"{self.scope:<11} {self.target:<42} {self.measured:<30} {ratio}  {self.goal:<11} {verdict}"
+        return f"{self.scope:<11} {self.target:<44} {self.measured:<30} {ratio}  {self.goal:<11} {verdict}"
 
 
 @dataclass
@@ -118,10 +118,10 @@ def replica_checks(passes: Sequence[PassResult]) -> list[Check]:
 
 def print_summary(checks: Sequence[Check]) -> None:
     print()
-    print(f"{'pass':<11} {'target':<42} {'measured':<30} {'ratio':>7}  {'goal':<11} result")
-    print("-" * 118)
+    print(f"{'pass':<11} {'target':<44} {'measured':<30} {'ratio':>7}  {'goal':<11} result")
+    print("-" * 120)
     for check in checks:
         print(check.row())
     misses = sum(1 for c in checks if c.passed is False)
-    print("-" * 118)
+    print("-" * 120)
     print(f"{sum(1 for c in checks if c.passed)} PASS, {misses} MISS", flush=True)
