@@ -4,6 +4,7 @@
 
 Where: the stack named by the environment, as tools/stack/config.py reads it (DATABASE_ADMIN_URL, DB_PREFIX,
 REDIS_URL; a stack started by `make up` needs none of them), or the explicit --*-database-url options.
+From Python: seed(SeedTargets.from_environment(stack.env), SeedOptions(...)) for a StackUnderTest.
 
 1. Doctors go into Doctor-MS's database in bulk, each with the doctor.created outbox row Doctor-MS itself
    would write (payload from doctor_service.domain.events.doctor_changed over a real Doctor object).
@@ -35,6 +36,7 @@ from datetime import UTC, datetime
 
 import redis
 from sqlalchemy import Engine, create_engine, insert, pool, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from doctor_service.adapters.postgres.models import (
     DoctorRow,
@@ -437,15 +439,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.appointment_database_url or targets.appointment_database_url,
         None if args.redis_url == "none" else (args.redis_url or targets.redis_url),
     )
-    seed(
-        targets,
-        SeedOptions(
-            doctors=args.doctors,
-            appointments_per_doctor=args.appointments_per_doctor,
-            wait_for_projection=not args.no_wait,
-            projection_timeout_seconds=args.projection_timeout,
-        ),
+    options = SeedOptions(
+        doctors=args.doctors,
+        appointments_per_doctor=args.appointments_per_doctor,
+        wait_for_projection=not args.no_wait,
+        projection_timeout_seconds=args.projection_timeout,
     )
+    try:
+        seed(targets, options)
+    except (OperationalError, ProgrammingError) as error:
+        first = str(error.orig or error).strip().splitlines()[0]
+        raise SystemExit(
+            f"cannot seed {targets.doctor_database_url} / {targets.appointment_database_url}: {first}\n"
+            "Is the stack up and migrated (make up)? For another stack, set DATABASE_ADMIN_URL, DB_PREFIX "
+            "and REDIS_URL as it was started with."
+        ) from error
     return 0
 
 
