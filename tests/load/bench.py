@@ -52,6 +52,8 @@ DEMO_PASSWORD = "demo-password-1"  # the published demo credentials (see auth_se
 HEALTHZ = "/api/v1/appointments/healthz"
 NEXT_SLOT = "/api/v1/slots/next?specialization=cardiology"
 DIRECTORY = "/api/v1/doctors?specialization=cardiology"
+RELIABLE_DRIFT = 1.5  # healthz at the end of a pass within this factor of the start: a quiet machine
+PROBE_BOOKINGS = 1500  # the warm-up run's plan; running out of it means bookings are fast: plan the most
 
 
 @dataclass
@@ -185,6 +187,10 @@ class Bench:
         result.booking = self.booking(ref)
         result.healthz_end = self.measure("GET appointments/healthz (at the end)", HEALTHZ, reference=ref)
         print(f"    {_machine_load()}")
+        end = result.healthz_end.rps
+        if not 1 / RELIABLE_DRIFT <= end / ref.rps <= RELIABLE_DRIFT:
+            print(f"    WARNING: healthz went from {ref.rps:.0f} to {end:.0f} req/s during this pass: "
+                  "something else loaded the machine, so this pass's ratios are unreliable")  # fmt: skip
         return result
 
     # -- the sequential cold-cache measurement -----------------------------------------------------------
@@ -224,12 +230,40 @@ class Bench:
     # -- booking -----------------------------------------------------------------------------------------
 
     def booking(self, reference: WrkResult) -> WrkResult | None:
-        started = time.monotonic()
+        """A short booking run sizes the plan of the measured one (and warms the booking path up)."""
         if not self.calendars:
+            started = time.monotonic()
             patients = register_patients(self.target.url, self.args.patients, run=self.run_id)
             self.calendars = [PatientCalendar(p) for p in patients]
-        # Enough free slots to show the target (0.25x healthz) and more; never a bottleneck below it.
-        needed = min(int(self.args.seconds * reference.rps * 0.3) + 500, self.args.max_bookings)
+            print(
+                f"    {len(patients)} patients registered and signed in ({time.monotonic() - started:.0f} s)"
+            )
+        probe_seconds = max(self.args.warmup, 2.0)
+        probe = self._book(needed=PROBE_BOOKINGS, seconds=probe_seconds)
+        if probe is None:
+            return None
+        if probe.counters.get("exhausted"):
+            needed = self.args.max_bookings
+        else:
+            needed = min(int(probe.rate_of(201) * self.args.seconds * 1.5) + 500, self.args.max_bookings)
+        print(f"    booking warm-up: {probe.statuses.get(201, 0)} booked in {probe_seconds:.0f} s; "
+              f"planning {needed} for the measured run", flush=True)  # fmt: skip
+        result = self._book(needed=needed, seconds=self.args.seconds)
+        if result is None:
+            return None
+        print(result.line(reference), flush=True)
+        statuses = result.statuses
+        other = sum(n for s, n in statuses.items() if s not in (200, 201, 409) and s < 500)
+        print(f"    booked (201) {statuses.get(201, 0)} = {result.rate_of(201):.1f}/s, conflicts (409) "
+              f"{statuses.get(409, 0)}, other non-2xx {other}, 5xx {result.server_errors}")  # fmt: skip
+        if result.counters.get("exhausted"):
+            print(f"    WARNING: the plan ran out ({result.counters['exhausted']} filler requests): "
+                  "the booking rate above is a lower bound", flush=True)  # fmt: skip
+        return result
+
+    def _book(self, *, needed: int, seconds: float) -> WrkResult | None:
+        """Plan `needed` bookings of free slots, then let wrk send them for `seconds`."""
+        started = time.monotonic()
         doctor_ids = self._bookable_doctors(needed // 20 + 50)
         slots = collect_free_slots(
             self.target.url, doctor_ids, needed=needed,
@@ -244,23 +278,11 @@ class Bench:
         print(f"    booking plan: {len(plan)} of {len(slots)} free slots found ({needed} wanted) of "
               f"{len(doctor_ids)} doctors, for {len(self.calendars)} signed-in patients "
               f"({time.monotonic() - started:.0f} s to prepare)", flush=True)  # fmt: skip
-        result = self._book(path)
-        print(result.line(reference), flush=True)
-        statuses = result.statuses
-        other = sum(n for s, n in statuses.items() if s not in (200, 201, 409) and s < 500)
-        print(f"    booked (201) {statuses.get(201, 0)} = {result.rate_of(201):.1f}/s, conflicts (409) "
-              f"{statuses.get(409, 0)}, other non-2xx {other}, 5xx {result.server_errors}")  # fmt: skip
-        if result.counters.get("exhausted"):
-            print(f"    WARNING: the plan ran out ({result.counters['exhausted']} filler requests): "
-                  "the booking rate above is a lower bound", flush=True)  # fmt: skip
-        return result
-
-    def _book(self, plan: Path) -> WrkResult:
         connections = self.args.connections
         nonce = f"bench-{self.run_id}-{time.monotonic_ns()}"
         return run_wrk(
-            "POST appointments (book)", self.target.url, connections=connections, seconds=self.args.seconds,
-            script="book.lua", script_args=[str(plan), str(threads_for(connections)), nonce, self.target.url],
+            "POST appointments (book)", self.target.url, connections=connections, seconds=seconds,
+            script="book.lua", script_args=[str(path), str(threads_for(connections)), nonce, self.target.url],
         )  # fmt: skip
 
     def _bookable_doctors(self, count: int) -> list[str]:

@@ -94,6 +94,12 @@ def pass_checks(result: PassResult) -> list[Check]:
         checks.append(Check(scope, "booking: 5xx answers", str(errors), None, "0", errors == 0))
     checks += _throughput(scope, "doctor directory", result.paths.get("directory"), ref, 0.25)
     checks += _replica_shares(scope, next_slot)
+    if result.healthz_end is not None:
+        measured_end = f"{result.healthz_end.rps:.0f} vs {ref.rps:.0f} req/s"
+        drift = result.healthz_end.rps / ref.rps
+        checks.append(
+            Check(scope, "healthz at the end vs the reference (noise)", measured_end, drift, "~1x", None)
+        )
     measured = [*result.paths.values(), *([result.booking] if result.booking else [])]
     errors = sum(r.server_errors for r in measured)
     checks.append(Check(scope, "5xx on every path", str(errors), None, "0", errors == 0))
