@@ -118,8 +118,11 @@ def _scaled(run: Callable[..., subprocess.CompletedProcess[str]], replicas: int)
 def running_stack(url: str, *, may_seed: bool) -> Target:
     def scale(replicas: int) -> None:
         def run(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run([sys.executable, "-m", "tools.stack", *args], cwd=REPO, check=True,
+            done = subprocess.run([sys.executable, "-m", "tools.stack", *args], cwd=REPO,
                                   capture_output=True, text=True)  # fmt: skip
+            if done.returncode != 0:
+                raise SystemExit(f"tools.stack {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+            return done
 
         _scaled(run, replicas)
 
