@@ -212,6 +212,41 @@ def test_a_schedule_change_reaches_every_replica_within_a_second(
     assert admin.put(f"/api/v1/doctors/{doctor_id}/schedule", json=week(), headers={"If-Match": etag}).ok
 
 
+def test_a_new_replica_on_an_empty_projection_replays_and_answers_alike(
+    stack: StackUnderTest, hospital: dict[str, Any]
+) -> None:
+    prefix = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{stack.env['DB_PREFIX']}"
+    appointments, doctors = create_engine(prefix + "appointments"), create_engine(prefix + "doctors")
+    rows = text("SELECT id, version FROM doctors ORDER BY id")
+
+    def projected() -> list[Any]:
+        with appointments.connect() as connection:
+            return list(connection.execute(rows).all())
+
+    with doctors.connect() as connection:
+        truth = list(connection.execute(rows).all())  # Doctor-MS's own versions
+    wait_until(lambda: projected() == truth)  # earlier tests' last events have arrived
+    # A window far ahead, so neither the clock nor the other tests' bookings change the answer meanwhile.
+    query = (
+        "/api/v1/slots?specialization=cardiology&from=2027-06-07T00:00:00Z&to=2027-06-08T00:00:00Z&limit=20"
+    )
+    before = replica_get(stack, 1, query).json()
+    assert len(before["items"]) == 20
+    with appointments.begin() as connection:
+        connection.execute(text("TRUNCATE doctors, projection_cursor"))
+    try:
+        stack.run("scale", "4")  # the new replica is ready only once the replay has begun
+        wait_until(lambda: projected() == truth)
+        for replica in (1, 2, 3, 4):
+            assert replica_get(stack, replica, query).json() == before, replica
+        ready = replica_get(stack, 4, "/readyz").json()
+        assert ready["checks"]["projection"]["lag_events"] == 0
+    finally:
+        appointments.dispose()
+        doctors.dispose()
+        stack.run("scale", "3")
+
+
 def test_idempotency_and_privacy_through_the_gateway(stack: StackUnderTest, hospital: dict[str, Any]) -> None:
     patient, intruder = hospital["patients"][1], hospital["patients"][2]
     doctor_id = hospital["doctors"][0]

@@ -208,7 +208,7 @@ class FakeDoctors(DoctorDirectory):
         self.rows[doctor_id] = _DoctorRow(version, copy.deepcopy(snapshot), doctor)
         return before | {s.slug for s in doctor.specializations}
 
-    def cursor(self, stream: str) -> str | None:
+    def cursor(self, stream: str, *, for_update: bool = False) -> str | None:
         return self.cursors[stream][0] if stream in self.cursors else None
 
     def advance_cursor(self, stream: str, last_id: str, applied: int) -> None:

@@ -110,8 +110,8 @@ class DoctorDirectory(abc.ABC):
         change touches (before and after), or None when it was not newer."""
 
     @abc.abstractmethod
-    def cursor(self, stream: str) -> str | None:
-        """The id of the last stream entry applied, None before the first."""
+    def cursor(self, stream: str, *, for_update: bool = False) -> str | None:
+        """The id of the last stream entry applied, None before the first (locked until commit)."""
 
     @abc.abstractmethod
     def advance_cursor(self, stream: str, last_id: str, applied: int) -> None: ...

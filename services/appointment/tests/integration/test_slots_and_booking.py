@@ -333,3 +333,22 @@ def test_the_finder_answers_from_postgres_when_redis_is_down(
     # Redis is back: the invalidation that could not be sent is sent before the cache is trusted again.
     healthy._pending = unreachable._pending
     assert next_slot(client).json == after_booking
+
+
+def test_a_batch_read_before_the_projection_was_reset_is_not_applied(app: Flask, add_doctor: Any) -> None:
+    from appointment_service.service_layer.projection import apply_doctor_events
+
+    from ..builders import stream_event
+
+    container = app.extensions["container"]
+    add_doctor(doctor_snapshot())  # the cursor is now "1-0"
+    with container.engine.begin() as connection:
+        connection.execute(text("TRUNCATE doctors, projection_cursor"))
+    late = [stream_event(doctor_snapshot(), "9-0")]  # read after "1-0", before the reset
+    applied = apply_doctor_events(
+        late, stream="doctor-events", uow=container.uow(), cache=container.slot_cache, after="1-0"
+    )
+    assert applied == 0
+    with container.engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM projection_cursor")) == 0
+        assert connection.scalar(text("SELECT count(*) FROM doctors")) == 0

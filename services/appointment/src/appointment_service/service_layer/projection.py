@@ -22,14 +22,27 @@ log = logging.getLogger(__name__)
 
 
 def apply_doctor_events(
-    events: Sequence[StreamEvent], *, stream: str, uow: AppointmentUnitOfWork, cache: SlotCache
+    events: Sequence[StreamEvent],
+    *,
+    stream: str,
+    uow: AppointmentUnitOfWork,
+    cache: SlotCache,
+    after: str | None = None,
 ) -> int:
-    """Apply a batch of events in one transaction; returns how many changed the projection."""
+    """Apply a batch of events in one transaction; returns how many changed the projection.
+
+    `after` is the cursor the batch was read after: when the stored cursor moved meanwhile (the projection
+    was reset, or another consumer applied first) nothing is applied, and the caller reads again."""
     if not events:
         return 0
     changed_doctors: list[uuid.UUID] = []
     changed_specializations: set[str] = set()
     with uow:
+        if (
+            after is not None
+            and (uow.doctors.cursor(stream, for_update=True) or StreamReader.BEGINNING) != after
+        ):
+            return 0
         for event in events:
             doctor_id = uuid.UUID(event.aggregate_id)
             touched = uow.doctors.apply(doctor_id=doctor_id, version=event.version, snapshot=event.payload)
@@ -87,7 +100,7 @@ class ProjectionFollower:
         with self.uow_factory() as uow:
             cursor = uow.doctors.cursor(self.stream) or StreamReader.BEGINNING
         batch = self.events.read(cursor, count=self.batch_size, block_ms=block_ms)
-        apply_doctor_events(batch, stream=self.stream, uow=self.uow_factory(), cache=self.cache)
+        apply_doctor_events(batch, stream=self.stream, uow=self.uow_factory(), cache=self.cache, after=cursor)
         return len(batch)
 
     def catch_up(self) -> None:

@@ -334,10 +334,9 @@ class SqlDoctorDirectory(DoctorDirectory):
         )
         return set(slugs) | set(stored.specializations if stored else [])
 
-    def cursor(self, stream: str) -> str | None:
-        return self._session.scalar(
-            select(ProjectionCursorRow.last_id).where(ProjectionCursorRow.stream == stream)
-        )
+    def cursor(self, stream: str, *, for_update: bool = False) -> str | None:
+        query = select(ProjectionCursorRow.last_id).where(ProjectionCursorRow.stream == stream)
+        return self._session.scalar(query.with_for_update() if for_update else query)
 
     def advance_cursor(self, stream: str, last_id: str, applied: int) -> None:
         statement = insert(ProjectionCursorRow).values(stream=stream, last_id=last_id, events_applied=applied)
