@@ -71,6 +71,10 @@ class StackConfig:
     )
     db_prefix: str = field(default_factory=lambda: os.environ.get("DB_PREFIX", ""))
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    # Appointment-MS's slot cache may live in a Redis of its own (empty: the shared one).
+    appointment_cache_redis_url: str = field(
+        default_factory=lambda: os.environ.get("APPOINTMENT_CACHE_REDIS_URL", "")
+    )
     environment: str = field(default_factory=lambda: os.environ.get("ENVIRONMENT", "dev"))
     seed_demo: bool = field(default_factory=lambda: os.environ.get("SEED_DEMO", "1") != "0")
     web_concurrency: int = field(default_factory=lambda: _env_int("WEB_CONCURRENCY", 2))

@@ -44,7 +44,10 @@ def _internal_urls(config: StackConfig, service: Service) -> dict[str, str]:
         # Whether a doctor treats a patient; any replica answers the same (replica 1 is always there).
         "patient": {"APPOINTMENT_INTERNAL_URL": by_name["appointment"]},
     }.get(service.name, {})
-    return {name: f"http://127.0.0.1:{config.port(target, 1)}" for name, target in wanted.items()}
+    urls = {name: f"http://127.0.0.1:{config.port(target, 1)}" for name, target in wanted.items()}
+    if service.name == REPLICATED and config.appointment_cache_redis_url:
+        urls["CACHE_REDIS_URL"] = config.appointment_cache_redis_url
+    return urls
 
 
 def _supervisor_env(values: dict[str, str]) -> str:

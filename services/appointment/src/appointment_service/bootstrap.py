@@ -25,6 +25,7 @@ from appointment_service.service_layer.projection import ProjectionFollower, pro
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck
+from hospital_shared.redis_client import make_redis
 
 
 @dataclass
@@ -44,7 +45,8 @@ class Container(ServiceContainer):
     @property
     def slot_cache(self) -> RedisSlotCache:
         if self._slot_cache is None:
-            self._slot_cache = RedisSlotCache(self.redis)
+            url = self.settings.cache_redis_url
+            self._slot_cache = RedisSlotCache(make_redis(url) if url else self.redis)
         return self._slot_cache
 
     def doctor_events(self) -> RedisDoctorEvents:

@@ -16,6 +16,9 @@ class Settings(ServiceSettings):
     projection_consumer_enabled: bool = True
     # A slot kept for a patient who is still confirming.
     hold_minutes: int = 5
+    # The Redis of the slot cache; empty means REDIS_URL. A Redis of its own keeps sessions and the doctor
+    # stream apart from a cache that may be flushed, restarted or lost at any time.
+    cache_redis_url: str = ""
     # Longest a cached slot answer may live (it is also invalidated on every change that touches it).
     slot_cache_seconds: int = 60
     # Mails to patients (confirmation, reschedule, cancellation), sent from the mail outbox.

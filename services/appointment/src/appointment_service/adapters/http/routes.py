@@ -90,7 +90,7 @@ def _finder_kwargs() -> dict[str, Any]:
 
 @slots.route("", strict_slashes=False)
 class Slots(MethodView):
-    @slots.arguments(SlotQuerySchema, location="query")
+    @slots.arguments(SlotQuerySchema(), location="query")
     @slots.response(200, SlotListSchema)
     @_slot_problems(422)
     def get(self, query: dict[str, Any]) -> Response:
@@ -100,7 +100,7 @@ class Slots(MethodView):
 
 @slots.route("/next")
 class NextSlot(MethodView):
-    @slots.arguments(NextSlotQuerySchema, location="query")
+    @slots.arguments(NextSlotQuerySchema(), location="query")
     @slots.response(200, SlotSchema)
     @_slot_problems(404, 422)
     def get(self, query: dict[str, Any]) -> Response:
@@ -147,7 +147,7 @@ def _book(body: dict[str, Any], kind: str) -> Any:
 @appointments.route("", strict_slashes=False)
 class Appointments(MethodView):
     @require_identity()
-    @appointments.arguments(AppointmentQuerySchema, location="query")
+    @appointments.arguments(AppointmentQuerySchema(), location="query")
     @appointments.response(200, page_of(AppointmentSchema))
     @_problems(401, 422)
     def get(self, query: dict[str, Any]) -> Any:
@@ -163,7 +163,7 @@ class Appointments(MethodView):
         )  # fmt: skip
 
     @require_identity("patient")
-    @appointments.arguments(BookingSchema)
+    @appointments.arguments(BookingSchema())
     @appointments.response(201, AppointmentSchema)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422)
@@ -175,7 +175,7 @@ class Appointments(MethodView):
 @appointments.route("/holds")
 class Holds(MethodView):
     @require_identity("patient")
-    @appointments.arguments(BookingSchema)
+    @appointments.arguments(BookingSchema())
     @appointments.response(201, AppointmentSchema)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422)
@@ -187,7 +187,7 @@ class Holds(MethodView):
 @appointments.route("/holds/<uuid:hold_id>/confirm")
 class ConfirmHold(MethodView):
     @require_identity("patient")
-    @appointments.arguments(ConfirmHoldSchema)
+    @appointments.arguments(ConfirmHoldSchema())
     @appointments.response(200, AppointmentSchema)
     @_problems(401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any], hold_id: uuid.UUID) -> Any:
@@ -229,7 +229,7 @@ class OneAppointment(MethodView):
 @appointments.route("/<uuid:appointment_id>/cancel")
 class CancelAppointment(MethodView):
     @require_identity()
-    @appointments.arguments(CancelSchema)
+    @appointments.arguments(CancelSchema())
     @appointments.response(200, AppointmentSchema)
     @_problems(401, 404, 409, 422)
     def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
@@ -244,7 +244,7 @@ class CancelAppointment(MethodView):
 @appointments.route("/<uuid:appointment_id>/reschedule")
 class RescheduleAppointment(MethodView):
     @require_identity()
-    @appointments.arguments(RescheduleSchema)
+    @appointments.arguments(RescheduleSchema())
     @appointments.response(200, AppointmentSchema)
     @_problems(401, 404, 409, 422)
     def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
@@ -261,7 +261,7 @@ class RescheduleAppointment(MethodView):
 
 @internal.route("/relationships")
 class Relationship(MethodView):
-    @internal.arguments(RelationshipQuerySchema, location="query")
+    @internal.arguments(RelationshipQuerySchema(), location="query")
     @internal.response(204)
     def get(self, query: dict[str, Any]) -> None:
         """204 when the doctor (by account id) has or had an appointment with the patient, else 404."""
