@@ -12,12 +12,13 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.e2e.browser import BrowserSession, wait_for_mail
+from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
 from tests.e2e.stack import StackUnderTest
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery"
+PROFILE = {"full_name": "Pat Example", "date_of_birth": "1985-04-12", "phone": "+49 30 1234567"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -282,3 +283,49 @@ def test_berlin_slots_keep_their_local_times_across_both_dst_changes(
         "2027-10-25": "2027-10-25T06:00:00Z",
         "2027-11-01": "2027-11-01T07:00:00Z",
     }
+
+
+def test_a_doctor_sees_their_agenda_and_their_patients_profiles_only(
+    stack: StackUnderTest, hospital: dict[str, Any]
+) -> None:
+    admin = hospital["admin"]
+    address = f"doctor.{uuid.uuid4().hex[:6]}@example.org"
+    account = admin.post(
+        "/api/v1/auth/users", json={"email": address, "full_name": "Dr. Di Ito", "role": "doctor"}
+    )
+    assert account.status_code == 201, account.text
+    token = token_in(wait_for_mail(stack.directory / "mail", to=address))
+    reset = BrowserSession(stack.url).post(
+        "/api/v1/auth/password/reset", json={"token": token, "new_password": PASSWORD}
+    )
+    assert reset.status_code in (200, 204), reset.text
+    profile = admin.post(
+        "/api/v1/doctors",
+        json={"user_id": account.json()["id"], "full_name": "Dr. Di Ito", "specializations": ["cardiology"],
+              "time_zone": "Europe/Berlin"},
+    )  # fmt: skip
+    doctor_id = profile.json()["id"]
+    etag = admin.get(f"/api/v1/doctors/{doctor_id}/schedule").headers["ETag"]
+    assert admin.put(f"/api/v1/doctors/{doctor_id}/schedule", json=week(), headers={"If-Match": etag}).ok
+    wait_until(lambda: stack.get(f"/api/v1/slots/next?doctor_id={doctor_id}").status_code == 200)
+    treated, stranger = (
+        BrowserSession(stack.url).register(f"{n}.{uuid.uuid4().hex[:6]}@example.org", PASSWORD, n.title())
+        for n in ("treated", "stranger")
+    )
+    for patient in (treated, stranger):
+        assert patient.put("/api/v1/patients/me", json=PROFILE).status_code == 201
+    slot = slot_of(stack, doctor_id)
+    assert book(treated, doctor_id, slot["start"]).status_code == 201
+    assert (
+        book(stranger, hospital["doctors"][0], slot_of(stack, hospital["doctors"][0])["start"]).status_code
+        == 201
+    )
+
+    doctor = BrowserSession(stack.url).login(address, PASSWORD)
+    agenda = doctor.get("/api/v1/appointments?scope=upcoming").json()
+    assert [item["patient_id"] for item in agenda["items"]] == [treated.user["id"]]
+    assert agenda["items"][0]["reason"] == "e2e"
+    assert doctor.get(f"/api/v1/patients/{treated.user['id']}").status_code == 200
+    assert doctor.get(f"/api/v1/patients/{stranger.user['id']}").status_code == 404
+    others = doctor.get(f"/api/v1/appointments?doctor_id={hospital['doctors'][0]}").json()
+    assert others["total"] == 0
