@@ -11,10 +11,10 @@ concurrency, measured first (the reference) and again at the end.
 
 With GATEWAY=http://host:port it measures a stack that already runs, as it is. It seeds the bench hospital
 only with --seed, and then (like `make seed-bench`) needs the stack's databases and Redis, named by
-DATABASE_ADMIN_URL, DB_PREFIX and REDIS_URL (none needed for a local `make up`). --replicas scales between
-passes with `python -m tools.stack scale` (a native `make up` stack only). The cold-cache and booking paths
-sign in as the demo admin and as new patients; set BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD if the demo
-admin does not exist there.
+DATABASE_ADMIN_URL, DB_PREFIX, REDIS_URL and APPOINTMENT_CACHE_REDIS_URL (none needed for a local
+`make up`). --replicas scales between passes with `python -m tools.stack scale` (a native `make up` stack
+only). The cold-cache and booking paths sign in as the demo admin and as new patients; set
+BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD if the demo admin does not exist there.
 """
 
 from __future__ import annotations
@@ -315,8 +315,8 @@ class Bench:
 
     def uncached_next_slot_ms(self, samples: int = 10) -> float:
         """What the finder itself costs: each answer timed right after Appointment-MS's caches are dropped."""
-        assert self.target.seed_targets is not None and self.target.seed_targets.redis_url
-        client = redis.Redis.from_url(self.target.seed_targets.redis_url)
+        assert self.target.seed_targets is not None and self.target.seed_targets.slot_cache_redis_url
+        client = redis.Redis.from_url(self.target.seed_targets.slot_cache_redis_url)
         http = requests.Session()
         timings = []
         try:

@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.load.seed_bench [--doctors 2000] [--appointments-per-doctor N] [--no-wait]
 
 Where: the stack named by the environment, as tools/stack/config.py reads it (DATABASE_ADMIN_URL, DB_PREFIX,
-REDIS_URL; a stack started by `make up` needs none of them), or the explicit --*-database-url options.
+REDIS_URL, APPOINTMENT_CACHE_REDIS_URL; a stack started by `make up` needs none of them), or the explicit
+--*-url options.
 From Python: seed(SeedTargets.from_environment(stack.env), SeedOptions(...)) for a StackUnderTest.
 
 1. Doctors go into Doctor-MS's database in bulk, each with the doctor.created outbox row Doctor-MS itself
@@ -63,7 +64,12 @@ class SeedTargets:
 
     doctor_database_url: str
     appointment_database_url: str
-    redis_url: str | None
+    redis_url: str | None  # sessions, the doctor-events stream and Doctor-MS's directory cache
+    appointment_cache_redis_url: str | None = None  # Appointment-MS's slot cache, when not in redis_url's
+
+    @property
+    def slot_cache_redis_url(self) -> str | None:
+        return self.appointment_cache_redis_url or self.redis_url
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> SeedTargets:
@@ -79,6 +85,7 @@ class SeedTargets:
             config.database_url(by_name["doctor"]),
             config.database_url(by_name["appointment"]),
             config.redis_url,
+            env.get("APPOINTMENT_CACHE_REDIS_URL") or None,
         )
 
 
@@ -376,6 +383,8 @@ def seed(targets: SeedTargets, options: SeedOptions, *, now: datetime | None = N
     assert report.timings is not None
     doctors, appointments = _engine(targets.doctor_database_url), _engine(targets.appointment_database_url)
     client = redis.Redis.from_url(targets.redis_url) if targets.redis_url else None
+    cache_url = targets.slot_cache_redis_url
+    slot_cache = redis.Redis.from_url(cache_url) if cache_url and client is not None else None
     ids = bench_doctor_ids(options.doctors)
     started = time.monotonic()
     try:
@@ -400,8 +409,8 @@ def seed(targets: SeedTargets, options: SeedOptions, *, now: datetime | None = N
             appointments, doctors, ids=ids, now=now, limit_per_doctor=options.appointments_per_doctor,
             report=report,
         )  # fmt: skip
-        if client is not None:
-            report.cache_keys_dropped += drop_keys(client, APPOINTMENT_CACHE_PATTERN)
+        if slot_cache is not None:
+            report.cache_keys_dropped += drop_keys(slot_cache, APPOINTMENT_CACHE_PATTERN)
         report.timings["appointments"] = time.monotonic() - mark
         _say(
             f"appointments: {report.appointments_added} booked for {report.doctors_booked} doctors "
@@ -412,8 +421,9 @@ def seed(targets: SeedTargets, options: SeedOptions, *, now: datetime | None = N
     finally:
         doctors.dispose()
         appointments.dispose()
-        if client is not None:
-            client.close()
+        for connection in (client, slot_cache):
+            if connection is not None:
+                connection.close()
     report.timings["total"] = time.monotonic() - started
     total = report.timings["total"]
     _say(f"bench hospital ready: {report.cache_keys_dropped} cache keys dropped; total {total:.1f} s")
@@ -432,12 +442,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--doctor-database-url", help="instead of DATABASE_ADMIN_URL + DB_PREFIX's")
     parser.add_argument("--appointment-database-url", help="instead of the stack's")
     parser.add_argument("--redis-url", help="instead of REDIS_URL; 'none' leaves Redis alone")
+    parser.add_argument(
+        "--cache-redis-url", help="instead of APPOINTMENT_CACHE_REDIS_URL (default: REDIS_URL)"
+    )
     args = parser.parse_args(argv)
     targets = SeedTargets.from_environment(os.environ)
     targets = SeedTargets(
         args.doctor_database_url or targets.doctor_database_url,
         args.appointment_database_url or targets.appointment_database_url,
         None if args.redis_url == "none" else (args.redis_url or targets.redis_url),
+        args.cache_redis_url or targets.appointment_cache_redis_url,
     )
     options = SeedOptions(
         doctors=args.doctors,

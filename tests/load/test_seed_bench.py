@@ -31,25 +31,30 @@ NOW = datetime(2026, 3, 27, 9, 17, tzinfo=UTC)  # the Friday before Europe's swi
 
 
 @pytest.fixture(scope="module")
-def hospital() -> Iterator[tuple[SeedTargets, redis.Redis]]:
+def hospital() -> Iterator[tuple[SeedTargets, redis.Redis, redis.Redis]]:
+    """The seeded hospital, its Redis and the Redis of Appointment-MS's slot cache (a separate one)."""
     with (
         migrated_database("doctor", REPO / "services" / "doctor") as doctors,
         migrated_database("appointment", REPO / "services" / "appointment") as appointments,
-        tempfile.TemporaryDirectory() as directory,
+        tempfile.TemporaryDirectory() as main_directory,
+        tempfile.TemporaryDirectory() as cache_directory,
     ):
-        private = PrivateRedis(Path(directory))
-        private.start()
+        main, cache = PrivateRedis(Path(main_directory)), PrivateRedis(Path(cache_directory))
+        main.start()
+        cache.start()
         try:
-            client = redis.Redis.from_url(private.url)
-            client.set("doctor:cache:directory:cardiology", "stale")
-            client.set("appt:free:someone", "stale")
+            client, cache_client = redis.Redis.from_url(main.url), redis.Redis.from_url(cache.url)
+            client.set("doctor:cache:answer:1:cardiology", "stale")
             client.set("session:keep-me", "1")
-            targets = SeedTargets(doctors, appointments, private.url)
+            cache_client.set("appt:slots:spec:cardiology:1:x", "stale")
+            targets = SeedTargets(doctors, appointments, main.url, cache.url)
             seed(targets, OPTIONS, now=NOW)
-            yield targets, client
+            yield targets, client, cache_client
             client.close()
+            cache_client.close()
         finally:
-            private.stop()
+            main.stop()
+            cache.stop()
 
 
 def _rows(url: str, query: str) -> list:
@@ -73,7 +78,7 @@ def _doctors(targets: SeedTargets) -> dict:
 
 
 def test_each_bench_doctor_has_the_created_event_doctor_ms_would_write(hospital) -> None:
-    targets, _ = hospital
+    targets = hospital[0]
     doctors = _doctors(targets)
     assert all(doctors.values())
     engine = create_engine(targets.doctor_database_url, poolclass=pool.NullPool)
@@ -100,7 +105,7 @@ def test_the_bench_doctors_vary_like_a_real_hospital(hospital) -> None:
 
 
 def test_every_appointment_sits_on_its_doctors_grid_and_nothing_overlaps(hospital) -> None:
-    targets, _ = hospital
+    targets = hospital[0]
     doctors = _doctors(targets)
     rows = _rows(targets.appointment_database_url, "SELECT * FROM appointments ORDER BY doctor_id, starts_at")
     assert DOCTORS * PER_DOCTOR * 0.8 <= len(rows) <= DOCTORS * PER_DOCTOR
@@ -138,19 +143,19 @@ def test_no_patient_holds_two_overlapping_appointments(hospital) -> None:
 
 
 def test_the_caches_are_dropped_and_nothing_else(hospital) -> None:
-    _, client = hospital
-    assert client.keys("doctor:cache:*") == [] and client.keys("appt:*") == []
+    _, client, cache_client = hospital
+    assert client.keys("doctor:cache:*") == [] and cache_client.keys("appt:*") == []
     assert client.get("session:keep-me") == b"1"
 
 
 def test_seeding_again_adds_nothing(hospital) -> None:
-    targets, _ = hospital
+    targets = hospital[0]
     report = seed(targets, OPTIONS, now=NOW)
     assert (report.doctors_added, report.doctors_present, report.appointments_added) == (0, DOCTORS, 0)
 
 
 def test_waiting_for_a_projection_that_never_comes_says_what_to_check(hospital) -> None:
-    targets, client = hospital
+    targets, client, _ = hospital
     appointments = create_engine(targets.appointment_database_url, poolclass=pool.NullPool)
     doctors = create_engine(targets.doctor_database_url, poolclass=pool.NullPool)
     with pytest.raises(SystemExit, match=r"projection holds 0 of the 20 bench doctors.*20 unpublished"):
