@@ -220,10 +220,18 @@ class FakeIdempotencyKeys(IdempotencyKeys):
     def __init__(self) -> None:
         self.rows: dict[tuple[uuid.UUID, str], StoredAnswer] = {}
 
-    def claim(self, *, user_id: uuid.UUID, key: str, request_hash: str) -> StoredAnswer | None:
+    def claim(
+        self,
+        *,
+        user_id: uuid.UUID,
+        key: str,
+        request_hash: str,
+        status_code: int | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> StoredAnswer | None:
         if (user_id, key) in self.rows:
             return self.rows[(user_id, key)]
-        self.rows[(user_id, key)] = StoredAnswer(request_hash, None, None)
+        self.rows[(user_id, key)] = StoredAnswer(request_hash, status_code, copy.deepcopy(response))
         return None
 
     def answer(self, *, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]) -> None:

@@ -128,10 +128,18 @@ class StoredAnswer:
 
 class IdempotencyKeys(abc.ABC):
     @abc.abstractmethod
-    def claim(self, *, user_id: uuid.UUID, key: str, request_hash: str) -> StoredAnswer | None:
-        """Take the key for this transaction, or return the answer stored under it (a retry).
-
-        A concurrent request with the same key waits until the first one's transaction ends."""
+    def claim(
+        self,
+        *,
+        user_id: uuid.UUID,
+        key: str,
+        request_hash: str,
+        status_code: int | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> StoredAnswer | None:
+        """Take the key for this transaction with the answer it will give, or return the answer stored
+        under it (a retry). A concurrent request with the same key waits until the first one's transaction
+        ends."""
 
     @abc.abstractmethod
     def answer(self, *, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]) -> None: ...

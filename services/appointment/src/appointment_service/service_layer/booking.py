@@ -73,18 +73,24 @@ def book_appointment(
 ) -> Booked:
     """Book (or hold) a free slot for the patient; a retry with the same Idempotency-Key is answered alike."""
     now = clock.now()
+    appointment_id = uuid.uuid4()
     with uow:
         if cmd.idempotency_key:
+            # Claimed with the answer a success will give: it commits only together with the appointment
+            # (or is turned into the 409 below), so nobody ever reads an answer that did not happen.
             stored = uow.idempotency.claim(
-                user_id=cmd.patient_id, key=cmd.idempotency_key, request_hash=cmd.request_hash
-            )
+                user_id=cmd.patient_id, key=cmd.idempotency_key, request_hash=cmd.request_hash,
+                status_code=201, response={"appointment_id": str(appointment_id)},
+            )  # fmt: skip
             if stored is not None:
                 return _replay(
                     stored.request_hash == cmd.request_hash, stored.status_code, stored.response, uow
                 )
         doctor = _bookable_doctor(uow, cmd.doctor_id, patient_id=cmd.patient_id)
         candidate = _candidate(doctor, cmd.appointment_type, cmd.duration_minutes)
-        appointment = _new_appointment(cmd.patient_id, candidate, cmd.start, now=now, reason=cmd.reason)
+        appointment = _new_appointment(
+            cmd.patient_id, candidate, cmd.start, now=now, reason=cmd.reason, appointment_id=appointment_id
+        )
         if cmd.kind == HOLD:
             appointment.status = AppointmentStatus.HELD
             appointment.hold_expires_at = now + timedelta(minutes=hold_minutes)
@@ -102,11 +108,6 @@ def book_appointment(
             raise
         if cmd.kind == BOOKING:
             _mail(uow, "confirmed", appointment, doctor)
-        if cmd.idempotency_key:
-            uow.idempotency.answer(
-                user_id=cmd.patient_id, key=cmd.idempotency_key, status_code=201,
-                response={"appointment_id": str(appointment.id)},
-            )  # fmt: skip
         uow.commit()
     _invalidate(cache, doctor)
     return Booked(appointment)
@@ -254,7 +255,13 @@ def _candidate(doctor: BookableDoctor, code: str | None, duration_minutes: int |
 
 
 def _new_appointment(
-    patient_id: uuid.UUID, candidate: Candidate, start: datetime, *, now: datetime, reason: str
+    patient_id: uuid.UUID,
+    candidate: Candidate,
+    start: datetime,
+    *,
+    now: datetime,
+    reason: str,
+    appointment_id: uuid.UUID | None = None,
 ) -> Appointment:
     if not is_bookable(candidate, [], start=start, now=now):
         schedule = candidate.doctor.schedule
@@ -270,7 +277,7 @@ def _new_appointment(
         )
     end = start + candidate.duration
     return Appointment(
-        id=uuid.uuid4(),
+        id=appointment_id or uuid.uuid4(),
         patient_id=patient_id,
         doctor_id=candidate.doctor.id,
         start=start,
@@ -284,11 +291,14 @@ def _new_appointment(
 
 
 def _insert(uow: AppointmentUnitOfWork, appointment: Appointment, *, now: datetime) -> None:
-    uow.appointments.expire_holds(
+    if uow.appointments.add_if_free(appointment):
+        return
+    # Holds nobody confirmed in time may stand in the way: they expire now, in this transaction; try again.
+    expired = uow.appointments.expire_holds(
         doctor_id=appointment.doctor_id, patient_id=appointment.patient_id,
         start=appointment.start, end=appointment.blocked_until or appointment.end, now=now,
     )  # fmt: skip
-    if uow.appointments.add_if_free(appointment):
+    if expired and uow.appointments.add_if_free(appointment):
         return
     if uow.appointments.overlapping_owner(appointment, now=now) == "patient":
         raise SlotTaken(

@@ -36,6 +36,11 @@ from appointment_service.ports import (
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
 
+# Core tables for the booking path's writes: no ORM bookkeeping for statements that load no objects.
+APPOINTMENTS = AppointmentRow.__table__
+IDEMPOTENCY_KEYS = IdempotencyKeyRow.__table__
+MAIL_OUTBOX = MailOutboxRow.__table__
+
 # Appointments that show the patient has seen the doctor (for doctors not accepting new patients).
 SEEN_STATUSES = ("booked", "completed")
 # Appointments that make a patient the doctor's patient (for reading their profile).
@@ -79,7 +84,7 @@ class SqlAppointmentRepository(AppointmentRepository):
 
     def add_if_free(self, appointment: Appointment) -> bool:
         statement = (
-            insert(AppointmentRow)
+            insert(APPOINTMENTS)
             .values(
                 id=appointment.id,
                 patient_id=appointment.patient_id,
@@ -96,9 +101,9 @@ class SqlAppointmentRepository(AppointmentRepository):
             )
             # No conflict target: covers both exclusion constraints, and never raises or deadlocks.
             .on_conflict_do_nothing()
-            .returning(AppointmentRow.id, AppointmentRow.created_at)
+            .returning(APPOINTMENTS.c.id, APPOINTMENTS.c.created_at)
         )
-        inserted = self._session.execute(statement).first()
+        inserted = self._session.connection().execute(statement).first()
         if inserted is not None:
             appointment.created_at = inserted.created_at
         return inserted is not None
@@ -107,7 +112,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID, start: datetime, end: datetime, now: datetime
     ) -> int:
         overlapping = and_(AppointmentRow.starts_at < end, AppointmentRow.blocked_until > start)
-        result = self._session.execute(
+        result = self._session.connection().execute(
             update(AppointmentRow)
             .where(
                 AppointmentRow.status == AppointmentStatus.HELD.value,
@@ -144,7 +149,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         return _to_domain(row) if row else None
 
     def save(self, appointment: Appointment) -> None:
-        self._session.execute(
+        self._session.connection().execute(
             update(AppointmentRow)
             .where(AppointmentRow.id == appointment.id)
             .values(
@@ -356,13 +361,22 @@ class SqlIdempotencyKeys(IdempotencyKeys):
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def claim(self, *, user_id: uuid.UUID, key: str, request_hash: str) -> StoredAnswer | None:
-        taken = self._session.execute(
-            insert(IdempotencyKeyRow)
-            .values(user_id=user_id, key=key, request_hash=request_hash)
-            .on_conflict_do_nothing()
-            .returning(IdempotencyKeyRow.key)
-        ).first()
+    def claim(
+        self,
+        *,
+        user_id: uuid.UUID,
+        key: str,
+        request_hash: str,
+        status_code: int | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> StoredAnswer | None:
+        values = {"user_id": user_id, "key": key, "request_hash": request_hash}
+        statement = insert(IDEMPOTENCY_KEYS).values(**values, status_code=status_code, response=response)
+        taken = (
+            self._session.connection()
+            .execute(statement.on_conflict_do_nothing().returning(IDEMPOTENCY_KEYS.c.key))
+            .first()
+        )
         if taken is not None:
             return None
         row = self._session.execute(
@@ -373,9 +387,9 @@ class SqlIdempotencyKeys(IdempotencyKeys):
         return StoredAnswer(row.request_hash, row.status_code, row.response)
 
     def answer(self, *, user_id: uuid.UUID, key: str, status_code: int, response: dict[str, Any]) -> None:
-        self._session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.user_id == user_id, IdempotencyKeyRow.key == key)
+        self._session.connection().execute(
+            update(IDEMPOTENCY_KEYS)
+            .where(IDEMPOTENCY_KEYS.c.user_id == user_id, IDEMPOTENCY_KEYS.c.key == key)
             .values(status_code=status_code, response=response)
         )
 
@@ -387,8 +401,10 @@ class SqlMailOutbox(MailOutbox):
     def add(
         self, *, kind: str, appointment_id: uuid.UUID, patient_id: uuid.UUID, payload: dict[str, Any]
     ) -> None:
-        self._session.add(
-            MailOutboxRow(appointment_id=appointment_id, patient_id=patient_id, kind=kind, payload=payload)
+        self._session.connection().execute(
+            insert(MAIL_OUTBOX).values(
+                appointment_id=appointment_id, patient_id=patient_id, kind=kind, payload=payload
+            )
         )
 
 
