@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,16 +94,10 @@ def find_slots(
     cache_seconds: int,
 ) -> bytes:
     """The best free slots as the JSON document {"items": [...]}, from the cache when it is current."""
-    _check(search)
-    key = search.cache_key(viewer)
-    generation, cached = cache.get(search.scope, key)
-    if cached is not None:
-        return cached
-    now = clock.now()
-    slots = _search(search, viewer=viewer, uow=uow, now=now)
-    body = json.dumps({"items": [slot_document(s) for s in slots]}, separators=(",", ":")).encode()
-    cache.put(search.scope, generation, key, body, ttl_seconds=_fresh_for(slots, now, cache_seconds))
-    return body
+    return _answer(
+        search, viewer=viewer, uow=uow, cache=cache, clock=clock, cache_seconds=cache_seconds,
+        render=lambda slots: {"items": [slot_document(s) for s in slots]},
+    )  # fmt: skip
 
 
 def next_slot(
@@ -116,18 +110,38 @@ def next_slot(
     cache_seconds: int,
 ) -> bytes:
     """The single best slot as a JSON document; 404 when there is none within the booking horizon."""
-    body = find_slots(
-        replace(search, limit=1),
-        viewer=viewer,
-        uow=uow,
-        cache=cache,
-        clock=clock,
-        cache_seconds=cache_seconds,
-    )
-    items = json.loads(body)["items"]
-    if not items:
+    body = _answer(
+        replace(search, limit=1), viewer=viewer, uow=uow, cache=cache, clock=clock,
+        cache_seconds=cache_seconds, render=lambda slots: slot_document(slots[0]) if slots else {},
+        kind="next",
+    )  # fmt: skip
+    if body == b"{}":
         raise NotFound("No free slot within the booking horizon for this search.")
-    return json.dumps(items[0], separators=(",", ":")).encode()
+    return body
+
+
+def _answer(
+    search: SlotSearch,
+    *,
+    viewer: Identity | None,
+    uow: AppointmentUnitOfWork,
+    cache: SlotCache,
+    clock: Clock,
+    cache_seconds: int,
+    render: Callable[[list[Slot]], dict[str, Any]],
+    kind: str = "list",
+) -> bytes:
+    """The rendered answer of a search: cached under the search's scope until anything in it changes."""
+    _check(search)
+    key = f"{kind}:{search.cache_key(viewer)}"
+    generation, cached = cache.get(search.scope, key)
+    if cached is not None:
+        return cached
+    now = clock.now()
+    slots = _search(search, viewer=viewer, uow=uow, now=now)
+    body = json.dumps(render(slots), separators=(",", ":")).encode()
+    cache.put(search.scope, generation, key, body, ttl_seconds=_fresh_for(slots, now, cache_seconds))
+    return body
 
 
 def _check(search: SlotSearch) -> None:

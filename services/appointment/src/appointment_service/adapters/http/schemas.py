@@ -18,7 +18,32 @@ _CODE = validate.Regexp(
 _REASON = validate.Length(max=500)
 
 
-class SlotQuerySchema(Schema):
+class _RepeatedQuery(Schema):
+    """A query schema whose successful parses are kept per process, keyed by the query's items.
+
+    Searches repeat (every patient asks for the next cardiology slot), and parsing the query is a good part
+    of what a cached answer costs. Only valid queries are kept; each call gets a fresh dict."""
+
+    _MEMO_SIZE = 4096
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+
+    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs.get("many") or kwargs.get("partial"):
+            return super().load(data, *args, **kwargs)
+        key = tuple(sorted((str(k), str(data[k])) for k in data))
+        parsed = self._memo.get(key)
+        if parsed is None:
+            parsed = super().load(data, **kwargs)
+            if len(self._memo) >= self._MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = parsed
+        return dict(parsed)
+
+
+class SlotQuerySchema(_RepeatedQuery):
     specialization = fields.String(
         validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$"), metadata={"example": "cardiology"}
     )
