@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -176,6 +177,11 @@ class SlotCache(abc.ABC):
     @abc.abstractmethod
     def invalidate(self, *, doctor_ids: Sequence[uuid.UUID], specializations: Sequence[str]) -> None:
         """Forget every answer about these doctors and specializations, on every replica at once."""
+
+    def computing(self, scope: str, key: str) -> AbstractContextManager[None]:
+        """Held while this process computes an answer, so its other threads wait for it instead of
+        computing the same answer at once (a cold cache under load)."""
+        return nullcontext()
 
 
 class EventSource(abc.ABC):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from hospital_shared.schedule import AppointmentType, TimeOff, WeeklySchedule
+from hospital_shared.schedule import AppointmentType, TimeOff, UtcInterval, WeeklySchedule
+
+_MAX_EXPANDED_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,23 @@ class BookableDoctor:
     version: int
     clinic: str = ""
     location: str = ""
+    # Each local day's working time, expanded once: this object lives as long as its version does.
+    _days: dict[date, tuple[UtcInterval, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def working_intervals(self, first_day: date, last_day: date) -> list[UtcInterval]:
+        """The doctor's UTC working time on the local days first_day..last_day (schedule and time off)."""
+        intervals: list[UtcInterval] = []
+        day = first_day
+        while day <= last_day:
+            expanded = self._days.get(day)
+            if expanded is None:
+                expanded = tuple(self.schedule.working_intervals(day, day, self.time_off))
+                if len(self._days) >= _MAX_EXPANDED_DAYS:
+                    self._days.clear()
+                self._days[day] = expanded
+            intervals.extend(expanded)
+            day += timedelta(days=1)
+        return intervals
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, version: int) -> BookableDoctor:

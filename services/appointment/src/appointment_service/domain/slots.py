@@ -161,8 +161,11 @@ def free_starts(
     end: datetime,
     now: datetime,
     time_of_day: TimeOfDay | None = None,
+    limit: int | None = None,
 ) -> list[datetime]:
-    """Every bookable start of the candidate's visit in [start, end), in order. `busy` sorted by start."""
+    """The bookable starts of the candidate's visit in [start, end), in order (the first `limit` of them).
+
+    `busy` is sorted by start."""
     schedule = candidate.doctor.schedule
     bookable = schedule.bookable_range(now)
     lo, hi = max(start, bookable.start), min(end, bookable.end)
@@ -174,9 +177,7 @@ def free_starts(
     step = timedelta(minutes=schedule.slot_step_minutes)
     ends = [b.end for b in busy]
     starts: list[datetime] = []
-    windows = schedule.working_intervals(
-        lo.astimezone(zone).date(), hi.astimezone(zone).date(), candidate.doctor.time_off
-    )
+    windows = candidate.doctor.working_intervals(lo.astimezone(zone).date(), hi.astimezone(zone).date())
     for window in windows:
         latest_start = min(window.end - duration, bookable.end - duration, hi - timedelta(microseconds=1))
         t = window.start
@@ -192,6 +193,8 @@ def free_starts(
                 continue
             if time_of_day is None or time_of_day.contains(t.astimezone(zone).hour):
                 starts.append(t)
+                if limit is not None and len(starts) >= limit:
+                    return starts
             t += step
     return starts
 
@@ -204,13 +207,23 @@ def free_slots(
     end: datetime,
     now: datetime,
     time_of_day: TimeOfDay | None = None,
+    per_doctor: int | None = None,
 ) -> list[Slot]:
-    """All free slots of the candidates in [start, end), earliest first (not yet ranked among equals)."""
+    """The free slots of the candidates in [start, end), earliest first (not yet ranked among equals).
+
+    `per_doctor`: the first so many of each doctor. For the best n slots, n per doctor is enough: a doctor's
+    (n+1)th slot has n earlier ones and can never be among the best n."""
     slots = [
         Slot(c.doctor, c.specialization, c.appointment_type, t, t + c.duration)
         for c in candidates
         for t in free_starts(
-            c, busy_by_doctor.get(c.doctor.id, ()), start=start, end=end, now=now, time_of_day=time_of_day
+            c,
+            busy_by_doctor.get(c.doctor.id, ()),
+            start=start,
+            end=end,
+            now=now,
+            time_of_day=time_of_day,
+            limit=per_doctor,
         )
     ]
     slots.sort(key=lambda s: s.start)

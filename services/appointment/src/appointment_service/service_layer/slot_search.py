@@ -36,7 +36,7 @@ from hospital_shared.identity import Identity
 
 MAX_WINDOW_DAYS = 90
 MAX_HORIZON_DAYS = 366
-FIRST_STRETCH = timedelta(days=1)
+FIRST_STRETCH = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,14 @@ def _answer(
     generation, cached = cache.get(search.scope, key)
     if cached is not None:
         return cached
-    now = clock.now()
-    slots = _search(search, viewer=viewer, uow=uow, now=now)
-    body = json.dumps(render(slots), separators=(",", ":")).encode()
-    cache.put(search.scope, generation, key, body, ttl_seconds=_fresh_for(slots, now, cache_seconds))
+    with cache.computing(search.scope, key):
+        generation, cached = cache.get(search.scope, key)  # another thread may just have computed it
+        if cached is not None:
+            return cached
+        now = clock.now()
+        slots = _search(search, viewer=viewer, uow=uow, now=now)
+        body = json.dumps(render(slots), separators=(",", ":")).encode()
+        cache.put(search.scope, generation, key, body, ttl_seconds=_fresh_for(slots, now, cache_seconds))
     return body
 
 
@@ -233,7 +237,7 @@ def _search(
 def _earliest(
     candidates: list[Candidate], request: SlotRequest, *, uow: AppointmentUnitOfWork, now: datetime
 ) -> list[Slot]:
-    """Slots stretch by stretch (1 day, then 2, 4, ...) until `limit` are found or the window ends."""
+    """Slots stretch by stretch (3 hours, then 6, 12, ...) until `limit` are found or the window ends."""
     if not candidates:
         return []
     ids = [c.doctor.id for c in candidates]
@@ -244,8 +248,9 @@ def _earliest(
         stretch_end = min(request.end, stretch_start + stretch)
         busy = uow.appointments.busy(ids, start=stretch_start, end=stretch_end + reach, now=now)
         found += free_slots(
-            candidates, busy, start=stretch_start, end=stretch_end, now=now, time_of_day=request.time_of_day
-        )
+            candidates, busy, start=stretch_start, end=stretch_end, now=now,
+            time_of_day=request.time_of_day, per_doctor=request.limit - len(found),
+        )  # fmt: skip
         stretch_start, stretch = stretch_end, stretch * 2
     if len(found) > request.limit:
         cutoff = found[request.limit - 1].start  # keep every doctor free at the last start: ties are ranked

@@ -12,6 +12,7 @@ Redis is kept and sent before this process trusts the cache again; answers also 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -45,6 +46,8 @@ class RedisSlotCache(SlotCache):
         self._put = client.register_script(_PUT)
         self._last_warning = 0.0
         self._pending: set[str] = set()  # scopes whose invalidation has not reached Redis yet
+        self._computing: dict[tuple[str, str], threading.Lock] = {}
+        self._computing_guard = threading.Lock()
 
     def _warn(self, what: str, error: Exception) -> None:
         # Redis down: the finder answers from PostgreSQL; say so now and then, not on every request.
@@ -91,6 +94,12 @@ class RedisSlotCache(SlotCache):
             )
         except redis.RedisError as error:
             self._warn("put", error)
+
+    def computing(self, scope: str, key: str) -> threading.Lock:
+        with self._computing_guard:
+            if len(self._computing) > 10_000:
+                self._computing.clear()
+            return self._computing.setdefault((scope, key), threading.Lock())
 
     def invalidate(self, *, doctor_ids: Sequence[uuid.UUID], specializations: Sequence[str]) -> None:
         scopes = [f"doctor:{d}" for d in doctor_ids] + [f"spec:{s}" for s in specializations]
