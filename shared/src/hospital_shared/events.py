@@ -233,7 +233,10 @@ class Relay(Protocol):
 
 
 class RelayRunner:
-    """Runs a relay in a loop: only while holding the lock, every `interval` seconds, until stopped."""
+    """Runs a relay in a loop: only while holding the lock, every `interval` seconds, until stopped.
+
+    A relay that waits for work itself (a blocking stream read) runs with `interval_seconds=0`; a process
+    that does not hold the lock checks again after `idle_wait_seconds` (default: the interval)."""
 
     def __init__(
         self,
@@ -242,11 +245,13 @@ class RelayRunner:
         *,
         interval_seconds: float = 0.5,
         on_error_wait_seconds: float = 2.0,
+        idle_wait_seconds: float | None = None,
     ) -> None:
         self.relay = relay
         self.lock = lock
         self.interval = interval_seconds
         self.error_wait = on_error_wait_seconds
+        self.idle_wait = interval_seconds if idle_wait_seconds is None else idle_wait_seconds
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -264,6 +269,8 @@ class RelayRunner:
                 published = self.run_once()
                 if published:
                     log.info("outbox relayed", extra={"stream": self.relay.stream, "published": published})
+                elif not self.lock.held:
+                    wait = self.idle_wait
             except Exception as error:
                 log.warning("outbox relay failed; will retry", extra={"error": str(error)[:200]})
                 wait = self.error_wait

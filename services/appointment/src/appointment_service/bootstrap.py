@@ -21,7 +21,7 @@ from appointment_service.config import Settings
 from appointment_service.domain.mails import Mailbox, RetryPolicy
 from appointment_service.ports import Clock
 from appointment_service.service_layer.mail_relay import MailRelayPorts
-from appointment_service.service_layer.projection import ProjectionFollower, projection_lag
+from appointment_service.service_layer.projection import DoctorStreamFollower, projection_lag
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck
@@ -36,7 +36,7 @@ class Container(ServiceContainer):
     clock: Clock = field(default_factory=SystemClock)
     parsed_doctors: ParsedDoctors = field(default_factory=ParsedDoctors)
     _slot_cache: RedisSlotCache | None = field(default=None, repr=False)
-    _follower: ProjectionFollower | None = field(default=None, repr=False)
+    _follower: RelayRunner | None = field(default=None, repr=False)
     _mail_relay_runner: RelayRunner | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAppointmentUnitOfWork:
@@ -52,17 +52,16 @@ class Container(ServiceContainer):
     def doctor_events(self) -> RedisDoctorEvents:
         return RedisDoctorEvents(self.redis, self.settings.doctor_events_stream)
 
-    def projection_follower(self) -> ProjectionFollower:
+    def projection_follower(self) -> RelayRunner:
         """Keeps the doctor projection from the stream; one process applies, elected by an advisory lock."""
         if self._follower is None:
             stream = self.settings.doctor_events_stream
-            self._follower = ProjectionFollower(
-                stream=stream,
-                events=self.doctor_events(),
-                uow_factory=self.uow,
-                cache=self.slot_cache,
-                lock=PostgresAdvisoryLock(self.engine, f"doctor-projection:{stream}"),
+            follower = DoctorStreamFollower(
+                stream=stream, events=self.doctor_events(), uow_factory=self.uow, cache=self.slot_cache
             )
+            lock = PostgresAdvisoryLock(self.engine, f"doctor-projection:{stream}")
+            # The follower waits on the stream itself; a process without the lock looks again each second.
+            self._follower = RelayRunner(follower, lock, interval_seconds=0, idle_wait_seconds=1.0)
         return self._follower
 
     def readiness_checks(self) -> list[ReadinessCheck]:

@@ -9,16 +9,12 @@ start of the stream.
 
 from __future__ import annotations
 
-import logging
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from appointment_service.ports import AppointmentUnitOfWork, EventSource, SlotCache
-from hospital_shared.events import PostgresAdvisoryLock, StreamEvent, StreamReader
-
-log = logging.getLogger(__name__)
+from hospital_shared.events import StreamEvent, StreamReader
 
 
 def apply_doctor_events(
@@ -66,11 +62,9 @@ def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSour
     return {"last_applied": cursor, "lag_events": lag}
 
 
-class ProjectionFollower:
-    """Follows the stream on a background thread while this process holds the consumer lock.
-
-    Every process runs one; a PostgreSQL advisory lock lets exactly one of them apply at a time, and
-    another takes over within seconds when that process dies."""
+class DoctorStreamFollower:
+    """Applies the stream to the projection, one batch per call; run by hospital_shared.events.RelayRunner
+    under an advisory lock, so one process applies at a time and another takes over when it dies."""
 
     def __init__(
         self,
@@ -79,55 +73,21 @@ class ProjectionFollower:
         events: EventSource,
         uow_factory: Callable[[], AppointmentUnitOfWork],
         cache: SlotCache,
-        lock: PostgresAdvisoryLock,
         batch_size: int = 500,
-        block_ms: int = 500,
+        block_ms: int | None = 500,
     ) -> None:
         self.stream = stream
         self.events = events
         self.uow_factory = uow_factory
         self.cache = cache
-        self.lock = lock
         self.batch_size = batch_size
         self.block_ms = block_ms
-        self.stop_event = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def run_once(self, *, block_ms: int | None = None) -> int:
-        """Apply one batch after our cursor; returns how many entries were read (0: none, or not our turn)."""
-        if not self.lock.try_acquire():
-            return 0
+    def publish_pending(self) -> int:
+        """Apply the next batch after the stored cursor, waiting up to block_ms for one; returns how many
+        entries were read."""
         with self.uow_factory() as uow:
             cursor = uow.doctors.cursor(self.stream) or StreamReader.BEGINNING
-        batch = self.events.read(cursor, count=self.batch_size, block_ms=block_ms)
+        batch = self.events.read(cursor, count=self.batch_size, block_ms=self.block_ms)
         apply_doctor_events(batch, stream=self.stream, uow=self.uow_factory(), cache=self.cache, after=cursor)
         return len(batch)
-
-    def catch_up(self) -> None:
-        """Apply everything the stream holds now (tools and tests; the background loop does it anyway)."""
-        while self.run_once() > 0:
-            pass
-
-    def run_forever(self) -> None:
-        log.info("doctor projection follower started", extra={"stream": self.stream})
-        while not self.stop_event.is_set():
-            try:
-                if self.run_once(block_ms=self.block_ms) == 0 and not self.lock.held:
-                    self.stop_event.wait(1.0)  # another process is the consumer; check again soon
-            except Exception as error:  # Redis or PostgreSQL away: wait, then resume from the stored cursor
-                log.warning("doctor projection paused; will retry", extra={"error": str(error)[:200]})
-                self.stop_event.wait(2.0)
-        self.lock.release()
-
-    def start_in_background(self) -> threading.Thread:
-        if self._thread is None or not self._thread.is_alive():
-            self.stop_event.clear()
-            self._thread = threading.Thread(target=self.run_forever, name="doctor-projection", daemon=True)
-            self._thread.start()
-        return self._thread
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self.stop_event.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self.lock.release()

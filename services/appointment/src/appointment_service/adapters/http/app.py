@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         readiness_checks=services.readiness_checks(),
     )
     if settings.projection_consumer_enabled:
-        services.projection_follower().start_in_background()
+        services.projection_follower().start_in_background("doctor-projection")
     if settings.mail_relay_enabled:
         # Every process runs a mail relay thread; a Postgres advisory lock lets exactly one of them send.
         services.mail_relay_runner().start_in_background("appointment-mail-relay")
