@@ -352,3 +352,21 @@ def test_a_batch_read_before_the_projection_was_reset_is_not_applied(app: Flask,
     with container.engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM projection_cursor")) == 0
         assert connection.scalar(text("SELECT count(*) FROM doctors")) == 0
+
+
+def test_a_released_hold_is_offered_again_in_every_specialization_of_the_doctor(
+    client: FlaskClient, add_doctor: Any
+) -> None:
+    snapshot = doctor_snapshot(specializations=("cardiology", "pulmonology"))
+    add_doctor(snapshot)
+    first = next_slot(client, specialization="pulmonology").json  # cached now
+    holder = patient()
+    hold = client.post(
+        "/api/v1/appointments/holds",
+        json={"doctor_id": snapshot["doctor_id"], "start": first["start"], "appointment_type": "cardiology"},
+        headers=holder,
+    )
+    assert hold.status_code == 201, hold.json
+    assert next_slot(client, specialization="pulmonology").json["start"] != first["start"]
+    assert client.delete(f"/api/v1/appointments/holds/{hold.json['id']}", headers=holder).status_code == 204
+    assert next_slot(client, specialization="pulmonology").json["start"] == first["start"]

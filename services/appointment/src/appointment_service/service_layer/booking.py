@@ -150,8 +150,10 @@ def release_hold(
         hold.cancelled_at, hold.cancelled_by, hold.cancelled_by_role = now, patient_id, "patient"
         hold.cancel_reason = "hold released"
         uow.appointments.save(hold)
+        doctor = uow.doctors.get(hold.doctor_id)
         uow.commit()
-    cache.invalidate(doctor_ids=[hold.doctor_id], specializations=[hold.specialization])
+    # Every specialization of the doctor: the freed time is offered again in each of their searches.
+    _invalidate(cache, doctor, hold.doctor_id)
 
 
 def cancel_appointment(
