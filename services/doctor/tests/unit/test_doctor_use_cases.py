@@ -84,6 +84,36 @@ def test_a_doctor_replaces_their_schedule_and_each_change_raises_the_version() -
     ]
 
 
+def test_a_schedule_sent_back_with_its_own_doctor_id_and_any_version_is_accepted() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    replaced = services.replace_schedule(
+        uow,
+        doctor_id=None,
+        actor=me,
+        document={**WEEK, "doctor_id": str(doctor.id).upper(), "version": 99},
+        if_match='"1"',
+    )
+
+    assert replaced.schedule_version == 2
+
+
+def test_a_schedule_naming_another_doctor_is_refused_naming_doctor_id_and_nothing_is_written() -> None:
+    uow = FakeUnitOfWork()
+    doctor, _ = new_doctor(uow)
+    other, _ = new_doctor(uow)
+
+    for named in (other.id, "not-a-uuid"):
+        with pytest.raises(ValidationFailed) as caught:
+            services.replace_schedule(
+                uow, doctor_id=doctor.id, actor=ADMIN, document={**WEEK, "doctor_id": named}, if_match='"1"'
+            )
+        assert list(caught.value.errors) == ["doctor_id"]
+        assert str(doctor.id) in caught.value.errors["doctor_id"][0]
+    assert len(uow.outbox.committed) == 2  # the two created events only
+
+
 def test_a_stale_etag_changes_nothing_and_writes_no_event() -> None:
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)

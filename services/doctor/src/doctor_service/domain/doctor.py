@@ -95,6 +95,16 @@ class Doctor:
             self.schedule_version += 1
         self.version += 1
 
+    def check_schedule_document_is_mine(self, document: Mapping[str, Any]) -> None:
+        """A schedule sent back as read names its doctor (`doctor_id`, read-only); it must be this doctor."""
+        named = document.get("doctor_id")
+        if named is None or _same_id(named, self.id):
+            return
+        raise ValidationFailed(
+            "doctor_id names a different doctor from the one the URL names; nothing was changed.",
+            errors={"doctor_id": [f"Must be {self.id}, the doctor whose schedule this is, or left out."]},
+        )
+
     def replace_schedule(self, schedule: WeeklySchedule, *, if_match: str) -> None:
         """Swap in a whole new schedule, if the caller saw the current one (optimistic concurrency)."""
         if not etag_matches(if_match, self.schedule_etag):
@@ -159,6 +169,13 @@ class DoctorListing:
             accepting_new_patients=doctor.accepting_new_patients,
             version=doctor.version,
         )
+
+
+def _same_id(raw: object, expected: uuid.UUID) -> bool:
+    try:
+        return uuid.UUID(str(raw)) == expected
+    except ValueError:
+        return False
 
 
 def etag_matches(if_match: str, etag: str) -> bool:

@@ -143,11 +143,15 @@ def replace_schedule(
     if_match: str | None,
     clock: Clock = utc_now,
 ) -> Doctor:
-    """Replace a doctor's whole weekly schedule, if the caller saw its current version."""
+    """Replace a doctor's whole weekly schedule, if the caller saw its current version.
+
+    `document` may be one the caller read: its `doctor_id` must name this doctor; its `version` is ignored.
+    """
     if not if_match:
         raise PreconditionRequired("Send If-Match with the ETag of the schedule you read.")
     with uow:
         doctor = _find_for_change(uow, doctor_id, actor)
+        doctor.check_schedule_document_is_mine(document)
         catalog = uow.catalog()
         defaults = [
             catalog[slug].default_appointment_type() for slug in doctor.specializations if slug in catalog

@@ -4,7 +4,10 @@ These schemas check types and shapes only; the domain checks the rules (overlaps
 and names the field of each broken rule in the same problem+json `errors` map.
 """
 
-from marshmallow import Schema, fields, validate
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import Schema, fields, pre_load, validate
 
 from hospital_shared.schedule import SLOT_STEPS, WEEKDAYS, TimeOffKind
 
@@ -99,10 +102,24 @@ class AppointmentTypeSchema(Schema):
 
 
 class ScheduleSchema(Schema):
-    """The whole weekly schedule, replaced as one document."""
+    """The whole weekly schedule, replaced as one document.
 
-    doctor_id = fields.UUID(dump_only=True)
-    version = fields.Integer(dump_only=True, metadata={"description": "Also sent as the ETag header."})
+    What a GET answers may be sent back unchanged: its read-only fields are checked or ignored, never refused.
+    """
+
+    # Loaded (so the use case can check it names the doctor of the URL) yet documented as read-only.
+    doctor_id = fields.UUID(
+        metadata={
+            "readOnly": True,
+            "description": "May be sent back as read; it must then be the doctor the URL names.",
+        }
+    )
+    version = fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "Also sent as the ETag header. Ignored on input: If-Match is the precondition."
+        },
+    )
     time_zone = fields.String(required=True, metadata={"example": "Europe/Berlin"})
     slot_step_minutes = fields.Integer(load_default=15, metadata={"enum": list(SLOT_STEPS)})
     buffer_minutes = fields.Integer(
@@ -116,6 +133,13 @@ class ScheduleSchema(Schema):
         load_default=list,
         metadata={"description": "Leave empty for one type per specialization with its default duration."},
     )
+
+    @pre_load
+    def _ignore_version(self, data: Any, **_kwargs: Any) -> Any:
+        """A schedule read earlier carries its version; If-Match, not the body, says which one was seen."""
+        if isinstance(data, Mapping) and "version" in data:
+            return {key: value for key, value in data.items() if key != "version"}
+        return data
 
 
 class TimeOffSchema(Schema):
