@@ -102,6 +102,20 @@ class FakeAppointments(AppointmentRepository):
     def save(self, appointment: Appointment) -> None:
         self.rows[appointment.id] = replace(appointment)
 
+    def claim(self, appointment_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+        claimed = replace(self.rows[appointment_id], patient_id=patient_id, claim_token_hash=None)
+        if self._clash(claimed):
+            return False
+        self.rows[appointment_id] = claimed
+        return True
+
+    def live_guest_holds(self, guest_key: str, *, now: datetime) -> int:
+        return sum(
+            1
+            for a in self.rows.values()
+            if a.guest_key == guest_key and a.effective_status(now) is AppointmentStatus.HELD
+        )
+
     def busy(
         self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
     ) -> dict[uuid.UUID, list[Busy]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -240,6 +241,29 @@ def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
         token = g.pop("request_id_token", None)
         if token is not None:
             request_id_var.reset(token)
+
+
+def client_address() -> str:
+    """The browser's address as the gateway saw it.
+
+    The gateway sets X-Forwarded-For to its peer's address (the internal-token guard means only the gateway
+    reaches us); the last entry is the one the nearest trusted proxy added, so a client cannot choose it.
+    """
+    forwarded = [
+        part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
+    ]
+    return forwarded[-1] if forwarded else (request.remote_addr or "")
+
+
+def client_network(address: str) -> str:
+    """What per-address limits count by: an IPv4 address, or an IPv6 /64 (one host, many addresses)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed.ipv4_mapped or parsed) if parsed.version == 6 else str(parsed)
 
 
 def container() -> Any:

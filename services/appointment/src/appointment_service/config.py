@@ -16,6 +16,7 @@ class Settings(ServiceSettings):
     projection_consumer_enabled: bool = True
     # A slot kept for a patient who is still confirming.
     hold_minutes: int = 5
+    guest_holds_per_client: int = 3  # live holds someone not signed in may keep at once
     # The Redis of the slot cache; empty means REDIS_URL. A Redis of its own keeps sessions and the doctor
     # stream apart from a cache that may be flushed, restarted or lost at any time.
     cache_redis_url: str = ""

@@ -68,6 +68,14 @@ class AppointmentRepository(abc.ABC):
         """Write back the status and change fields of an appointment loaded from this repository."""
 
     @abc.abstractmethod
+    def claim(self, appointment_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+        """Give a guest hold to `patient_id`; False (nothing changed) if it would overlap their own time."""
+
+    @abc.abstractmethod
+    def live_guest_holds(self, guest_key: str, *, now: datetime) -> int:
+        """How many unexpired guest holds this (hashed) client address has."""
+
+    @abc.abstractmethod
     def busy(
         self, doctor_ids: Sequence[uuid.UUID], *, start: datetime, end: datetime, now: datetime
     ) -> dict[uuid.UUID, list[Busy]]:

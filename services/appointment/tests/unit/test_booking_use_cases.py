@@ -16,16 +16,18 @@ from appointment_service.service_layer.booking import (
     HOLD,
     BookAppointment,
     Booked,
+    GuestHold,
     RescheduleAppointment,
     SlotTaken,
     book_appointment,
     cancel_appointment,
     confirm_hold,
+    hold_for_guest,
     reschedule_appointment,
 )
 from appointment_service.service_layer.projection import apply_doctor_events
 from appointment_service.service_layer.slot_search import SlotSearch, find_slots, next_slot
-from hospital_shared.errors import NotFound, ValidationFailed
+from hospital_shared.errors import NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
 
 from ..builders import doctor_snapshot, stream_event
@@ -263,6 +265,54 @@ def test_a_live_hold_is_confirmed_into_a_booking(hospital: Hospital, weber: Book
 
     assert hospital.stored(hold).status is AppointmentStatus.BOOKED
     assert [m.appointment_id for m in hospital.mails("confirmed")] == [hold.id]
+
+
+def test_a_guest_hold_is_claimed_once_by_its_token_and_booked_for_the_patient(
+    hospital: Hospital, weber: BookableDoctor
+) -> None:
+    held = hold_for_guest(
+        GuestHold(doctor_id=weber.id, start=at("08:00"), guest_key="client-1"),
+        uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, hold_minutes=HOLD_MINUTES,
+        max_live_holds=2,
+    )  # fmt: skip
+    assert hospital.stored(held.appointment).claim_token_hash != held.claim_token  # only a digest is kept
+    me, stranger = uuid.uuid4(), uuid.uuid4()
+    with pytest.raises(NotFound):
+        confirm_hold(
+            held.appointment.id, patient_id=stranger, reason=None, claim_token="guess",
+            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
+        )  # fmt: skip
+
+    booked = confirm_hold(
+        held.appointment.id, patient_id=me, reason="palpitations", claim_token=held.claim_token,
+        uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
+    )  # fmt: skip
+
+    assert (booked.patient_id, booked.status) == (me, AppointmentStatus.BOOKED)
+    assert hospital.stored(held.appointment).claim_token_hash is None
+    with pytest.raises(NotFound):  # spent
+        confirm_hold(
+            held.appointment.id, patient_id=stranger, reason=None, claim_token=held.claim_token,
+            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
+        )  # fmt: skip
+
+
+def test_a_client_keeps_at_most_its_cap_of_live_guest_holds(
+    hospital: Hospital, weber: BookableDoctor
+) -> None:
+    def hold(clock: str) -> None:
+        hold_for_guest(
+            GuestHold(doctor_id=weber.id, start=at(clock), guest_key="client-1"),
+            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, hold_minutes=HOLD_MINUTES,
+            max_live_holds=2,
+        )  # fmt: skip
+
+    hold("08:00")
+    hold("09:00")
+    with pytest.raises(TooManyRequests):
+        hold("10:00")
+    hospital.clock.advance(minutes=HOLD_MINUTES + 1)
+    hold("10:00")
 
 
 def test_confirming_an_expired_hold_is_409(hospital: Hospital, weber: BookableDoctor) -> None:

@@ -44,6 +44,9 @@ class Appointment:
     cancel_reason: str | None = None
     rescheduled_from: uuid.UUID | None = None
     rescheduled_to: uuid.UUID | None = None
+    # A guest hold (made before sign-in) until a patient claims it with its token.
+    claim_token_hash: str | None = None
+    guest_key: str | None = None
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:

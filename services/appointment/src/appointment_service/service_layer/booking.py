@@ -8,7 +8,9 @@ a wait. Caches are invalidated after the commit and before the answer is sent.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +20,7 @@ from appointment_service.domain.appointment import Appointment, AppointmentStatu
 from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.slots import Candidate, is_bookable
 from appointment_service.ports import AppointmentUnitOfWork, Clock, SlotCache
-from hospital_shared.errors import Conflict, NotFound, ValidationFailed
+from hospital_shared.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
 
 HOLD = "hold"
@@ -61,6 +63,27 @@ class RescheduleAppointment:
     start: datetime
     duration_minutes: int | None = None
     appointment_type: str | None = None
+
+
+@dataclass(frozen=True)
+class GuestHold:
+    """Someone not signed in yet keeps a start while they sign in or register.
+
+    `guest_key` names the client (a keyed hash of its address or network) so live guest holds per client
+    can be capped: a hold blocks a doctor's time, and nobody has vouched for a guest.
+    """
+
+    doctor_id: uuid.UUID
+    start: datetime
+    guest_key: str
+    duration_minutes: int | None = None
+    appointment_type: str | None = None
+
+
+@dataclass(frozen=True)
+class GuestHeld:
+    appointment: Appointment
+    claim_token: str  # shown once; only its digest is kept
 
 
 class SlotTaken(Conflict):
@@ -113,19 +136,46 @@ def book_appointment(
     return Booked(appointment)
 
 
+def hold_for_guest(
+    cmd: GuestHold, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int,
+    max_live_holds: int,
+) -> GuestHeld:  # fmt: skip
+    """Keep a free slot for someone not signed in; whoever shows the claim token may confirm it."""
+    now = clock.now()
+    claim_token = secrets.token_urlsafe(32)
+    guest = uuid.uuid4()  # a patient id nobody has: the patient rule never meets it
+    with uow:
+        if uow.appointments.live_guest_holds(cmd.guest_key, now=now) >= max_live_holds:
+            raise TooManyRequests(
+                f"You are already keeping {max_live_holds} slots. Sign in to book, or let one of them go."
+            )
+        doctor = _bookable_doctor(uow, cmd.doctor_id, patient_id=guest)
+        candidate = _candidate(doctor, cmd.appointment_type, cmd.duration_minutes)
+        hold = _new_appointment(guest, candidate, cmd.start, now=now, reason="")
+        hold.status = AppointmentStatus.HELD
+        hold.hold_expires_at = now + timedelta(minutes=hold_minutes)
+        hold.claim_token_hash, hold.guest_key = _digest(claim_token), cmd.guest_key
+        _insert(uow, hold, now=now)
+        uow.commit()
+    _invalidate(cache, doctor)
+    return GuestHeld(hold, claim_token)
+
+
 def confirm_hold(
     hold_id: uuid.UUID, *, patient_id: uuid.UUID, reason: str | None, uow: AppointmentUnitOfWork,
-    cache: SlotCache, clock: Clock,
+    cache: SlotCache, clock: Clock, claim_token: str | None = None,
 ) -> Appointment:  # fmt: skip
-    """Turn the patient's live hold into a booking."""
+    """Turn the patient's live hold into a booking (a guest hold: the patient shows its claim token)."""
     now = clock.now()
     with uow:
         hold = uow.appointments.get(hold_id, for_update=True)
         holding = (AppointmentStatus.HELD, AppointmentStatus.EXPIRED)
-        if hold is None or hold.patient_id != patient_id or hold.status not in holding:
+        if hold is None or hold.status not in holding or not _holder(hold, patient_id, claim_token):
             raise NotFound("No such hold.")
         if hold.effective_status(now) is AppointmentStatus.EXPIRED:
             raise SlotTaken("This hold has expired; the slot may have been taken. Find a new slot.")
+        if hold.patient_id != patient_id:
+            _claim(uow, hold, patient_id, now=now)
         hold.status, hold.hold_expires_at = AppointmentStatus.BOOKED, None
         if reason is not None:
             hold.reason = reason
@@ -138,16 +188,19 @@ def confirm_hold(
 
 
 def release_hold(
-    hold_id: uuid.UUID, *, patient_id: uuid.UUID, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock
-) -> None:
-    """Give a held slot back at once."""
+    hold_id: uuid.UUID, *, patient_id: uuid.UUID | None, uow: AppointmentUnitOfWork, cache: SlotCache,
+    clock: Clock, claim_token: str | None = None,
+) -> None:  # fmt: skip
+    """Give a held slot back at once (its patient, or whoever holds a guest hold's claim token)."""
     now = clock.now()
     with uow:
         hold = uow.appointments.get(hold_id, for_update=True)
-        if hold is None or hold.patient_id != patient_id or hold.status is not AppointmentStatus.HELD:
+        live = hold is not None and hold.status is AppointmentStatus.HELD
+        if hold is None or not live or not _holder(hold, patient_id, claim_token):
             raise NotFound("No such hold.")
         hold.status = AppointmentStatus.CANCELLED
-        hold.cancelled_at, hold.cancelled_by, hold.cancelled_by_role = now, patient_id, "patient"
+        hold.cancelled_at, hold.cancelled_by = now, patient_id or hold.patient_id
+        hold.cancelled_by_role = "patient" if patient_id else "guest"
         hold.cancel_reason = "hold released"
         uow.appointments.save(hold)
         doctor = uow.doctors.get(hold.doctor_id)
@@ -202,6 +255,32 @@ def reschedule_appointment(
 
 
 # -- helpers -------------------------------------------------------------------------------------------
+
+
+def _digest(claim_token: str) -> str:
+    return hashlib.sha256(claim_token.encode()).hexdigest()
+
+
+def _holder(hold: Appointment, patient_id: uuid.UUID | None, claim_token: str | None) -> bool:
+    """The hold is the patient's own, or an unclaimed guest hold whose token they show."""
+    if patient_id is not None and hold.patient_id == patient_id:
+        return True
+    if claim_token is None or hold.claim_token_hash is None:
+        return False
+    return hmac.compare_digest(hold.claim_token_hash, _digest(claim_token))
+
+
+def _claim(uow: AppointmentUnitOfWork, hold: Appointment, patient_id: uuid.UUID, *, now: datetime) -> None:
+    """Make a guest hold the patient's, unless it overlaps their own time (then 409, nothing changed)."""
+    uow.appointments.expire_holds(
+        doctor_id=hold.doctor_id, patient_id=patient_id, start=hold.start,
+        end=hold.blocked_until or hold.end, now=now,
+    )  # fmt: skip
+    if not uow.appointments.claim(hold.id, patient_id):
+        raise SlotTaken(
+            "You already have an appointment or hold at that time.", extra={"reason": "patient_overlap"}
+        )
+    hold.patient_id, hold.claim_token_hash = patient_id, None
 
 
 def _replay(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 from typing import Any
@@ -15,7 +17,10 @@ from appointment_service.adapters.http.schemas import (
     AppointmentSchema,
     BookingSchema,
     CancelSchema,
+    ClaimTokenSchema,
     ConfirmHoldSchema,
+    GuestHoldRequestSchema,
+    GuestHoldSchema,
     NextSlotQuerySchema,
     RelationshipQuerySchema,
     RescheduleSchema,
@@ -27,7 +32,7 @@ from appointment_service.service_layer import agenda, booking, slot_search
 from hospital_shared.errors import NotFound, ValidationFailed
 from hospital_shared.identity import Identity, current_identity, require_identity
 from hospital_shared.schemas import page_of, problem_responses
-from hospital_shared.web import container
+from hospital_shared.web import client_address, client_network, container
 
 slots = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="Free slots (public)")
 appointments = Blueprint(
@@ -106,6 +111,46 @@ class NextSlot(MethodView):
     def get(self, query: dict[str, Any]) -> Response:
         """The single best free slot ("next cardiology slot, please"); 404 when none is left."""
         return _json(slot_search.next_slot(_search(query, limit=1), **_finder_kwargs()))
+
+
+def _guest_key() -> str:
+    """The client, for the cap on guest holds: a keyed hash of its network, never the address itself."""
+    secret = container().settings.internal_token.encode()
+    return hmac.new(secret, client_network(client_address()).encode(), hashlib.sha256).hexdigest()
+
+
+@slots.route("/holds")
+class GuestHolds(MethodView):
+    @slots.arguments(GuestHoldRequestSchema())
+    @slots.response(201, GuestHoldSchema)
+    @_slot_problems(409, 422, 429)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Keep a free slot for a few minutes before signing in; confirm it with the claim token after."""
+        services = container()
+        held = booking.hold_for_guest(
+            booking.GuestHold(
+                doctor_id=body["doctor_id"], start=body["start"], guest_key=_guest_key(),
+                duration_minutes=body.get("duration_minutes"), appointment_type=body.get("appointment_type"),
+            ),
+            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            hold_minutes=services.settings.hold_minutes,
+            max_live_holds=services.settings.guest_holds_per_client,
+        )  # fmt: skip
+        return held, 201, {"Cache-Control": "no-store"}
+
+
+@slots.route("/holds/<uuid:hold_id>/release")
+class ReleaseGuestHold(MethodView):
+    @slots.arguments(ClaimTokenSchema())
+    @slots.response(204)
+    @_slot_problems(404, 422)
+    def post(self, body: dict[str, Any], hold_id: uuid.UUID) -> None:
+        """Give a slot kept before signing in back (with its claim token)."""
+        services = container()
+        booking.release_hold(
+            hold_id, patient_id=None, claim_token=body["claim_token"],
+            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+        )  # fmt: skip
 
 
 def _idempotency_key() -> str | None:
@@ -195,6 +240,7 @@ class ConfirmHold(MethodView):
         services = container()
         return booking.confirm_hold(
             hold_id, patient_id=_actor().user_id, reason=body.get("reason"),
+            claim_token=body.get("claim_token"),
             uow=services.uow(), cache=services.slot_cache, clock=services.clock,
         )  # fmt: skip
 

@@ -107,6 +107,21 @@ class BookingSchema(Schema):
 
 class ConfirmHoldSchema(Schema):
     reason = fields.String(validate=_REASON)
+    claim_token = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The token of a hold made before signing in (POST /api/v1/slots/holds)."},
+    )
+
+
+class GuestHoldRequestSchema(Schema):
+    doctor_id = fields.UUID(required=True)
+    start = fields.AwareDateTime(required=True, metadata={"description": "A start the slot finder offers."})
+    duration_minutes = fields.Integer(validate=_DURATION)
+    appointment_type = fields.String(validate=_CODE)
+
+
+class ClaimTokenSchema(Schema):
+    claim_token = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
 class CancelSchema(Schema):
@@ -157,3 +172,23 @@ class AppointmentSchema(Schema):
     cancel_reason = fields.String(dump_only=True, allow_none=True)
     rescheduled_from = fields.UUID(dump_only=True, allow_none=True)
     rescheduled_to = fields.UUID(dump_only=True, allow_none=True)
+
+
+class GuestHoldSchema(Schema):
+    """A slot kept for someone not signed in: confirm it after signing in, with its claim token."""
+
+    id = fields.UUID(attribute="appointment.id", dump_only=True)
+    doctor_id = fields.UUID(attribute="appointment.doctor_id", dump_only=True)
+    start = fields.AwareDateTime(attribute="appointment.start", dump_only=True)
+    end = fields.AwareDateTime(attribute="appointment.end", dump_only=True)
+    duration_minutes = fields.Integer(attribute="appointment.duration_minutes", dump_only=True)
+    status = fields.Function(
+        lambda held: _status(held.appointment), dump_only=True, metadata={"type": "string"}
+    )
+    appointment_type = fields.String(attribute="appointment.appointment_type", dump_only=True)
+    specialization = fields.String(attribute="appointment.specialization", dump_only=True)
+    hold_expires_at = fields.AwareDateTime(attribute="appointment.hold_expires_at", dump_only=True)
+    claim_token = fields.String(
+        dump_only=True,
+        metadata={"description": "Shown once. Send it to POST /api/v1/appointments/holds/{id}/confirm."},
+    )

@@ -67,6 +67,9 @@ class AppointmentRow(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     rescheduled_to: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     rescheduled_from: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # A guest hold (made before sign-in): the SHA-256 of its claim token, and the hashed client address.
+    claim_token_hash: Mapped[str | None] = mapped_column(String(64))
+    guest_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from appointment_service.adapters.postgres.models import (
@@ -67,6 +68,8 @@ def _to_domain(row: AppointmentRow) -> Appointment:
         cancel_reason=row.cancel_reason,
         rescheduled_from=row.rescheduled_from,
         rescheduled_to=row.rescheduled_to,
+        claim_token_hash=row.claim_token_hash,
+        guest_key=row.guest_key,
     )
 
 
@@ -98,6 +101,8 @@ class SqlAppointmentRepository(AppointmentRepository):
                 specialization=appointment.specialization,
                 hold_expires_at=appointment.hold_expires_at,
                 rescheduled_from=appointment.rescheduled_from,
+                claim_token_hash=appointment.claim_token_hash,
+                guest_key=appointment.guest_key,
             )
             # No conflict target: covers both exclusion constraints, and never raises or deadlocks.
             .on_conflict_do_nothing()
@@ -163,6 +168,34 @@ class SqlAppointmentRepository(AppointmentRepository):
                 rescheduled_to=appointment.rescheduled_to,
                 updated_at=func.now(),
             )
+        )
+
+    def claim(self, appointment_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
+        # A savepoint: the patient rule (exclusion constraint) may refuse the new owner; the rest of the
+        # transaction stays usable and the caller answers 409.
+        try:
+            with self._session.begin_nested():
+                self._session.connection().execute(
+                    update(AppointmentRow)
+                    .where(AppointmentRow.id == appointment_id)
+                    .values(patient_id=patient_id, claim_token_hash=None, updated_at=func.now())
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def live_guest_holds(self, guest_key: str, *, now: datetime) -> int:
+        return (
+            self._session.scalar(
+                select(func.count())
+                .select_from(AppointmentRow)
+                .where(
+                    AppointmentRow.guest_key == guest_key,
+                    AppointmentRow.status == AppointmentStatus.HELD.value,
+                    AppointmentRow.hold_expires_at > now,
+                )
+            )
+            or 0
         )
 
     def busy(
