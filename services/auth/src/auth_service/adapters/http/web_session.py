@@ -9,7 +9,7 @@ from flask import Response, after_this_request, request
 from auth_service.config import Settings
 from auth_service.ports import AuthPorts
 from auth_service.service_layer.sessions import ClientInfo
-from hospital_shared.web import container
+from hospital_shared.web import client_address, container
 
 OPENID_BINDING_COOKIE = "hospital_oidc"
 OPENID_COOKIE_PATH = "/api/v1/auth/oauth/"
@@ -25,18 +25,6 @@ def ports() -> AuthPorts:
 
 def session_secret() -> str | None:
     return request.cookies.get(settings().session_cookie_name) or None
-
-
-def client_address() -> str:
-    """The browser's address as the gateway saw it.
-
-    The gateway sets X-Forwarded-For to its peer's address (the internal-token guard means only the gateway
-    reaches us); the last entry is the one the nearest trusted proxy added, so a client cannot choose it.
-    """
-    forwarded = [
-        part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
-    ]
-    return forwarded[-1] if forwarded else (request.remote_addr or "")
 
 
 def client_info() -> ClientInfo:
