@@ -6,7 +6,8 @@ import { defineConfig } from "vite";
 // `make up` stack on :8080.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 250 },
+  // The manifest lets tools/bundle_size.py tell the patient path (entry + static imports) from the lazy areas.
+  build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 250, manifest: true },
   server: { proxy: { "/api": "http://127.0.0.1:8080" } },
   test: {
     environment: "jsdom",
