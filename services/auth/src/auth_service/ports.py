@@ -33,7 +33,16 @@ class UserRepository(abc.ABC):
     def save(self, user: User) -> None: ...
 
     @abc.abstractmethod
-    def get(self, user_id: uuid.UUID) -> User | None: ...
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        """The account; with `for_update`, locked until the transaction ends."""
+
+    @abc.abstractmethod
+    def lock_enabled_admins(self) -> frozenset[uuid.UUID]:
+        """The ids of every enabled admin, their rows locked until the transaction ends (always in one order).
+
+        Taken before any account is locked, so two admins demoting or disabling each other at once cannot
+        both see the other as a remaining admin (nor deadlock).
+        """
 
     @abc.abstractmethod
     def by_email(self, email: str) -> User | None: ...

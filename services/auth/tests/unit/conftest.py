@@ -56,8 +56,11 @@ class FakeUserRepository(UserRepository):
     def save(self, user: User) -> None:
         self.rows[user.id] = user
 
-    def get(self, user_id: uuid.UUID) -> User | None:
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         return self.rows.get(user_id)
+
+    def lock_enabled_admins(self) -> frozenset[uuid.UUID]:
+        return frozenset(u.id for u in self.rows.values() if u.role is Role.ADMIN and not u.disabled)
 
     def by_email(self, email: str) -> User | None:
         return next((u for u in self.rows.values() if u.email == email), None)

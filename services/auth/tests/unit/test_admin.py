@@ -8,6 +8,8 @@ from auth_service.service_layer.admin import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     NewStaffAccount,
+    RoleChange,
+    change_role,
     create_or_reset_admin,
     create_staff_account,
     list_users,
@@ -16,7 +18,7 @@ from auth_service.service_layer.admin import (
 )
 from auth_service.service_layer.passwords import PasswordReset, reset_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
-from hospital_shared.errors import Conflict, Forbidden, ValidationFailed
+from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 CLIENT = ClientInfo(ip_address="192.0.2.1")
 
@@ -60,6 +62,86 @@ def test_an_admin_cannot_disable_their_own_account(ports, add_user):
     admin = add_user("admin@example.org", role=Role.ADMIN)
     with pytest.raises(Forbidden):
         set_account_disabled(admin.id, disabled=True, actor_id=admin.id, ports=ports)
+
+
+def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, add_user, uow):
+    admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
+    admin_session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
+    phone, laptop = (start_session(ann, ports=ports, client=CLIENT, previous_secret=None) for _ in range(2))
+
+    changed = change_role(RoleChange(user_id=ann.id, role=Role.DOCTOR, actor_id=admin.id), ports=ports)
+
+    assert changed.role is Role.DOCTOR and uow.users.get(ann.id).role is Role.DOCTOR
+    assert current_session(phone.secret, ports=ports) is None
+    assert current_session(laptop.secret, ports=ports) is None
+    assert current_session(admin_session.secret, ports=ports) is not None
+    signed_in = sign_in(
+        Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+    )
+    assert signed_in.user.role is Role.DOCTOR
+
+
+def test_giving_an_account_the_role_it_has_changes_nothing_and_ends_no_session(ports, add_user, uow):
+    admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
+    session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
+    commits = uow.commits
+
+    same = change_role(RoleChange(user_id=ann.id, role=Role.PATIENT, actor_id=admin.id), ports=ports)
+
+    assert same.role is Role.PATIENT and uow.commits == commits
+    assert current_session(session.secret, ports=ports) is not None
+
+
+def test_an_admin_cannot_change_their_own_role(ports, add_user, uow):
+    admin = add_user("admin@example.org", role=Role.ADMIN)
+    add_user("other-admin@example.org", role=Role.ADMIN)
+    session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
+
+    with pytest.raises(Conflict) as caught:
+        change_role(RoleChange(user_id=admin.id, role=Role.PATIENT, actor_id=admin.id), ports=ports)
+
+    assert "your own role" in caught.value.detail and list(caught.value.errors) == ["role"]
+    assert uow.users.get(admin.id).role is Role.ADMIN
+    assert current_session(session.secret, ports=ports) is not None
+
+
+def test_the_last_enabled_admin_cannot_be_demoted_and_a_disabled_admin_does_not_count(ports, add_user, uow):
+    # The actor's own account was disabled while their request was on its way: only `last` is left.
+    actor = add_user("actor@example.org", role=Role.ADMIN, disabled=True)
+    last = add_user("last@example.org", role=Role.ADMIN)
+
+    with pytest.raises(Conflict) as caught:
+        change_role(RoleChange(user_id=last.id, role=Role.DOCTOR, actor_id=actor.id), ports=ports)
+
+    assert "last enabled admin" in caught.value.detail
+    assert uow.users.get(last.id).role is Role.ADMIN
+    demoted = change_role(RoleChange(user_id=actor.id, role=Role.DOCTOR, actor_id=last.id), ports=ports)
+    assert demoted.role is Role.DOCTOR
+
+
+def test_one_of_two_enabled_admins_can_be_demoted(ports, add_user):
+    first, second = add_user("a@example.org", role=Role.ADMIN), add_user("b@example.org", role=Role.ADMIN)
+
+    demoted = change_role(RoleChange(user_id=second.id, role=Role.PATIENT, actor_id=first.id), ports=ports)
+
+    assert demoted.role is Role.PATIENT
+
+
+def test_changing_the_role_of_an_unknown_account_is_not_found(ports, add_user):
+    admin = add_user("admin@example.org", role=Role.ADMIN)
+
+    with pytest.raises(NotFound):
+        change_role(RoleChange(user_id=uuid.uuid4(), role=Role.DOCTOR, actor_id=admin.id), ports=ports)
+
+
+def test_the_last_enabled_admin_cannot_be_disabled(ports, add_user, uow):
+    actor = add_user("actor@example.org", role=Role.ADMIN, disabled=True)
+    last = add_user("last@example.org", role=Role.ADMIN)
+
+    with pytest.raises(Conflict):
+        set_account_disabled(last.id, disabled=True, actor_id=actor.id, ports=ports)
+
+    assert uow.users.get(last.id).disabled is False
 
 
 def test_the_user_list_filters_by_role_and_pages(ports, add_user):

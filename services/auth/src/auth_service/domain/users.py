@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -68,3 +69,11 @@ class User:
 
     def with_disabled(self, disabled: bool) -> User:
         return replace(self, disabled=disabled)
+
+    def with_role(self, role: Role) -> User:
+        return replace(self, role=role)
+
+
+def is_last_enabled_admin(user: User, enabled_admins: Set[uuid.UUID]) -> bool:
+    """Whether taking this account's admin role (or the account) away would leave no enabled admin."""
+    return user.id in enabled_admins and not enabled_admins - {user.id}

@@ -1,4 +1,4 @@
-"""Use cases for administrators (and the operator's CLI): staff accounts, the user list, disabling."""
+"""Use cases for administrators (and the operator's CLI): staff accounts, the user list, disabling, roles."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from auth_service.domain.mails import set_password_mail
 from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.passwords import check_password_policy
-from auth_service.domain.users import STAFF_ROLES, Role, User, normalize_email
-from auth_service.ports import AuthPorts, UserPage
+from auth_service.domain.users import STAFF_ROLES, Role, User, is_last_enabled_admin, normalize_email
+from auth_service.ports import AuthPorts, AuthUnitOfWork, UserPage
 from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -78,15 +78,57 @@ def set_account_disabled(
     if disabled and user_id == actor_id:
         raise Forbidden("You cannot disable your own account.")
     with ports.uow() as uow:
-        user = uow.users.get(user_id)
-        if user is None:
-            raise NotFound("There is no account with this id.")
+        user, enabled_admins = _locked_account(uow, user_id)
+        if disabled and is_last_enabled_admin(user, enabled_admins):
+            raise Conflict("This is the last enabled admin; it cannot be disabled.")
         user = user.with_disabled(disabled)
         uow.users.save(user)
         uow.commit()
     if disabled:
         ports.sessions.delete_all_for_user(user_id)
     return user
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    user_id: uuid.UUID
+    role: Role
+    actor_id: uuid.UUID
+
+
+def change_role(command: RoleChange, *, ports: AuthPorts) -> User:
+    """Give an account another role; all its sessions end, so it signs in again with the new role.
+
+    Giving an account the role it has changes nothing (no session ends), even for the admin's own account.
+    """
+    with ports.uow() as uow:
+        user, enabled_admins = _locked_account(uow, command.user_id)
+        if user.role is command.role:
+            return user  # nothing changes, and no session has to end
+        if user.id == command.actor_id:
+            raise Conflict(
+                "You cannot change your own role; another admin can.",
+                errors={"role": ["Not for your own account."]},
+            )
+        if is_last_enabled_admin(user, enabled_admins):
+            raise Conflict(
+                "This is the last enabled admin; make another account admin first.",
+                errors={"role": ["The last enabled admin stays admin."]},
+            )
+        user = user.with_role(command.role)
+        uow.users.save(user)
+        uow.commit()
+    ports.sessions.delete_all_for_user(user.id)
+    return user
+
+
+def _locked_account(uow: AuthUnitOfWork, user_id: uuid.UUID) -> tuple[User, frozenset[uuid.UUID]]:
+    """The account and the enabled admins' ids, locked admins first (see `lock_enabled_admins`)."""
+    enabled_admins = uow.users.lock_enabled_admins()
+    user = uow.users.get(user_id, for_update=True)
+    if user is None:
+        raise NotFound("There is no account with this id.")
+    return user, enabled_admins
 
 
 def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tuple[User, bool]:

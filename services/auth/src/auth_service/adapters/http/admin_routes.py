@@ -1,4 +1,4 @@
-"""Admin routes under /api/v1/auth/users: create staff accounts, list, disable and re-enable users."""
+"""Admin routes under /api/v1/auth/users: create staff accounts, list, disable, enable, change roles."""
 
 from __future__ import annotations
 
@@ -8,14 +8,28 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from auth_service.adapters.http.schemas import NewStaffAccountSchema, UserQuerySchema, UserSchema
+from auth_service.adapters.http.schemas import (
+    NewStaffAccountSchema,
+    RoleChangeSchema,
+    UserQuerySchema,
+    UserSchema,
+)
 from auth_service.adapters.http.web_session import ports
 from auth_service.domain.users import Role
 from auth_service.service_layer import admin
 from hospital_shared.identity import current_identity, require_identity
-from hospital_shared.schemas import page_of
+from hospital_shared.schemas import page_of, problem_responses
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/auth/users", description="User administration")
+
+_problems = problem_responses(
+    blp,
+    {
+        404: "No account with this id.",
+        409: "Your own role cannot be changed, and the last enabled admin stays an enabled admin.",
+        422: "Unknown role; `errors` names the field.",
+    },
+)
 
 
 @blp.route("")
@@ -52,19 +66,35 @@ class OneUser(MethodView):
         """One account."""
         return admin.get_user(user_id, ports=ports())
 
+    @require_identity("admin")
+    @blp.arguments(RoleChangeSchema)
+    @blp.response(200, UserSchema)
+    @_problems(401, 403, 404, 409, 422)
+    def patch(self, body: dict[str, Any], user_id: uuid.UUID) -> Any:
+        """Change an account's role (not your own); every session of the account ends at once."""
+        return admin.change_role(
+            admin.RoleChange(user_id=user_id, role=Role(body["role"]), actor_id=_actor_id()),
+            ports=ports(),
+        )
 
-def _set_disabled(user_id: uuid.UUID, *, disabled: bool) -> Any:
+
+def _actor_id() -> uuid.UUID:
     identity = current_identity()
     assert identity is not None  # guaranteed by require_identity
-    return admin.set_account_disabled(user_id, disabled=disabled, actor_id=identity.user_id, ports=ports())
+    return identity.user_id
+
+
+def _set_disabled(user_id: uuid.UUID, *, disabled: bool) -> Any:
+    return admin.set_account_disabled(user_id, disabled=disabled, actor_id=_actor_id(), ports=ports())
 
 
 @blp.route("/<uuid:user_id>/disable")
 class DisableUser(MethodView):
     @require_identity("admin")
     @blp.response(200, UserSchema)
+    @_problems(401, 403, 404, 409)
     def post(self, user_id: uuid.UUID) -> Any:
-        """Disable an account; its sessions end at once."""
+        """Disable an account (not your own, nor the last enabled admin); its sessions end at once."""
         return _set_disabled(user_id, disabled=True)
 
 

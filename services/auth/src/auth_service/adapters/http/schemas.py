@@ -75,6 +75,14 @@ class NewStaffAccountSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf([Role.DOCTOR.value, Role.ADMIN.value]))
 
 
+class RoleChangeSchema(Schema):
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf([r.value for r in Role]),
+        metadata={"description": "The account's new role.", "example": "doctor"},
+    )
+
+
 class UserQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

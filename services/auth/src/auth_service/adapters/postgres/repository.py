@@ -60,9 +60,21 @@ class SqlUserRepository(UserRepository):
             raise LookupError(f"no user {user.id}")
         _copy_user(user, row)
 
-    def get(self, user_id: uuid.UUID) -> User | None:
-        row = self._session.get(UserRow, user_id)
+    def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        if for_update:
+            row = self._session.get(UserRow, user_id, with_for_update=True, populate_existing=True)
+        else:
+            row = self._session.get(UserRow, user_id)
         return _user(row) if row else None
+
+    def lock_enabled_admins(self) -> frozenset[uuid.UUID]:
+        ids = self._session.scalars(
+            select(UserRow.id)
+            .where(UserRow.role == Role.ADMIN.value, UserRow.disabled.is_(False))
+            .order_by(UserRow.id)
+            .with_for_update()
+        )
+        return frozenset(ids)
 
     def by_email(self, email: str) -> User | None:
         row = self._session.scalars(select(UserRow).where(UserRow.email == email)).first()
