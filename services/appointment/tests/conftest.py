@@ -55,6 +55,7 @@ def settings(database_url: str) -> Settings:
         internal_token=TOKEN,
         projection_consumer_enabled=False,
         mail_relay_enabled=False,
+        replica_heartbeat_enabled=False,
     )
 
 

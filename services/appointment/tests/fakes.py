@@ -17,7 +17,9 @@ from typing import Any
 
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
+from appointment_service.domain.system import BookingCounts, ServiceHealth
 from appointment_service.ports import (
     AppointmentFilter,
     AppointmentRepository,
@@ -28,6 +30,8 @@ from appointment_service.ports import (
     IdempotencyKeys,
     MailOutbox,
     Page,
+    ReplicaRegistry,
+    ServiceProbes,
     SlotCache,
     StoredAnswer,
 )
@@ -172,6 +176,19 @@ class FakeAppointments(AppointmentRepository):
         found.sort(key=lambda a: (a.start, str(a.id)), reverse=where.newest_first)
         chunk = found[(page - 1) * page_size : page * page_size]
         return Page(items=[replace(a) for a in chunk], page=page, page_size=page_size, total=len(found))
+
+    def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
+        rows = self.rows.values()
+        created = [
+            a
+            for a in rows
+            if a.created_at is not None
+            and start <= a.created_at < end
+            and a.hold_expires_at is None
+            and a.rescheduled_from is None
+        ]
+        starting = [a for a in rows if start <= a.start < end and a.status in SEEN]
+        return BookingCounts(created=len(created), starting=len(starting))
 
 
 @dataclass
@@ -357,3 +374,54 @@ class FakeEventSource(EventSource):
 
     def entries_after(self, after: str, *, limit: int) -> int:
         return min(limit, len(self.read(after, count=limit, block_ms=None)))
+
+
+class FakeReplicaRegistry(ReplicaRegistry):
+    """Heartbeats per (instance, pid), each live until its TTL has passed on the given clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.entries: dict[tuple[str, int], tuple[WorkerHeartbeat, datetime]] = {}
+        self.down = False  # Redis unreachable
+
+    def _reachable(self) -> None:
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    def publish(self, heartbeat: WorkerHeartbeat, *, ttl_seconds: int) -> None:
+        self._reachable()
+        expires = self._clock.now() + timedelta(seconds=ttl_seconds)
+        self.entries[(heartbeat.worker.instance, heartbeat.worker.pid)] = (heartbeat, expires)
+
+    def withdraw(self, *, instance: str, pid: int) -> None:
+        self._reachable()
+        self.entries.pop((instance, pid), None)
+
+    def live(self) -> list[WorkerHeartbeat]:
+        self._reachable()
+        now = self._clock.now()
+        return [beat for beat, expires in self.entries.values() if expires > now]
+
+
+class FakeServiceProbes(ServiceProbes):
+    """Every service ready (answering in 5 ms) unless told otherwise."""
+
+    def __init__(self, names: Sequence[str] = ("auth", "patient", "doctor", "appointment")) -> None:
+        self.answers = {
+            name: ServiceHealth(
+                name=name,
+                ready=True,
+                response_time_ms=5.0,
+                status_code=200,
+                checks={"database": {"status": "ok"}},
+            )
+            for name in names
+        }
+
+    def is_down(self, name: str) -> None:
+        self.answers[name] = ServiceHealth(
+            name=name, ready=False, response_time_ms=1000.0, detail="no answer within 1 s"
+        )
+
+    def check_all(self) -> list[ServiceHealth]:
+        return list(self.answers.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
@@ -15,13 +17,18 @@ from appointment_service.adapters.mail.relay import MailRelay
 from appointment_service.adapters.mail.smtp import SmtpMailSender
 from appointment_service.adapters.postgres.mail_outbox import SqlMailRelayUnitOfWork
 from appointment_service.adapters.postgres.repository import ParsedDoctors, SqlAppointmentUnitOfWork
+from appointment_service.adapters.readiness.http_probes import HttpReadinessProbes
 from appointment_service.adapters.redis.doctor_events import RedisDoctorEvents
+from appointment_service.adapters.redis.replica_registry import RedisReplicaRegistry
 from appointment_service.adapters.redis.slot_cache import RedisSlotCache
+from appointment_service.adapters.replica_heartbeat import ReplicaHeartbeat
 from appointment_service.config import Settings
 from appointment_service.domain.mails import Mailbox, RetryPolicy
+from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
 from appointment_service.ports import Clock
 from appointment_service.service_layer.mail_relay import MailRelayPorts
 from appointment_service.service_layer.projection import DoctorStreamFollower, projection_lag
+from appointment_service.service_layer.system import publish_heartbeat
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck
@@ -38,6 +45,10 @@ class Container(ServiceContainer):
     _slot_cache: RedisSlotCache | None = field(default=None, repr=False)
     _follower: RelayRunner | None = field(default=None, repr=False)
     _mail_relay_runner: RelayRunner | None = field(default=None, repr=False)
+    # This process's last minute of requests, for its heartbeat.
+    request_window: RequestWindow = field(default_factory=RequestWindow)
+    _service_probes: HttpReadinessProbes | None = field(default=None, repr=False)
+    _heartbeat: ReplicaHeartbeat | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAppointmentUnitOfWork:
         return SqlAppointmentUnitOfWork(self.session_factory, self.parsed_doctors)
@@ -83,12 +94,79 @@ class Container(ServiceContainer):
             )
         return self._mail_relay_runner
 
+    @property
+    def instance_name(self) -> str:
+        """This replica's name (INSTANCE_NAME), as X-Served-By says it."""
+        return self.settings.instance_name or f"{self.settings.service_name}@{socket.gethostname()}"
+
+    def replica_registry(self) -> RedisReplicaRegistry:
+        return RedisReplicaRegistry(self.redis, self.settings.replica_registry_key)
+
+    @property
+    def service_probes(self) -> HttpReadinessProbes:
+        """Every service's /readyz, this replica's own standing for Appointment-MS."""
+        if self._service_probes is None:
+            settings = self.settings
+            self._service_probes = HttpReadinessProbes(
+                {
+                    "auth": settings.auth_internal_url,
+                    "patient": settings.patient_internal_url,
+                    "doctor": settings.doctor_internal_url,
+                    "appointment": f"http://{own_address(settings.bind)}",
+                },
+                timeout_seconds=settings.readiness_probe_timeout_seconds,
+            )
+        return self._service_probes
+
+    def replica_heartbeat(self) -> ReplicaHeartbeat:
+        """This worker's announcement in the replica registry, renewed on a thread of its own."""
+        if self._heartbeat is None:
+            settings, registry = self.settings, self.replica_registry()
+            worker = ReplicaWorker(
+                instance=self.instance_name,
+                address=public_address(settings.bind),
+                pid=os.getpid(),
+                started_at=self.clock.now(),
+            )
+
+            def beat() -> None:
+                publish_heartbeat(
+                    worker, window=self.request_window, registry=registry, clock=self.clock,
+                    ttl_seconds=settings.replica_heartbeat_ttl_seconds,
+                )  # fmt: skip
+
+            self._heartbeat = ReplicaHeartbeat(
+                beat,
+                lambda: registry.withdraw(instance=worker.instance, pid=worker.pid),
+                interval_seconds=settings.replica_heartbeat_seconds,
+            )
+        return self._heartbeat
+
     def close(self) -> None:
         if self._follower is not None:
             self._follower.stop()
         if self._mail_relay_runner is not None:
             self._mail_relay_runner.stop()
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+        if self._service_probes is not None:
+            self._service_probes.close()
         super().close()
+
+
+_ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def own_address(bind: str) -> str:
+    """Where this process reaches itself: BIND, on loopback when BIND listens on every address."""
+    host, _, port = bind.rpartition(":")
+    return f"127.0.0.1:{port}" if host in _ANY_ADDRESS else bind
+
+
+def public_address(bind: str) -> str:
+    """Where others reach this replica: BIND, with the host name when BIND listens on every address."""
+    host, _, port = bind.rpartition(":")
+    return f"{socket.gethostname()}:{port}" if host in _ANY_ADDRESS else bind
 
 
 def mail_relay_ports(container: Container, *, clock: Clock | None = None) -> MailRelayPorts:

@@ -34,3 +34,16 @@ class Settings(ServiceSettings):
     # Auth-MS's internal address (patients' mail addresses), reached with the internal token.
     auth_internal_url: str = "http://127.0.0.1:5001"
     auth_timeout_seconds: float = 3.0
+    # The other services' internal addresses, whose /readyz the admin's system page probes.
+    patient_internal_url: str = "http://127.0.0.1:5002"
+    doctor_internal_url: str = "http://127.0.0.1:5003"
+    # What gunicorn listens on (BIND, as in gunicorn.conf.py): this replica's address in the system page,
+    # and where its own /readyz is probed.
+    bind: str = "127.0.0.1:8000"
+    readiness_probe_timeout_seconds: float = 1.0
+    # Every worker announces itself and its last minute of requests in Redis, refreshed this often; an
+    # announcement not refreshed within the TTL disappears (a replica scaled away, a worker that died).
+    replica_heartbeat_enabled: bool = True
+    replica_heartbeat_seconds: float = 5.0
+    replica_heartbeat_ttl_seconds: int = 15
+    replica_registry_key: str = "appointment:replicas"

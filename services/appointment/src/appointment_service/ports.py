@@ -13,7 +13,9 @@ from typing import Any, ClassVar
 from appointment_service.domain.appointment import Appointment
 from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.mails import Mailbox, PatientMail
+from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
+from appointment_service.domain.system import BookingCounts, ServiceHealth
 from hospital_shared.db import UnitOfWork
 
 
@@ -96,6 +98,12 @@ class AppointmentRepository(abc.ABC):
 
     @abc.abstractmethod
     def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page: ...
+
+    @abc.abstractmethod
+    def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
+        """Bookings made inside [start, end) (booked at once or a confirmed hold, even if cancelled since;
+        not a hold nobody confirmed, not the new half of a reschedule), and booked or completed
+        appointments that start inside it."""
 
 
 class DoctorDirectory(abc.ABC):
@@ -202,6 +210,31 @@ class EventSource(abc.ABC):
     @abc.abstractmethod
     def entries_after(self, after: str, *, limit: int) -> int:
         """How many entries follow `after` (at most `limit`): the projection's lag."""
+
+
+# -- the system page ------------------------------------------------------------------------------------
+
+
+class ReplicaRegistry(abc.ABC):
+    """Where every Appointment-MS worker announces itself; an announcement not renewed in time is gone."""
+
+    @abc.abstractmethod
+    def publish(self, heartbeat: WorkerHeartbeat, *, ttl_seconds: int) -> None: ...
+
+    @abc.abstractmethod
+    def withdraw(self, *, instance: str, pid: int) -> None:
+        """Forget a worker at once (it is stopping)."""
+
+    @abc.abstractmethod
+    def live(self) -> list[WorkerHeartbeat]:
+        """The latest heartbeat of every worker whose announcement has not expired."""
+
+
+class ServiceProbes(abc.ABC):
+    @abc.abstractmethod
+    def check_all(self) -> list[ServiceHealth]:
+        """Every service's readiness, probed at once with a short timeout. Never raises: a service that
+        does not answer in time, or at all, is reported not ready."""
 
 
 # -- mails ----------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from appointment_service.adapters.http.request_stats import record_requests
 from appointment_service.adapters.http.routes import appointments, internal, slots
+from appointment_service.adapters.http.system_routes import system
 from appointment_service.bootstrap import bootstrap
 from appointment_service.config import Settings
 from hospital_shared.web import create_service_app
@@ -18,9 +20,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         container=services,
         title="Appointment-MS",
         description="Free slots, bookings, cancellations and rescheduling.",
-        blueprints=[slots, appointments, internal],
+        blueprints=[slots, appointments, system, internal],
         readiness_checks=services.readiness_checks(),
     )
+    record_requests(app, services.request_window)
+    if settings.replica_heartbeat_enabled:
+        # Every worker announces itself, so the system page finds each replica without a list to keep.
+        services.replica_heartbeat().start_in_background()
     if settings.projection_consumer_enabled:
         services.projection_follower().start_in_background("doctor-projection")
     if settings.mail_relay_enabled:

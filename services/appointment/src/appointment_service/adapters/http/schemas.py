@@ -192,3 +192,107 @@ class GuestHoldSchema(Schema):
         dump_only=True,
         metadata={"description": "Shown once. Send it to POST /api/v1/appointments/holds/{id}/confirm."},
     )
+
+
+# -- the admin's system page ----------------------------------------------------------------------------
+
+
+class ServiceHealthSchema(Schema):
+    name = fields.String(required=True, metadata={"example": "doctor"})
+    ready = fields.Boolean(required=True, metadata={"description": "/readyz answered 200 with status ok."})
+    response_time_ms = fields.Float(
+        required=True, metadata={"description": "How long the probe of /readyz took (up to its 1 s timeout)."}
+    )
+    status_code = fields.Integer(
+        allow_none=True, metadata={"description": "The HTTP status of /readyz; null when nothing answered."}
+    )
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={
+            "description": "The readiness checks as /readyz reports them (database, redis, migrations, ...).",
+            "example": {"database": {"status": "ok"}, "redis": {"status": "ok"}},
+        },
+    )
+    detail = fields.String(allow_none=True, metadata={"description": "Why the service is not ready."})
+
+
+class ReplicaSchema(Schema):
+    name = fields.String(required=True, metadata={"description": "INSTANCE_NAME", "example": "appointment-2"})
+    address = fields.String(required=True, metadata={"example": "127.0.0.1:5104"})
+    workers = fields.Integer(required=True, metadata={"description": "gunicorn workers heard from."})
+    requests_last_minute = fields.Integer(
+        required=True, metadata={"description": "API requests answered in the last 60 s (health probes and "
+                                 "metrics scrapes are not counted)."}
+    )  # fmt: skip
+    requests_per_second = fields.Float(
+        required=True,
+        metadata={"description": "Over the last 60 s (or since the replica started, if that is sooner)."},
+    )
+    latency_p50_ms = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Median time to answer over the last 60 s, at most 9% high; null: no requests."
+        },
+    )
+    latency_p95_ms = fields.Float(
+        allow_none=True, metadata={"description": "95th percentile over the last 60 s, at most 9% high."}
+    )
+    started_at = fields.AwareDateTime(
+        required=True, metadata={"description": "When its oldest worker started."}
+    )
+    last_seen_at = fields.AwareDateTime(required=True, metadata={"description": "Its latest heartbeat."})
+
+
+class ReplicaReportSchema(Schema):
+    count = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Running replicas; null when the registry could not be read."},
+    )
+    window_seconds = fields.Integer(required=True, metadata={"example": 60})
+    items = fields.List(fields.Nested(ReplicaSchema), required=True)
+    detail = fields.String(allow_none=True, metadata={"description": "Why the replicas could not be listed."})
+
+
+class BookingsTodaySchema(Schema):
+    day = fields.Date(required=True, metadata={"description": "Today as a UTC calendar day."})
+    from_ = fields.AwareDateTime(
+        data_key="from", attribute="start", required=True, metadata={"example": "2026-05-04T00:00:00+00:00"}
+    )
+    to = fields.AwareDateTime(
+        attribute="end", required=True, metadata={"example": "2026-05-05T00:00:00+00:00"}
+    )
+    created_today = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Appointments booked (created) between from and to: booked at once or a "
+            "confirmed hold, counted even if cancelled since; an unconfirmed hold or the new half of a "
+            "reschedule is not."
+        },
+    )
+    starting_today = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Booked or completed appointments that start between from and to."},
+    )
+    detail = fields.String(
+        allow_none=True, metadata={"description": "Why the bookings could not be counted."}
+    )
+
+
+class SystemStatusSchema(Schema):
+    generated_at = fields.AwareDateTime(required=True)
+    answered_by = fields.String(required=True, metadata={"description": "The replica that made this report."})
+    all_ready = fields.Boolean(required=True, metadata={"description": "Every service is ready."})
+    services = fields.List(
+        fields.Nested(ServiceHealthSchema),
+        required=True,
+        metadata={
+            "description": "auth, patient, doctor and appointment (the replica answering), in that order."
+        },
+    )
+    replicas = fields.Nested(
+        ReplicaReportSchema,
+        required=True,
+        metadata={"description": "The Appointment-MS replicas, as their heartbeats in Redis announce them."},
+    )
+    bookings_today = fields.Nested(BookingsTodaySchema, required=True)

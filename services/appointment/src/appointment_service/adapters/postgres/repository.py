@@ -25,6 +25,7 @@ from appointment_service.adapters.postgres.models import (
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.slots import Busy, DoctorLoad
+from appointment_service.domain.system import BookingCounts
 from appointment_service.ports import (
     AppointmentFilter,
     AppointmentRepository,
@@ -277,6 +278,21 @@ class SqlAppointmentRepository(AppointmentRepository):
             select(a).where(*conditions).order_by(order, a.id).offset((page - 1) * page_size).limit(page_size)
         )
         return Page(items=[_to_domain(row) for row in rows], page=page, page_size=page_size, total=total)
+
+    def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
+        a = AppointmentRow
+        # A hold keeps its expiry unless confirmed; a reschedule's new appointment names the one it replaces.
+        created = and_(
+            a.created_at >= start,
+            a.created_at < end,
+            a.hold_expires_at.is_(None),
+            a.rescheduled_from.is_(None),
+        )
+        starting = and_(a.starts_at >= start, a.starts_at < end, a.status.in_(SEEN_STATUSES))
+        row = self._session.execute(
+            select(func.count().filter(created), func.count().filter(starting)).where(or_(created, starting))
+        ).one()
+        return BookingCounts(created=row[0], starting=row[1])
 
 
 class ParsedDoctors:

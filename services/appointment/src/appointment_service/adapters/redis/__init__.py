@@ -1,1 +1,1 @@
-"""Redis adapters of Appointment-MS: the slot-answer cache and the doctor-events stream."""
+"""Redis adapters of Appointment-MS: the slot-answer cache, the doctor-events stream, the replica registry."""

@@ -1,0 +1,1 @@
+"""The other services' readiness, as their /readyz endpoints report it."""
