@@ -39,8 +39,12 @@ def _internal_urls(config: StackConfig, service: Service) -> dict[str, str]:
     """Where a service reaches the others' internal APIs directly (not through the gateway)."""
     by_name = {s.name: s for s in SERVICES}
     wanted = {
-        # Patients' mail addresses for the booking mails.
-        "appointment": {"AUTH_INTERNAL_URL": by_name["auth"]},
+        # Patients' mail addresses for the booking mails; every service's /readyz for the system page.
+        "appointment": {
+            "AUTH_INTERNAL_URL": by_name["auth"],
+            "PATIENT_INTERNAL_URL": by_name["patient"],
+            "DOCTOR_INTERNAL_URL": by_name["doctor"],
+        },
         # Whether a doctor treats a patient; any replica answers the same (replica 1 is always there).
         "patient": {"APPOINTMENT_INTERNAL_URL": by_name["appointment"]},
     }.get(service.name, {})
