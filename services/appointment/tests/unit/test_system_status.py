@@ -10,6 +10,7 @@ import pytest
 
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
+from appointment_service.domain.system import SystemStatus
 from appointment_service.service_layer.system import publish_heartbeat, system_status
 
 from ..fakes import FakeClock, FakeReplicaRegistry, FakeServiceProbes, FakeUnitOfWork
@@ -58,7 +59,7 @@ def announce(
         publish_heartbeat(each, window=window, registry=registry, clock=clock, ttl_seconds=TTL)
 
 
-def status(registry: FakeReplicaRegistry, clock: FakeClock, **overrides: object) -> object:
+def status(registry: FakeReplicaRegistry, clock: FakeClock, **overrides: object) -> SystemStatus:
     ports: dict[str, object] = {
         "probes": FakeServiceProbes(),
         "registry": registry,

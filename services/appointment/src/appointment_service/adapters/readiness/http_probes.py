@@ -75,11 +75,18 @@ class HttpReadinessProbes(ServiceProbes):
         concurrent.futures.wait(futures.values(), timeout=self._timeout + _SCHEDULING_SLACK_SECONDS)
         results: list[ServiceHealth] = []
         for name, future in futures.items():
-            if future.done() and future.exception() is None:
-                results.append(future.result())
-            else:  # still waiting (a connect and a read may each take the timeout), or the probe broke
+            if not future.done():  # still waiting: a connect and then a read may each take the timeout
                 future.cancel()
                 results.append(self._no_answer(name, started))
+            elif (error := future.exception()) is not None:  # an answer the probe could not read at all
+                detail = f"probe failed: {type(error).__name__}"
+                results.append(
+                    ServiceHealth(
+                        name=name, ready=False, response_time_ms=_elapsed_ms(started), detail=detail
+                    )
+                )
+            else:
+                results.append(future.result())
         return results
 
     def close(self) -> None:
