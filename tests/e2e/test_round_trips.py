@@ -6,12 +6,16 @@ import uuid
 
 import pytest
 
-from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
+from tests.e2e.browser import BrowserSession
 from tests.e2e.stack import StackUnderTest
+
+# The issue 3-4 module's account fixtures; module-scoped, so they create this module's own accounts.
+from tests.e2e.test_people_and_schedules import PASSWORD, admin, doctors, unique_email
+
+__all__ = ["admin", "doctors"]  # exported fixtures: pytest finds them by name in this module
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
 WEEK = {
     "time_zone": "Europe/Berlin",
     "slot_step_minutes": 15,
@@ -21,45 +25,10 @@ WEEK = {
 }
 
 
-def unique_email(name: str) -> str:
-    return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
-
-
-@pytest.fixture(scope="module")
-def admin(stack: StackUnderTest) -> BrowserSession:
-    address = unique_email("admin")
-    stack.run("admin", "--email", address, "--password", PASSWORD)
-    return BrowserSession(stack.url).login(address, PASSWORD)
-
-
-@pytest.fixture(scope="module")
-def doctor(stack: StackUnderTest, admin: BrowserSession) -> tuple[BrowserSession, dict]:
-    """A cardiologist whose account the admin created, with the password set from the mailed link."""
-    address = unique_email("dora")
-    account = admin.post(
-        "/api/v1/auth/users", json={"email": address, "full_name": "Dr. Dora", "role": "doctor"}
-    )
-    assert account.status_code == 201, account.text
-    token = token_in(wait_for_mail(stack.directory / "mail", to=address))
-    reset = BrowserSession(stack.url).post(
-        "/api/v1/auth/password/reset", json={"token": token, "new_password": PASSWORD}
-    )
-    assert reset.status_code == 204, reset.text
-    profile = admin.post(
-        "/api/v1/doctors",
-        json={
-            "user_id": account.json()["id"],
-            "full_name": "Dr. Dora",
-            "specializations": ["cardiology"],
-            "time_zone": "Europe/Berlin",
-        },
-    )
-    assert profile.status_code == 201, profile.text
-    return BrowserSession(stack.url).login(address, PASSWORD), profile.json()
-
-
-def test_a_doctor_puts_back_the_schedule_they_read_unchanged(doctor: tuple[BrowserSession, dict]) -> None:
-    session, profile = doctor
+def test_a_doctor_puts_back_the_schedule_they_read_unchanged(
+    doctors: list[tuple[BrowserSession, dict]],
+) -> None:
+    session, profile = doctors[0]
     first = session.get("/api/v1/doctors/me/schedule")
     assert session.put(
         "/api/v1/doctors/me/schedule", json=WEEK, headers={"If-Match": first.headers["ETag"]}
