@@ -10,7 +10,9 @@ for item in "$@"; do
     redis)       command -v redis-server >/dev/null || want+=(redis-server) ;;
     postgresql)  command -v pg_lsclusters >/dev/null || want+=(postgresql) ;;
     node)        command -v node >/dev/null && command -v npm >/dev/null || want+=(nodejs npm) ;;
-    chromium)    command -v chromium >/dev/null || want+=(chromium fonts-liberation) ;;
+    # Debian's Chromium for the browser tests (Playwright drives it; no browser download). Liberation gives
+    # pages the metric-compatible Arial/Times/Courier, DejaVu the fallback for everything else.
+    chromium)    command -v chromium >/dev/null || want+=(chromium fonts-liberation fonts-dejavu-core) ;;
     python-venv) python3 -c 'import ensurepip, venv' 2>/dev/null || want+=(python3-venv) ;;
     wrk)         command -v wrk >/dev/null || want+=(wrk) ;;
     *) echo "unknown dependency: $item" >&2; exit 2 ;;
