@@ -10,9 +10,10 @@ PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) req
 appointment ?= 2
 
 .PHONY: help system-deps install up down status logs scale admin test lint format bench clean
+.PHONY: frontend vitest browser browser-deps
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 system-deps: ## install missing Debian packages (nginx, Redis server, Node, python3-venv)
 	@bash tools/install-system-deps.sh python-venv nginx redis node
@@ -30,7 +31,36 @@ $(SWAGGER_UI): gateway/swagger/package-lock.json
 
 install: system-deps $(VENV)/.installed $(SWAGGER_UI) ## create .venv with every service and tool, and the API docs UI
 
-up: install ## start the whole stack at http://localhost:8080 (idempotent)
+# The SPA: node_modules from the lock file (stamped like the API docs UI), then frontend/dist, rebuilt when
+# anything the build reads is newer than the last build's index.html.
+FRONTEND_MODULES := frontend/node_modules/.package-lock.json
+FRONTEND_BUILT := frontend/dist/index.html
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/*.json frontend/*.config.*)
+
+$(FRONTEND_MODULES): frontend/package-lock.json
+	@cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(FRONTEND_BUILT): $(FRONTEND_MODULES) $(FRONTEND_SOURCES)
+	@cd frontend && npm run build
+	@touch $@
+
+frontend/package-lock.json:
+	@echo "frontend/package-lock.json is missing: run 'npm install' in frontend/ and commit the lock file" >&2
+	@exit 1
+
+ifneq ($(wildcard frontend/package.json),)
+frontend: system-deps $(FRONTEND_BUILT) ## build the SPA into frontend/dist (npm ci from the lock file, vite build)
+
+vitest: system-deps $(FRONTEND_MODULES) ## the SPA's unit tests (vitest)
+	@cd frontend && npm test
+else
+frontend vitest:
+	@echo "frontend/package.json does not exist yet: no SPA to build or test (the gateway serves its placeholder)"
+endif
+
+up: install frontend ## start the whole stack at http://localhost:8080 (idempotent)
 	@$(PY) -m tools.stack up
 
 down: ## stop everything `make up` started
@@ -57,8 +87,14 @@ format: $(VENV)/.installed ## apply ruff's formatting and safe fixes
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-test: install lint ## unit, integration and end-to-end tests (real PostgreSQL, Redis and nginx)
+browser-deps: ## install Debian's Chromium and fonts, which the browser tests drive through Playwright
+	@bash tools/install-system-deps.sh chromium
+
+test: install browser-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
 	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+
+browser: install browser-deps frontend ## the browser tests only (Playwright + Chromium against a stack of their own)
+	@$(VENV)/bin/pytest tests/browser
 
 clean: ## remove the venv and local state (stop the stack first)
 	rm -rf $(VENV) .stack
