@@ -645,6 +645,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/slots/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep a free slot for a few minutes before signing in; confirm it with the claim token after. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuestHoldRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuestHold"];
+                    };
+                };
+                /** @description Conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each field. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; `Retry-After` says when to try again. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/slots/holds/{hold_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hold_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a slot kept before signing in back (with its claim token). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hold_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClaimToken"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not found. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid input; `errors` names each field. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/slots/next": {
         parameters: {
             query?: never;
@@ -694,6 +823,65 @@ export interface paths {
                 };
                 /** @description Invalid input; `errors` names each field. */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform at a glance: each service's readiness, the replicas' load, today's bookings (UTC).
+         * @description Always 200 while this replica runs: a service that is down is reported as not ready, and what
+         *     could not be read (Redis, PostgreSQL) is null with a `detail` saying why.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SystemStatus"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Signed in, but not allowed. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -803,11 +991,39 @@ export interface components {
              */
             start: string;
         };
+        BookingsToday: {
+            /** @description Appointments booked (created) between from and to: booked at once or a confirmed hold, counted even if cancelled since; an unconfirmed hold or the new half of a reschedule is not. */
+            created_today?: number | null;
+            /**
+             * Format: date
+             * @description Today as a UTC calendar day.
+             */
+            day: string;
+            /** @description Why the bookings could not be counted. */
+            detail?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-05-04T00:00:00+00:00
+             */
+            from: string;
+            /** @description Booked or completed appointments that start between from and to. */
+            starting_today?: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-05-05T00:00:00+00:00
+             */
+            to: string;
+        };
         Cancel: {
             /** @default  */
             reason: string;
         };
+        ClaimToken: {
+            claim_token: string;
+        };
         ConfirmHold: {
+            /** @description The token of a hold made before signing in (POST /api/v1/slots/holds). */
+            claim_token?: string;
             reason?: string;
         };
         Error: {
@@ -821,6 +1037,35 @@ export interface components {
             message?: string;
             /** @description Error name */
             status?: string;
+        };
+        GuestHold: {
+            readonly appointment_type?: string;
+            /** @description Shown once. Send it to POST /api/v1/appointments/holds/{id}/confirm. */
+            readonly claim_token?: string;
+            /** Format: uuid */
+            readonly doctor_id?: string;
+            readonly duration_minutes?: number;
+            /** Format: date-time */
+            readonly end?: string;
+            /** Format: date-time */
+            readonly hold_expires_at?: string;
+            /** Format: uuid */
+            readonly id?: string;
+            readonly specialization?: string;
+            /** Format: date-time */
+            readonly start?: string;
+            readonly status?: string;
+        };
+        GuestHoldRequest: {
+            appointment_type?: string;
+            /** Format: uuid */
+            doctor_id: string;
+            duration_minutes?: number;
+            /**
+             * Format: date-time
+             * @description A start the slot finder offers.
+             */
+            start: string;
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -847,11 +1092,75 @@ export interface components {
             title?: string;
             type?: string;
         };
+        Replica: {
+            /** @example 127.0.0.1:5104 */
+            address: string;
+            /**
+             * Format: date-time
+             * @description Its latest heartbeat.
+             */
+            last_seen_at: string;
+            /** @description Median time to answer over the last 60 s, at most 9% high; null: no requests. */
+            latency_p50_ms?: number | null;
+            /** @description 95th percentile over the last 60 s, at most 9% high. */
+            latency_p95_ms?: number | null;
+            /**
+             * @description INSTANCE_NAME
+             * @example appointment-2
+             */
+            name: string;
+            /** @description API requests answered in the last 60 s (health probes and metrics scrapes are not counted). */
+            requests_last_minute: number;
+            /** @description Over the last 60 s (or since the replica started, if that is sooner). */
+            requests_per_second: number;
+            /**
+             * Format: date-time
+             * @description When its oldest worker started.
+             */
+            started_at: string;
+            /** @description gunicorn workers heard from. */
+            workers: number;
+        };
+        ReplicaReport: {
+            /** @description Running replicas; null when the registry could not be read. */
+            count?: number | null;
+            /** @description Why the replicas could not be listed. */
+            detail?: string | null;
+            items: components["schemas"]["Replica"][];
+            /** @example 60 */
+            window_seconds: number;
+        };
         Reschedule: {
             appointment_type?: string;
             duration_minutes?: number;
             /** Format: date-time */
             start: string;
+        };
+        ServiceHealth: {
+            /**
+             * @description The readiness checks as /readyz reports them (database, redis, migrations, ...).
+             * @example {
+             *       "database": {
+             *         "status": "ok"
+             *       },
+             *       "redis": {
+             *         "status": "ok"
+             *       }
+             *     }
+             */
+            checks?: {
+                [key: string]: unknown;
+            };
+            /** @description Why the service is not ready. */
+            detail?: string | null;
+            /** @example doctor */
+            name: string;
+            /** @description /readyz answered 200 with status ok. */
+            ready: boolean;
+            /** @description How long the probe of /readyz took (up to its 1 s timeout). */
+            response_time_ms: number;
+            /** @description The HTTP status of /readyz; null when nothing answered. */
+            status_code?: number | null;
         };
         Slot: {
             appointment_type: string;
@@ -883,6 +1192,19 @@ export interface components {
         };
         SlotList: {
             items: components["schemas"]["Slot"][];
+        };
+        SystemStatus: {
+            /** @description Every service is ready. */
+            all_ready: boolean;
+            /** @description The replica that made this report. */
+            answered_by: string;
+            bookings_today: components["schemas"]["BookingsToday"];
+            /** Format: date-time */
+            generated_at: string;
+            /** @description The Appointment-MS replicas, as their heartbeats in Redis announce them. */
+            replicas: components["schemas"]["ReplicaReport"];
+            /** @description auth, patient, doctor and appointment (the replica answering), in that order. */
+            services: components["schemas"]["ServiceHealth"][];
         };
     };
     responses: {

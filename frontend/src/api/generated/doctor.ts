@@ -1194,7 +1194,10 @@ export interface components {
              * @default 0
              */
             buffer_minutes: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description May be sent back as read; it must then be the doctor the URL names.
+             */
             readonly doctor_id?: string;
             /** @default 60 */
             minimum_notice_minutes: number;
@@ -1205,7 +1208,7 @@ export interface components {
             slot_step_minutes: 5 | 10 | 15 | 20 | 30 | 60;
             /** @example Europe/Berlin */
             time_zone: string;
-            /** @description Also sent as the ETag header. */
+            /** @description Also sent as the ETag header. Ignored on input: If-Match is the precondition. */
             readonly version?: number;
             weekly?: components["schemas"]["Weekly"];
         };

@@ -24,7 +24,7 @@ function question(pending: Pending, user: User): { text: string; action: string 
     };
   if (pending.kind === "enable") return { text: `Enable ${name} again? They can sign in with their password.`, action: "Yes, enable" };
   return {
-    text: `Change ${name}'s role from ${ROLE_NAMES[roleOf(user)]} to ${ROLE_NAMES[pending.role]}? What they can see and do changes at their next request.`,
+    text: `Change ${name}'s role from ${ROLE_NAMES[roleOf(user)]} to ${ROLE_NAMES[pending.role]}? They are signed out everywhere and sign in again with the new role.`,
     action: "Yes, change role",
   };
 }
