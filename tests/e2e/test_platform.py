@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -172,10 +173,19 @@ def test_unknown_api_paths_and_oversized_bodies_get_problem_json(stack: StackUnd
     assert big.json()["status"] == 413
 
 
-def test_the_spa_placeholder_is_served_at_the_root(stack: StackUnderTest) -> None:
+def test_the_web_app_is_served_at_every_client_route_with_a_strict_policy(stack: StackUnderTest) -> None:
     response = stack.get("/some/client/route")
     assert response.status_code == 200
     assert "<html" in response.text.lower()
+    assert response.headers["Cache-Control"] == "no-cache"  # a new build reaches everyone at once
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', response.text)
+    for asset in assets:  # none when the placeholder is served (no build); the SPA has its bundle
+        cached = stack.get(asset)
+        assert cached.status_code == 200
+        assert "immutable" in cached.headers["Cache-Control"]
+    assert stack.get("/assets/no-such-file.js").status_code == 404  # not the SPA's index.html
 
 
 def _openapi_requests_counted(stack: StackUnderTest) -> float:
