@@ -33,7 +33,8 @@ tests/browser/helpers.py
                                         was on our site (an HTTP error status such as /auth/me's 401 is not
                                         one: it is the API answering; every host but localhost fails to
                                         resolve, so a page wanting the internet shows up here)
-    axe(page, name=None, *, options=None) -> list[violation]   axe-core from frontend/node_modules; writes
+    axe(page, name=None, *, options=None) -> list[violation]   axe-core from frontend/node_modules (run
+                                        in the page despite its CSP); writes every result to
                                         tests/browser/axe-results/<name or URL path>-<device>.json
     assert_accessible(page, name=None, *, impacts=("serious", "critical")) -> list[violation]
                                         fails listing each blocking violation and element; returns all
