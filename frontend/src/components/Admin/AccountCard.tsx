@@ -103,6 +103,7 @@ export function AccountCard({ user, isMe, onChanged }: { user: User; isMe: boole
           <div ref={actions} className="flex flex-wrap items-end gap-2">
             <SelectField
               label="Role"
+              aria-label={`Role of ${user.full_name}`}
               value={role}
               disabled={busy}
               onChange={(event) => setRole(event.target.value as Role)}

@@ -13,7 +13,7 @@ import { checkDraft, type DoctorDraft, emptyDraft, profileOf } from "./doctorDra
 
 type StepState = "waiting" | "working" | "done" | "failed";
 
-const STEP_TEXT: Record<StepState, string> = { waiting: "Not started", working: "Working…", done: "Done", failed: "Failed" };
+const STEP_TEXT: Record<Exclude<StepState, "waiting">, string> = { working: "Working…", done: "Done", failed: "Failed" };
 
 const STEP_STYLE: Record<StepState, string> = {
   waiting: "border-slate-300 bg-white text-slate-700",
@@ -32,7 +32,8 @@ function Step({ number, state, title, children }: { number: number; state: StepS
       </span>
       <div>
         <p className="font-semibold">
-          Step {number}: {title} — <span>{STEP_TEXT[state]}</span>
+          Step {number}: {title}
+          {state !== "waiting" && <span> — {STEP_TEXT[state]}</span>}
         </p>
         {children}
       </div>
@@ -148,9 +149,6 @@ export function NewDoctorForm({ catalog }: { catalog: Specialization[] }) {
           <Button variant="secondary" onClick={startOver}>
             Add another doctor
           </Button>
-          <Link to="/admin/doctors" className="inline-flex min-h-[44px] items-center px-2 font-semibold text-brand-800 underline">
-            Back to the directory
-          </Link>
         </div>
       </div>
     );

@@ -20,6 +20,8 @@ export function formatMs(ms: number | null | undefined): string {
 
 /** "3.4 per s" style rate figure (no unit). */
 export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return "0";
+  if (perSecond < 1) return perSecond.toFixed(2); // a quiet replica still shows it is being used
   return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString("en-GB");
 }
 
