@@ -81,16 +81,16 @@ export function AccountPage() {
           <h2 id="you-heading" className="text-xl font-semibold text-slate-900">
             You
           </h2>
-          <dl className="mt-3 grid gap-2 sm:grid-cols-[max-content_1fr] sm:gap-x-6">
+          <dl className="mt-3 grid gap-x-6 sm:grid-cols-[max-content_1fr] sm:gap-y-2">
             <dt className="font-medium text-slate-700">Name</dt>
-            <dd className="text-slate-900">{me?.full_name}</dd>
+            <dd className="mb-2 text-slate-900 sm:mb-0">{me?.full_name}</dd>
             <dt className="font-medium text-slate-700">Email</dt>
-            <dd className="break-all text-slate-900">
-              {me?.email}{" "}
+            <dd className="mb-2 text-slate-900 sm:mb-0">
+              <span className="break-all">{me?.email}</span>{" "}
               <span className="text-sm text-slate-700">({me?.email_verified ? "confirmed" : "not confirmed yet: see the mail we sent you"})</span>
             </dd>
             <dt className="font-medium text-slate-700">Account type</dt>
-            <dd className="text-slate-900">{role}</dd>
+            <dd className="mb-2 capitalize text-slate-900 sm:mb-0">{role}</dd>
           </dl>
           <p className="mt-3 flex flex-wrap gap-4 text-sm">
             {role === "patient" && (

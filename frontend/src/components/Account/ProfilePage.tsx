@@ -193,8 +193,8 @@ export function ProfilePage() {
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-lg font-semibold text-slate-900">Emergency contact (optional)</legend>
           {fields.emergency_contact && <p className="text-sm font-medium text-red-800 sm:col-span-2">{fields.emergency_contact}</p>}
-          <TextField label="Name" value={form.contact_name} onChange={set("contact_name")} error={fields["emergency_contact.name"]} />
-          <TextField label="Phone" type="tel" value={form.contact_phone} onChange={set("contact_phone")} error={fields["emergency_contact.phone"]} />
+          <TextField label="Contact name" value={form.contact_name} onChange={set("contact_name")} error={fields["emergency_contact.name"]} />
+          <TextField label="Contact phone" type="tel" value={form.contact_phone} onChange={set("contact_phone")} error={fields["emergency_contact.phone"]} />
           <TextField
             label="Relationship (optional)"
             hint="Such as partner, parent or friend."

@@ -9,6 +9,7 @@ import { type AsyncState, useAsync } from "../../hooks/useAsync";
 import { formatWithDoctorTime } from "../../lib/time";
 import { DoctorAvatar } from "../Search/DoctorAvatar";
 import { loadDoctor, loadSpecializations } from "../Search/directory";
+import { formatWhen } from "../Search/slotDays";
 import { Alert, EmptyState, ErrorState, Loading, Page } from "../ui";
 import { CancelPanel } from "./CancelPanel";
 import { ReschedulePanel } from "./ReschedulePanel";
@@ -43,7 +44,7 @@ function AppointmentCard({
   const [open, setOpen] = useState<"cancel" | "reschedule" | null>(null);
   const status = STATUS[appointment.status ?? ""] ?? { label: appointment.status ?? "", tone: "bg-slate-200 text-slate-800" };
   const name = doctor.data?.full_name ?? (doctor.error ? "Doctor" : "…");
-  const when = formatWithDoctorTime(appointment.start ?? "", doctor.data?.time_zone ?? "");
+  const when = formatWhen(appointment.start ?? "", doctor.data?.time_zone ?? "");
   const specialization = catalog.data?.find((s) => s.slug === appointment.specialization)?.name;
   const changeable = upcoming && (appointment.status === "booked" || appointment.status === "held");
   const headingId = `appointment-${appointment.id}`;

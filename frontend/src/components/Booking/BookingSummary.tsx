@@ -1,8 +1,8 @@
 // What is being booked, in the words a patient checks: who, when (their time and the doctor's), how long, where.
 import type { Doctor } from "../../api/types";
-import { formatWithDoctorTime } from "../../lib/time";
 import { DoctorAvatar } from "../Search/DoctorAvatar";
 import { languageName } from "../Search/directory";
+import { formatWhen } from "../Search/slotDays";
 
 export interface Booked {
   doctor_id: string;
@@ -35,21 +35,21 @@ export function BookingSummary({ booking, doctor, specializationName }: { bookin
           {languages.length > 0 && <p className="text-sm text-slate-700">Speaks {languages.map(languageName).join(", ")}</p>}
         </div>
       </div>
-      <dl className="mt-4 grid gap-3 sm:grid-cols-[max-content_1fr] sm:gap-x-6">
+      <dl className="mt-4 grid gap-x-6 sm:grid-cols-[max-content_1fr] sm:gap-y-3">
         <dt className="font-medium text-slate-700">When</dt>
-        <dd className="text-lg font-semibold text-slate-900" data-testid="booking-when">
-          {formatWithDoctorTime(booking.start, zone)}
+        <dd className="mb-3 text-lg font-semibold text-slate-900 sm:mb-0" data-testid="booking-when">
+          {formatWhen(booking.start, zone)}
         </dd>
         {(booking.duration_minutes || type) && (
           <>
             <dt className="font-medium text-slate-700">Appointment</dt>
-            <dd className="text-slate-900">{[booking.duration_minutes ? `${booking.duration_minutes} minutes` : "", type].filter(Boolean).join(", ")}</dd>
+            <dd className="mb-3 text-slate-900 sm:mb-0">{[booking.duration_minutes ? `${booking.duration_minutes} minutes` : "", type].filter(Boolean).join(", ")}</dd>
           </>
         )}
         {place && (
           <>
             <dt className="font-medium text-slate-700">Where</dt>
-            <dd className="text-slate-900">{place}</dd>
+            <dd className="mb-3 text-slate-900 sm:mb-0">{place}</dd>
           </>
         )}
         {booking.reason && (

@@ -163,7 +163,7 @@ export function ConfirmBooking() {
               >
                 <TextAreaField
                   label="Reason for the visit (optional)"
-                  hint="A few words help the doctor prepare. Only your doctor sees this."
+                  hint="A few words help your doctor prepare for the visit."
                   value={reason}
                   maxLength={500}
                   rows={3}

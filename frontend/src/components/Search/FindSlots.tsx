@@ -12,7 +12,7 @@ import { type BookSlot, useBookSlot } from "../Booking/useBookSlot";
 import { Button, EmptyState, ErrorState, Loading, Page, SelectField } from "../ui";
 import { DoctorAvatar } from "./DoctorAvatar";
 import { doctorsOf, languageName, loadDoctor, loadSpecializations } from "./directory";
-import { groupSlotsByDay, plainReason, slotKey } from "./slotDays";
+import { groupSlotsByDay, plainReason, relativeDay, slotKey } from "./slotDays";
 import { freeSlots, nextSlot, paramsFromQuery, queryFromParams, type SlotQuery, TIMES_OF_DAY } from "./slotQuery";
 
 export const REFRESH_MS = 20_000;
@@ -36,7 +36,7 @@ function useLiveRefresh(refresh: () => void, ms = REFRESH_MS): void {
 
 function doctorTimeNote(slot: Slot): string | null {
   if (!slot.doctor_time_zone || !differsIn(slot.start, viewerTimeZone(), slot.doctor_time_zone)) return null;
-  return `${formatTime(slot.start, slot.doctor_time_zone)} ${cityOf(slot.doctor_time_zone)} time, where the doctor is`;
+  return `${formatTime(slot.start, slot.doctor_time_zone)} in ${cityOf(slot.doctor_time_zone)}`;
 }
 
 function reasonOf(slot: Slot, subject?: { slug?: string; name?: string }): string {
@@ -85,9 +85,9 @@ function NextSlotCard({ slot, doctor, subject, booking }: { slot: Slot; doctor?:
         Next available
       </h2>
       <p className="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">
-        {formatDay(slot.start)}, {formatTime(slot.start)}
+        {[relativeDay(slot.start), formatDay(slot.start), formatTime(slot.start)].filter(Boolean).join(", ")}
       </p>
-      {note && <p className="text-slate-700">({note})</p>}
+      {note && <p className="text-slate-700">({note}, where the doctor is)</p>}
       <div className="mt-4 flex items-start gap-4">
         <DoctorAvatar name={slot.doctor_name} photoUrl={doctor?.photo_url} size="lg" />
         <div className="min-w-0">
@@ -114,37 +114,61 @@ function NextSlotCard({ slot, doctor, subject, booking }: { slot: Slot; doctor?:
   );
 }
 
-function SlotRow({ slot, doctor, subject, booking }: { slot: Slot; doctor?: Doctor; subject?: { slug?: string; name?: string }; booking: BookSlot }) {
-  const note = doctorTimeNote(slot);
-  const place = [slot.clinic, slot.location].filter(Boolean).join(", ");
+/** One day's slots, one entry per doctor in the order of their first slot (the finder's order). */
+function byDoctor(slots: Slot[]): Slot[][] {
+  const groups = new Map<string, Slot[]>();
+  for (const slot of slots) {
+    const group = groups.get(slot.doctor_id);
+    if (group) group.push(slot);
+    else groups.set(slot.doctor_id, [slot]);
+  }
+  return [...groups.values()];
+}
+
+const CHIPS_SHOWN = 12;
+
+function DoctorDay({ slots, doctor, subject, booking }: { slots: Slot[]; doctor?: Doctor; subject?: { slug?: string; name?: string }; booking: BookSlot }) {
+  const [all, setAll] = useState(false);
+  const first = slots[0]!;
+  const note = doctorTimeNote(first);
+  const place = [first.clinic, first.location].filter(Boolean).join(", ");
+  const shown = all ? slots : slots.slice(0, CHIPS_SHOWN);
   return (
-    <li
-      className="flex flex-col gap-3 rounded-xl border border-slate-300 bg-white p-3 sm:flex-row sm:items-center sm:justify-between"
-      data-testid="slot"
-      data-start={slot.start}
-      data-doctor-id={slot.doctor_id}
-    >
-      <div className="flex min-w-0 items-start gap-3">
-        <DoctorAvatar name={slot.doctor_name} photoUrl={doctor?.photo_url} size="sm" />
+    <li className="rounded-xl border border-slate-300 bg-white p-4" data-testid="doctor-day">
+      <div className="flex items-start gap-3">
+        <DoctorAvatar name={first.doctor_name} photoUrl={doctor?.photo_url} size="md" />
         <div className="min-w-0">
-          <p className="text-lg font-bold tabular-nums text-slate-900">
-            {formatTime(slot.start)} <span className="text-sm font-normal text-slate-700">{slotDetails(slot)}</span>
-          </p>
-          {note && <p className="text-sm text-slate-700">({note})</p>}
-          <p className="font-medium text-slate-900">{slot.doctor_name}</p>
-          <p className="text-sm text-slate-700">{[place, languagesOf(slot)].filter(Boolean).join(" · ")}</p>
-          <p className="text-sm text-slate-700">{reasonOf(slot, subject)}</p>
+          <p className="font-semibold text-slate-900">{first.doctor_name}</p>
+          <p className="text-sm text-slate-700">{[place, languagesOf(first)].filter(Boolean).join(" · ")}</p>
+          <p className="text-sm text-slate-700">{slotDetails(first)}</p>
+          <p className="mt-1 text-sm text-slate-800">{reasonOf(first, subject)}</p>
+          {note && <p className="mt-1 text-sm text-slate-700">The doctor's clock differs: {formatTime(first.start)} here is {note}.</p>}
         </div>
       </div>
-      <Button
-        variant="secondary"
-        className="shrink-0"
-        busy={booking.busy === slotKey(slot)}
-        disabled={booking.busy !== null}
-        onClick={() => void booking.book(slot)}
-      >
-        <BookLabel slot={slot} />
-      </Button>
+      <ul className="mt-3 flex flex-wrap gap-2" aria-label={`Free times with ${first.doctor_name}`}>
+        {shown.map((slot) => (
+          <li key={slotKey(slot)} data-testid="slot" data-start={slot.start} data-doctor-id={slot.doctor_id}>
+            <button
+              type="button"
+              className="min-h-[44px] min-w-[4.5rem] rounded-lg border border-brand-700 bg-white px-3 py-2 font-semibold tabular-nums text-brand-900 hover:bg-brand-50 disabled:cursor-not-allowed disabled:border-slate-300 disabled:text-slate-500"
+              disabled={booking.busy !== null}
+              aria-busy={booking.busy === slotKey(slot) || undefined}
+              onClick={() => void booking.book(slot)}
+            >
+              {formatTime(slot.start)}
+              <span className="sr-only">
+                {" "}
+                Book {formatDay(slot.start)} with {slot.doctor_name}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {slots.length > CHIPS_SHOWN && (
+        <button type="button" className="mt-2 text-sm font-semibold text-brand-800 underline" onClick={() => setAll(!all)}>
+          {all ? "Show fewer times" : `Show all ${slots.length} times`}
+        </button>
+      )}
     </li>
   );
 }
@@ -370,9 +394,9 @@ export function FindSlots() {
                   <h3 id={`day-${day.key}`} className="mb-2 font-semibold text-slate-900">
                     {day.label}
                   </h3>
-                  <ul className="grid gap-2">
-                    {day.slots.map((slot) => (
-                      <SlotRow key={slotKey(slot)} slot={slot} doctor={doctorsById.get(slot.doctor_id)} subject={subject} booking={booking} />
+                  <ul className="grid gap-3">
+                    {byDoctor(day.slots).map((slots) => (
+                      <DoctorDay key={slots[0]!.doctor_id} slots={slots} doctor={doctorsById.get(slots[0]!.doctor_id)} subject={subject} booking={booking} />
                     ))}
                   </ul>
                 </section>

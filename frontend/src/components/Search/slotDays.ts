@@ -1,6 +1,6 @@
 // Slots as a patient scans them: one group per calendar day in the viewer's time zone, earliest first.
 import type { Slot } from "../../api/types";
-import { dayKey, formatDay, viewerTimeZone } from "../../lib/time";
+import { dayKey, formatDay, formatWithDoctorTime, viewerTimeZone } from "../../lib/time";
 
 export interface SlotDay {
   /** YYYY-MM-DD in the viewer's time zone. */
@@ -53,4 +53,19 @@ export function plainReason(reason: string): string {
     .filter(Boolean)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1) + (/[.!?]$/.test(part) ? "" : "."))
     .join(" ");
+}
+
+/** "Today" or "Tomorrow" for an instant in the viewer's time zone, else "". */
+export function relativeDay(iso: string, timeZone = viewerTimeZone(), now = new Date()): string {
+  const key = dayKey(iso, timeZone);
+  if (key === dayKey(now.toISOString(), timeZone)) return "Today";
+  if (key === dayKey(new Date(now.getTime() + 86_400_000).toISOString(), timeZone)) return "Tomorrow";
+  return "";
+}
+
+/** "Today, Tue 1 Dec, 14:20", with the doctor's local time when their clock differs. */
+export function formatWhen(iso: string, doctorTimeZone: string): string {
+  const relative = relativeDay(iso);
+  const when = formatWithDoctorTime(iso, doctorTimeZone);
+  return relative ? `${relative}, ${when}` : when;
 }
