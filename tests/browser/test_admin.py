@@ -7,7 +7,7 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.helpers import assert_accessible, console_errors, screenshot
 from tests.browser.people import Account, Mailbox, create_patient, sign_in, unique_email
@@ -54,6 +54,47 @@ def test_an_admin_adds_a_doctor_and_the_doctor_is_mailed_an_invitation(
     expect(page.get_by_role("list").get_by_text(name)).to_be_visible()
     expect(page.get_by_role("link", name=f"Edit {name}")).to_be_visible()
     assert console_errors(page) == []
+
+
+def test_when_the_profile_fails_the_account_is_kept_and_only_the_profile_is_retried(
+    desktop_page: Page, admin: Account, mailbox: Mailbox, stack: StackUnderTest
+) -> None:
+    page = desktop_page
+    name = f"Dr. Mira Vogel {uuid.uuid4().hex[:4]}"
+    email = unique_email(name)
+    refused: list[str] = []
+
+    def doctor_ms_down_once(route: Route) -> None:
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, content_type="application/problem+json", body='{"status": 503}')
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/api/v1/doctors/$"), doctor_ms_down_once)
+    open_as(page, admin, "/admin/doctors/new")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Neurology").check()
+    page.get_by_label("Clinic").fill("Brain Institute")
+    page.get_by_role("button", name="Create account and profile").click()
+
+    expect(page.get_by_test_id("step-1")).to_contain_text("Done")
+    expect(page.get_by_test_id("step-2")).to_contain_text("Failed")
+    expect(page.get_by_test_id("step-2")).to_contain_text("The account already exists")
+    expect(page.get_by_label("Email")).to_have_value(email)
+    expect(page.get_by_label("Full name")).to_have_value(name)
+    expect(page.get_by_label("Neurology")).to_be_checked()
+    expect(page.get_by_label("Clinic")).to_have_value("Brain Institute")
+    screenshot(page, "admin-new-doctor-profile-failed")
+
+    page.get_by_role("button", name="Retry the profile").click()
+    expect(page.get_by_role("heading", name=f"{name} is in the directory")).to_be_visible()
+    assert len(refused) == 1
+    mailbox.wait_for(to=email)
+    found = stack.get(f"/api/v1/doctors/?q={name}").json()
+    assert [doctor["full_name"] for doctor in found["items"]] == [name]
+    assert found["items"][0]["clinic"] == "Brain Institute"
 
 
 def test_an_admin_edits_a_doctors_specializations(
