@@ -43,7 +43,8 @@ export function AppLayout() {
           <nav aria-label="Main" className="order-3 flex w-full flex-wrap gap-1 sm:order-none sm:w-auto">
             {(me || role === null) &&
               links.map((link) => (
-                <NavLink key={link.to} to={link.to} end className={navClass}>
+                // Only an area's home link must match exactly; the others stay lit on their sub-pages.
+                <NavLink key={link.to} to={link.to} end={link.to === "/" || link.to === "/doctor" || link.to === "/admin"} className={navClass}>
                   {link.label}
                 </NavLink>
               ))}

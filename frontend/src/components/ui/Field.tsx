@@ -7,7 +7,7 @@ interface FieldProps {
 }
 
 const INPUT =
-  "block w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 placeholder:text-slate-500 aria-[invalid=true]:border-red-700";
+  "block min-h-[44px] w-full rounded-lg border border-slate-400 bg-white px-3 py-2 text-base text-slate-900 placeholder:text-slate-500 aria-[invalid=true]:border-red-700";
 
 /** A labelled input with its hint and error wired to it for screen readers. */
 export function TextField({ label, error, hint, id, className = "", ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
