@@ -36,7 +36,11 @@ function SessionRow({ session, onEnd, busy }: { session: AuthSession; onEnd: (se
 export function AccountPage() {
   const { me, role, signOut } = useSession();
   const navigate = useNavigate();
-  const sessions = useAsync(async () => (await ok(auth.GET("/api/v1/auth/sessions"))).items, []);
+  const sessions = useAsync(async () => {
+    const { items } = await ok(auth.GET("/api/v1/auth/sessions"));
+    // This device first, then the most recently active.
+    return items.sort((a, b) => Number(b.current) - Number(a.current) || (b.last_seen_at ?? "").localeCompare(a.last_seen_at ?? ""));
+  }, []);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string | null>(null);
@@ -99,7 +103,7 @@ export function AccountPage() {
               </Link>
             )}
             <Link to="/forgot-password" className="font-semibold text-brand-800 underline">
-              Change my password
+              Change my password (we mail you a link)
             </Link>
           </p>
         </section>

@@ -1,6 +1,6 @@
 // /profile: the patient's details (Patient-MS, PUT /patients/me). A failed save keeps everything typed and
 // puts each message next to its field.
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 
 import { ok, patients } from "../../api/client";
 import { ApiError, fieldMessages, plainMessage } from "../../api/problem";
@@ -95,6 +95,14 @@ export function ProfilePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    // After a refused save, go to the first field that needs attention (else the message above the form).
+    if (error === undefined || !formRef.current) return;
+    const target = formRef.current.querySelector<HTMLElement>("[aria-invalid=true]") ?? formRef.current.querySelector<HTMLElement>("[data-form-error]");
+    target?.focus();
+  }, [error]);
 
   useEffect(() => {
     if (saved.data !== undefined && form === null) setForm(formOf(saved.data, me?.full_name ?? ""));
@@ -140,16 +148,18 @@ export function ProfilePage() {
   const isNew = saved.data === null;
   return (
     <Page title="My profile" intro="Your doctors see these details when you book. Fields marked optional can stay empty.">
-      <form className="grid max-w-2xl gap-6" onSubmit={(event) => void save(event)} noValidate>
+      <form ref={formRef} className="grid max-w-2xl gap-6" onSubmit={(event) => void save(event)} noValidate>
         {isNew && !done && (
           <Alert tone="info">
             <p>Add your details once; they are ready for every booking.</p>
           </Alert>
         )}
         {error !== undefined && (
-          <Alert tone="error" title="Your details are not saved yet">
-            <p>{plainMessage(error)}</p>
-          </Alert>
+          <div data-form-error tabIndex={-1}>
+            <Alert tone="error" title="Your details are not saved yet">
+              <p>{plainMessage(error)}</p>
+            </Alert>
+          </div>
         )}
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-lg font-semibold text-slate-900">About you</legend>

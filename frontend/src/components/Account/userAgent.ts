@@ -8,7 +8,7 @@ const BROWSERS: [RegExp, string][] = [
   [/Chrome\/|CriOS|Chromium/, "Chrome"],
   [/Safari\//, "Safari"],
   [/curl\//, "curl"],
-  [/python-requests|python-httpx/i, "a Python program"],
+  [/python-requests|python-httpx/i, "Python program"],
 ];
 
 const SYSTEMS: [RegExp, string][] = [
