@@ -90,11 +90,8 @@ format: $(VENV)/.installed ## apply ruff's formatting and safe fixes
 browser-deps: ## install Debian's Chromium and fonts, which the browser tests drive through Playwright
 	@bash tools/install-system-deps.sh chromium
 
-# consider_namespace_packages: shared/tests would otherwise be imported as the package `tests`, and then
-# tests/browser (collected before tests/e2e) could not import tests.e2e.
 test: install browser-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
-	@$(VENV)/bin/pytest -o consider_namespace_packages=true \
-		shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
 
 browser: install browser-deps frontend ## the browser tests only (Playwright + Chromium against a stack of their own)
 	@$(VENV)/bin/pytest tests/browser

@@ -90,10 +90,6 @@ CALLBACK = "/api/v1/auth/oauth/google/callback"
 FAILED = pytest.StashKey[bool]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives Chromium against a whole stack (tests/browser)")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(item.path).parents:
