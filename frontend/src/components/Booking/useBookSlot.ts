@@ -28,7 +28,7 @@ export interface BookSlot {
 }
 
 export function useBookSlot(search: SlotQuery, { onTaken }: { onTaken?: () => void } = {}): BookSlot {
-  const { me } = useSession();
+  const { me, checking, refresh } = useSession();
   const navigate = useNavigate();
   const [busy, setBusy] = useState<string | null>(null);
   const [taken, setTaken] = useState<TakenSlot | null>(null);
@@ -39,7 +39,9 @@ export function useBookSlot(search: SlotQuery, { onTaken }: { onTaken?: () => vo
       setBusy(slotKey(slot));
       setError(undefined);
       try {
-        const hold = await holdSlot(slot, { signedIn: me !== null, search });
+        // Before the first session check answers we do not know who this is (nor their CSRF token): ask.
+        const who = checking ? await refresh().catch(() => null) : me;
+        const hold = await holdSlot(slot, { signedIn: who !== null, search });
         savePendingHold(hold);
         setTaken(null);
         navigate("/book");
@@ -48,7 +50,7 @@ export function useBookSlot(search: SlotQuery, { onTaken }: { onTaken?: () => vo
           onTaken?.();
           const next = await nextSlotBesides(search, slot).catch(() => null);
           setTaken({ slot, next });
-        } else if (me === null && failure instanceof ApiError && [404, 405].includes(failure.status)) {
+        } else if (!me && failure instanceof ApiError && [404, 405].includes(failure.status)) {
           // This server cannot hold a slot for someone signed out: sign in first, then book.
           navigate(`/login?next=${encodeURIComponent(findUrl(search))}`);
         } else {
@@ -59,7 +61,7 @@ export function useBookSlot(search: SlotQuery, { onTaken }: { onTaken?: () => vo
         setBusy(null);
       }
     },
-    [me, navigate, onTaken, search],
+    [me, checking, refresh, navigate, onTaken, search],
   );
 
   const dismiss = useCallback(() => {

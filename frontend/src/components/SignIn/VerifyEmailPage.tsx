@@ -10,12 +10,13 @@ import { useUrlToken } from "./useUrlToken";
 
 export function VerifyEmailPage() {
   const token = useUrlToken();
-  const { me, refresh } = useSession();
+  const { me, checking, refresh } = useSession();
   const [state, setState] = useState<"working" | "done" | { error: unknown }>(token ? "working" : { error: null });
   const sent = useRef(false);
 
   useEffect(() => {
-    if (!token || sent.current) return;
+    // Wait for the session check: a signed-in browser must send its CSRF token with the POST.
+    if (!token || sent.current || checking) return;
     sent.current = true; // the token works once: never send it twice (StrictMode runs effects twice)
     ok(auth.POST("/api/v1/auth/email/verify", { body: { token } }))
       .then(() => {
@@ -23,7 +24,7 @@ export function VerifyEmailPage() {
         void refresh().catch(() => undefined);
       })
       .catch((error: unknown) => setState({ error }));
-  }, [token, refresh]);
+  }, [token, checking, refresh]);
 
   return (
     <Page title="Confirm your email address">
