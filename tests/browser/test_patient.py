@@ -325,3 +325,47 @@ def test_a_password_reset_link_is_read_then_removed_from_the_address_bar(
         "/api/v1/auth/login", json={"email": patient.email, "password": new_password}
     )
     assert signed_in.status_code == 200, signed_in.text
+
+
+def test_the_mailed_email_link_confirms_the_address_and_leaves_no_token_in_the_address_bar(
+    desktop_page: Page, stack: StackUnderTest, mailbox: Any
+) -> None:
+    page = desktop_page
+    page.goto("/register")
+    email = register_through_the_form(page, "Pat Verify")
+    expect(heading(page, "What do you need?")).to_be_visible()
+
+    link = mailbox.link_for(to=email, subject="Confirm your email address")
+    assert "/verify-email?token=" in link
+    page.goto(link)
+    expect(page.get_by_text("Your email address is confirmed")).to_be_visible()
+    assert "token=" not in page.url
+    assert page.request.get("/api/v1/auth/me").json()["email_verified"] is True
+    assert console_errors(page) == []
+
+
+def test_a_staff_invitation_link_sets_the_password_and_a_doctor_lands_on_the_doctor_area(
+    desktop_page: Page, stack: StackUnderTest, mailbox: Any, admin: Account
+) -> None:
+    page = desktop_page
+    email = unique_email("Dr Invited")
+    created = admin.api(stack).post(
+        "/api/v1/auth/users", json={"email": email, "full_name": "Dr. Invited", "role": "doctor"}
+    )
+    assert created.status_code == 201, created.text
+
+    link = mailbox.link_for(to=email, subject="Your hospital account is ready")
+    assert "/set-password?token=" in link
+    page.goto(link)
+    expect(heading(page, "Set your password")).to_be_visible()
+    page.wait_for_function("!location.search.includes('token=')")
+    page.get_by_label("New password", exact=True).fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("button", name="Set my password").click()
+    expect(heading(page, "Your password is set")).to_be_visible()
+
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url("**/doctor")  # no ?next=: the doctor's own home
