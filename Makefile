@@ -10,7 +10,7 @@ PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) req
 appointment ?= 2
 
 .PHONY: help system-deps install up down status logs scale admin test lint format bench clean
-.PHONY: frontend vitest browser browser-deps
+.PHONY: frontend vitest browser browser-deps api-types bundle-size
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -92,6 +92,13 @@ browser-deps: ## install Debian's Chromium and fonts, which the browser tests dr
 
 test: install browser-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
 	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+
+api-types: install $(FRONTEND_MODULES) ## regenerate frontend/src/api/generated/ from the services' OpenAPI documents
+	@rm -rf .stack/openapi && $(PY) -m tools.openapi .stack/openapi >/dev/null
+	@cd frontend && node scripts/api-types.mjs ../.stack/openapi
+
+bundle-size: frontend ## the web app's download size (gzip): patient path, each lazy area, whole app
+	@$(PY) -m tools.bundle_size
 
 browser: install browser-deps frontend ## the browser tests only (Playwright + Chromium against a stack of their own)
 	@$(VENV)/bin/pytest tests/browser
