@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 
+import { ApiError, plainMessage } from "../../api/problem";
 import type { Doctor, Slot } from "../../api/types";
 import { useAsync, useInterval } from "../../hooks/useAsync";
 import { cityOf, differsIn, formatDay, formatTime, viewerTimeZone } from "../../lib/time";
@@ -16,6 +17,11 @@ import { groupSlotsByDay, plainReason, relativeDay, slotKey } from "./slotDays";
 import { freeSlots, nextSlot, paramsFromQuery, queryFromParams, type SlotQuery, TIMES_OF_DAY } from "./slotQuery";
 
 export const REFRESH_MS = 20_000;
+
+/** The finder refused the search itself (a filter no doctor offers): say so calmly, it is no failure. */
+function refused(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 422;
+}
 
 /** Call `refresh` every `ms` while the page is visible, and when the window gets focus or becomes visible. */
 function useLiveRefresh(refresh: () => void, ms = REFRESH_MS): void {
@@ -183,15 +189,19 @@ function Filters({
   onChange,
   doctors,
   types,
+  lengths,
   languages,
 }: {
   query: SlotQuery;
   onChange: (change: Partial<SlotQuery>) => void;
   doctors: Doctor[];
   types: TypeOption[];
+  lengths: number[];
   languages: string[];
 }) {
-  const filtered = !!(query.time_of_day || query.appointment_type || query.language || (query.specialization && query.doctor_id));
+  const filtered = !!(
+    query.time_of_day || query.appointment_type || query.duration_minutes || query.language || (query.specialization && query.doctor_id)
+  );
   return (
     <form aria-label="Filter the free times" className="rounded-xl border border-slate-300 bg-white p-4" onSubmit={(e) => e.preventDefault()}>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
@@ -245,6 +255,20 @@ function Filters({
             ))}
           </SelectField>
         )}
+        {(lengths.length > 1 || !!query.duration_minutes) && (
+          <SelectField
+            label="Length"
+            value={query.duration_minutes ? String(query.duration_minutes) : ""}
+            onChange={(e) => onChange({ duration_minutes: e.target.value ? Number(e.target.value) : undefined })}
+          >
+            <option value="">Any length</option>
+            {lengths.map((minutes) => (
+              <option key={minutes} value={minutes}>
+                {minutes} minutes
+              </option>
+            ))}
+          </SelectField>
+        )}
         {languages.length > 1 && (
           <SelectField label="Language" value={query.language ?? ""} onChange={(e) => onChange({ language: e.target.value || undefined })}>
             <option value="">Any language</option>
@@ -260,7 +284,15 @@ function Filters({
         <button
           type="button"
           className="mt-3 text-sm font-semibold text-brand-800 underline"
-          onClick={() => onChange({ time_of_day: undefined, appointment_type: undefined, language: undefined, doctor_id: query.specialization ? undefined : query.doctor_id })}
+          onClick={() =>
+            onChange({
+              time_of_day: undefined,
+              appointment_type: undefined,
+              duration_minutes: undefined,
+              language: undefined,
+              doctor_id: query.specialization ? undefined : query.doctor_id,
+            })
+          }
         >
           Clear filters
         </button>
@@ -303,14 +335,21 @@ export function FindSlots() {
 
   // Types and languages seen so far stay offered while a filter narrows the list.
   const seenTypes = useRef(new Map<string, TypeOption>());
-  useEffect(() => seenTypes.current.clear(), [query.specialization, query.doctor_id]);
+  const seenLengths = useRef(new Set<number>());
+  useEffect(() => {
+    seenTypes.current.clear();
+    seenLengths.current.clear();
+  }, [query.specialization, query.doctor_id]);
   for (const slot of [...(list.data ?? []), ...(next.data ? [next.data] : [])]) {
     seenTypes.current.set(slot.appointment_type, {
       code: slot.appointment_type,
       label: `${slot.appointment_type_name || slot.appointment_type} (${slot.duration_minutes} min)`,
     });
+    seenLengths.current.add(slot.duration_minutes);
   }
+  if (query.duration_minutes) seenLengths.current.add(query.duration_minutes);
   const types = [...seenTypes.current.values()].sort((a, b) => a.label.localeCompare(b.label));
+  const lengths = [...seenLengths.current].sort((a, b) => a - b);
   const languages = [...new Set((staff.data ?? []).flatMap((d) => d.languages ?? []))].sort();
 
   function change(update: Partial<SlotQuery>) {
@@ -361,7 +400,11 @@ export function FindSlots() {
           <SlotTaken taken={booking.taken.slot} next={booking.taken.next} busy={booking.busy !== null} onTake={(slot) => void booking.book(slot)} />
         )}
         {booking.error !== undefined && <ErrorState error={booking.error} />}
-        {next.error ? (
+        {next.error && refused(next.error) ? (
+          <EmptyState title="Nothing fits these filters">
+            {plainMessage(next.error)} Try another choice, or clear the filters.
+          </EmptyState>
+        ) : next.error ? (
           <ErrorState error={next.error} onRetry={refresh} />
         ) : next.loading && next.data === undefined ? (
           <Loading label="Finding the next free time…" />
@@ -370,18 +413,20 @@ export function FindSlots() {
         ) : (
           !unknownSpecialty && (
             <EmptyState title="No free time right now">
-              {query.time_of_day || query.appointment_type || query.language
+              {query.time_of_day || query.appointment_type || query.duration_minutes || query.language
                 ? "Nothing is free with these filters. Try fewer of them."
                 : "Every appointment in the booking window is taken. Please check again later, or choose another specialty."}
             </EmptyState>
           )
         )}
-        <Filters query={query} onChange={change} doctors={staff.data ?? []} types={types} languages={languages} />
+        <Filters query={query} onChange={change} doctors={staff.data ?? []} types={types} lengths={lengths} languages={languages} />
         <section aria-labelledby="more-heading">
           <h2 id="more-heading" className="mb-3 text-xl font-semibold text-slate-900">
             More free times
           </h2>
-          {list.error ? (
+          {list.error && refused(list.error) ? (
+            <p className="text-slate-700">No free times with these filters.</p>
+          ) : list.error ? (
             <ErrorState error={list.error} onRetry={refresh} />
           ) : list.data === undefined ? (
             <Loading label="Loading more times…" />

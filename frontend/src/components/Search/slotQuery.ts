@@ -16,14 +16,17 @@ export interface SlotQuery {
   doctor_id?: string;
   time_of_day?: TimeOfDay;
   appointment_type?: string;
+  duration_minutes?: number;
   language?: string;
 }
+
 
 const PARAMS: [keyof SlotQuery, string][] = [
   ["specialization", "specialization"],
   ["doctor_id", "doctor"],
   ["time_of_day", "time"],
   ["appointment_type", "type"],
+  ["duration_minutes", "length"],
   ["language", "language"],
 ];
 
@@ -31,8 +34,10 @@ export function queryFromParams(params: URLSearchParams): SlotQuery {
   const query: SlotQuery = {};
   for (const [field, name] of PARAMS) {
     const value = params.get(name);
-    if (value) (query as Record<string, string>)[field] = value;
+    if (value) (query as Record<string, string | number>)[field] = field === "duration_minutes" ? Number(value) : value;
   }
+  const minutes = query.duration_minutes;
+  if (minutes !== undefined && !(Number.isInteger(minutes) && minutes >= 5 && minutes <= 480)) delete query.duration_minutes;
   if (query.time_of_day && !TIMES_OF_DAY.some((t) => t.value === query.time_of_day)) delete query.time_of_day;
   return query;
 }
@@ -41,7 +46,7 @@ export function paramsFromQuery(query: SlotQuery): URLSearchParams {
   const params = new URLSearchParams();
   for (const [field, name] of PARAMS) {
     const value = query[field];
-    if (value) params.set(name, value);
+    if (value) params.set(name, String(value));
   }
   return params;
 }
