@@ -369,3 +369,67 @@ def test_a_staff_invitation_link_sets_the_password_and_a_doctor_lands_on_the_doc
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/doctor")  # no ?next=: the doctor's own home
+
+
+def book_through_the_api(stack: StackUnderTest, patient: Account, specialization: str) -> dict[str, Any]:
+    slot = stack.get(f"/api/v1/slots/next?specialization={specialization}").json()
+    answer = patient.api(stack).post(
+        "/api/v1/appointments",
+        json={"doctor_id": slot["doctor_id"], "start": slot["start"], "reason": "Check-up"},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_an_appointment_is_moved_to_another_free_time_of_the_same_doctor(
+    desktop_page: Page, stack: StackUnderTest
+) -> None:
+    page = desktop_page
+    patient = create_patient(stack, full_name="Pat Mover")
+    first = book_through_the_api(stack, patient, "ophthalmology")
+    sign_in(page, patient)
+    page.goto("/appointments")
+    card = page.get_by_test_id("appointment").filter(has_text="Booked")
+    expect(card).to_have_count(1)
+    card.get_by_role("button", name=re.compile("^Reschedule")).click()
+
+    expect(page.get_by_role("heading", name=re.compile("^Choose a new time with"))).to_be_visible()
+    times = card.get_by_role("radio")
+    expect(times.first).to_be_attached()
+    times.nth(1).check(force=True)  # the radio is visually hidden inside its label
+    move = card.get_by_role("button", name=re.compile("^Move to "))
+    expect(move).to_be_enabled()
+    screenshot(page, "reschedule")
+    assert_accessible(page, "reschedule")
+    move.click()
+    expect(page.get_by_text("Your appointment is moved to")).to_be_visible()
+
+    mine = patient.api(stack).get("/api/v1/appointments?scope=upcoming").json()["items"]
+    by_status = {a["status"]: a for a in mine}
+    assert by_status["rescheduled"]["id"] == first["id"]
+    moved = by_status["booked"]
+    assert moved["doctor_id"] == first["doctor_id"] and instant(moved["start"]) != instant(first["start"])
+    expect(page.get_by_test_id("appointment").filter(has_text="Booked")).to_have_count(1)
+    assert console_errors(page) == []
+
+
+def test_the_filters_narrow_the_free_times_and_stay_in_the_address(desktop_page: Page) -> None:
+    page = desktop_page
+    page.goto(f"/find?specialization={CARDIOLOGY}")
+    expect(page.get_by_test_id("next-slot")).to_be_visible()
+    page.get_by_label("Language").select_option(label="German")
+    expect(page).to_have_url(re.compile(r"language=de"))
+    expect(page.get_by_test_id("next-slot")).to_contain_text("German")
+    days = page.get_by_test_id("doctor-day")
+    expect(days.first).to_be_visible()
+    for index in range(days.count()):
+        expect(days.nth(index)).to_contain_text("German")
+
+    page.get_by_text("Afternoon").click()
+    expect(page).to_have_url(re.compile(r"time=afternoon"))
+    page.reload()
+    expect(page.get_by_label("Language")).to_have_value("de")
+    expect(page.get_by_role("radio", name=re.compile("^Afternoon"))).to_be_checked()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(re.compile(rf"/find\?specialization={CARDIOLOGY}$"))
