@@ -31,7 +31,7 @@ function SpecializationChoice({ specialization }: { specialization: Specializati
       <Link
         to={findUrl({ specialization: slug })}
         data-testid={`specialization-${slug}`}
-        className="flex h-full min-h-[88px] flex-col justify-center rounded-xl border border-slate-300 bg-white p-4 shadow-sm transition hover:border-brand-700 hover:bg-brand-50"
+        className="flex h-full min-h-[64px] flex-col justify-center rounded-xl border border-slate-300 bg-white p-3 shadow-sm sm:min-h-[88px] sm:p-4 transition hover:border-brand-700 hover:bg-brand-50"
       >
         <span className="text-lg font-semibold text-brand-900">{specialization.name}</span>
         {slug === FIRST && <span className="text-sm font-medium text-brand-800">Not sure? Start here.</span>}
@@ -148,7 +148,7 @@ export function Home() {
           type="search"
           value={text}
           onChange={(event) => setText(event.target.value)}
-          placeholder="For example: chest pain, skin rash, Dr. Fischer"
+          placeholder="e.g. chest pain, rash, Dr. Fischer"
           autoComplete="off"
           enterKeyHint="search"
           className="block w-full rounded-xl border border-slate-400 bg-white px-4 py-3 text-lg text-slate-900 placeholder:text-slate-600"
