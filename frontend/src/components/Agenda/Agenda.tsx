@@ -1,6 +1,4 @@
 // Today's and the coming week's appointments, with each patient's name and reason; refreshed every minute.
-import { useState } from "react";
-
 import { appointments, doctors, ok } from "../../api/client";
 import type { Appointment, Doctor } from "../../api/types";
 import { useAsync, useInterval } from "../../hooks/useAsync";
@@ -32,13 +30,12 @@ export function Agenda() {
   const me = useAsync(() => ok(doctors.GET("/api/v1/doctors/me")), []);
   useInterval(() => void agenda.reload(), 60_000);
   const names = usePatientNames(distinctPatients(agenda.data?.items ?? []));
-  const [now] = useState(() => new Date());
 
   if (agenda.error !== undefined && !agenda.data) return <ErrorState error={agenda.error} onRetry={() => void agenda.reload()} />;
   if (!agenda.data) return <Loading label="Loading your agenda…" />;
 
   const { items, total, loadedAt } = agenda.data;
-  const { today, later } = agendaDays(items, loadedAt ?? now);
+  const { today, later } = agendaDays(items, loadedAt);
   const activeToday = today.filter(isActive);
   const doctorZone = (me.data as Doctor | undefined)?.time_zone ?? "";
 

@@ -16,9 +16,18 @@ export interface Conflict {
 
 export const ConflictNotice = forwardRef<
   HTMLDivElement,
-  { conflict: Conflict; onKeepMine: () => void; onTakeTheirs: () => void; onRetry: () => void }
->(function ConflictNotice({ conflict, onKeepMine, onTakeTheirs, onRetry }, ref) {
+  {
+    conflict: Conflict;
+    /** My unsaved changes, and the draft they are in. */
+    mine: Part[];
+    draft: Draft;
+    onKeepMine: () => void;
+    onTakeTheirs: () => void;
+    onRetry: () => void;
+  }
+>(function ConflictNotice({ conflict, mine, draft, onKeepMine, onTakeTheirs, onRetry }, ref) {
   const { theirs, changed = [] } = conflict;
+  const theirParts = new Set(changed);
   return (
     <div ref={ref} tabIndex={-1} role="alert" className="rounded-xl border-2 border-amber-400 bg-amber-50 p-4 text-amber-950">
       <h2 className="text-lg font-bold">This schedule was changed elsewhere</h2>
@@ -45,6 +54,19 @@ export const ConflictNotice = forwardRef<
               </>
             )}
           </div>
+          {mine.length > 0 && (
+            <div className="mt-3 rounded-lg bg-white p-3 text-slate-900">
+              <p className="font-semibold">Your unsaved changes</p>
+              <ul className="ml-5 list-disc">
+                {mine.map((part) => (
+                  <li key={part}>
+                    {describePart(part, draft)}
+                    {theirParts.has(part) && <strong className="ml-1">(they changed this too: yours is kept)</strong>}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div className="mt-3 flex flex-wrap gap-2">
             <Button onClick={onKeepMine}>Reload their changes and keep mine on top</Button>
             <Button variant="secondary" onClick={onTakeTheirs}>

@@ -85,16 +85,24 @@ function DayRow({
             {name}: {dayError}
           </p>
         )}
-        {copying && <CopyPanel from={day} onCopy={(to) => { actions.copy(day, to); setCopying(false); }} onCancel={() => setCopying(false)} />}
+        {copying && (
+          <CopyPanel
+            from={day}
+            onCopy={(to) => {
+              actions.copy(day, to);
+              setCopying(false);
+            }}
+            onCancel={() => setCopying(false)}
+          />
+        )}
       </div>
       <div className="flex flex-wrap gap-2 sm:justify-end">
-        <Button variant="secondary" className="px-3" aria-label={`Add hours on ${name}`} onClick={() => actions.add(day)}>
+        <Button variant="secondary" aria-label={`Add hours on ${name}`} onClick={() => actions.add(day)}>
           Add hours
         </Button>
         <Button
           variant="ghost"
-          className="px-3"
-          aria-label={`Copy ${name}'s hours to…`}
+          aria-label={`Copy to… (${name}'s hours to other days)`}
           aria-expanded={copying}
           onClick={() => setCopying(!copying)}
         >

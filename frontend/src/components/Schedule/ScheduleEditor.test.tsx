@@ -121,7 +121,8 @@ describe("the schedule editor", () => {
     const heading = await screen.findByText("This schedule was changed elsewhere");
     const notice = heading.closest("[role=alert]") as HTMLElement;
     expect(within(notice).getByText(/Wed 07:00–11:00/)).toBeInTheDocument();
-    expect(within(notice).getByText("Wednesday: 07:00–11:00")).toBeInTheDocument();
+    expect(within(notice).getByText("Wednesday: 07:00–11:00")).toBeInTheDocument(); // what they changed
+    expect(within(notice).getByText("Monday: 08:00–12:00")).toBeInTheDocument(); // what I changed
     expect(screen.getByLabelText("Monday hours 1, from")).toHaveValue("08:00"); // mine, still there
 
     await user.click(screen.getByRole("button", { name: "Reload their changes and keep mine on top" }));

@@ -267,7 +267,15 @@ export function ScheduleEditor() {
     <div className="flex flex-col gap-8">
       <LeaveGuard dirty={dirty} what="schedule changes" />
       {conflict && (
-        <ConflictNotice ref={conflictRef} conflict={conflict} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onRetry={() => void showConflict()} />
+        <ConflictNotice
+          ref={conflictRef}
+          conflict={conflict}
+          mine={changedParts(loaded.base, draft)}
+          draft={draft}
+          onKeepMine={keepMine}
+          onTakeTheirs={takeTheirs}
+          onRetry={() => void showConflict()}
+        />
       )}
       {merged && <MergedNotice ref={mergedRef} merged={merged} draft={draft} onDismiss={() => setMerged(null)} />}
 
@@ -358,7 +366,7 @@ export function ScheduleEditor() {
         />
       </section>
 
-      <div className="sticky bottom-0 z-30 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_rgba(15,23,42,0.06)]">
+      <div className="sticky bottom-0 z-30 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-2 sm:py-3 shadow-[0_-4px_12px_rgba(15,23,42,0.06)]">
         <div ref={problemsRef} tabIndex={-1} className="flex flex-col gap-2">
           {problems && (
             <Alert tone="error" title="Some hours need your attention">
@@ -374,11 +382,11 @@ export function ScheduleEditor() {
           )}
           {saveError !== undefined && !problems && <Alert tone="error" title="Not saved">{plainMessage(saveError)}</Alert>}
         </div>
-        <div className="mt-2 flex flex-wrap items-center justify-between gap-3">
-          <p aria-live="polite" className="font-medium text-slate-800">
+        <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+          <p aria-live="polite" className="w-full text-sm font-medium text-slate-800 sm:w-auto sm:flex-1 sm:text-base">
             {dirty ? (
               <span className="flex items-center gap-2">
-                <span className="h-2.5 w-2.5 rounded-full bg-amber-500" aria-hidden="true" />
+                <span className="h-2.5 w-2.5 shrink-0 rounded-full bg-amber-500" aria-hidden="true" />
                 Unsaved changes
               </span>
             ) : saved ? (
@@ -387,11 +395,11 @@ export function ScheduleEditor() {
               <span>All changes saved{loaded.version ? ` (version ${loaded.version})` : ""}</span>
             )}
           </p>
-          <div className="flex flex-wrap gap-2">
-            <Button variant="ghost" onClick={discard} disabled={!dirty || saving}>
-              Discard changes
+          <div className="ml-auto flex gap-2">
+            <Button variant="ghost" className="whitespace-nowrap" onClick={discard} disabled={!dirty || saving}>
+              Discard<span className="hidden sm:inline">&nbsp;changes</span>
             </Button>
-            <Button onClick={() => void save()} busy={saving} disabled={!dirty && !conflict}>
+            <Button className="whitespace-nowrap" onClick={() => void save()} busy={saving} disabled={!dirty && !conflict}>
               Save schedule
             </Button>
           </div>

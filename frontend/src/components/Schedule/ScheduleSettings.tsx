@@ -152,11 +152,11 @@ export function ScheduleSettings({
           value={draft.minimum_notice_minutes}
           onChange={(event) => actions.set("minimum_notice_minutes", event.target.value)}
           error={errors.settings.minimum_notice_minutes}
-          hint="How soon before a visit patients may still book it."
+          hint="How long before a visit patients may still book it (none: up to its start)."
         >
           {withCurrent(NOTICES, draft.minimum_notice_minutes).map((value) => (
             <option key={value} value={String(value)}>
-              {value === 0 ? "None (book right up to the start)" : minutesInWords(value)}
+              {value === 0 ? "None" : minutesInWords(value)}
             </option>
           ))}
         </SelectField>

@@ -15,6 +15,7 @@ import {
   formatMonth,
   hoursOf,
   isPast,
+  shortHours,
   monthGrid,
   type TimeOffForm,
   toEntry,
@@ -92,14 +93,14 @@ export function TimeOffManager() {
     <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
       <section aria-labelledby="month" className="rounded-xl border border-slate-200 bg-white p-4">
         <div className="mb-3 flex items-center justify-between gap-2">
-          <Button variant="secondary" className="px-3" onClick={() => step(-1)}>
+          <Button variant="secondary" onClick={() => step(-1)}>
             <span aria-hidden="true">‹</span>
             <span className="sr-only">Previous month</span>
           </Button>
           <h2 id="month" aria-live="polite" className="text-lg font-semibold text-slate-900">
             {formatMonth(month.year, month.month)}
           </h2>
-          <Button variant="secondary" className="px-3" onClick={() => step(1)}>
+          <Button variant="secondary" onClick={() => step(1)}>
             <span aria-hidden="true">›</span>
             <span className="sr-only">Next month</span>
           </Button>
@@ -265,7 +266,7 @@ function EntryRow({ entry, onDeleted }: { entry: TimeOff; onDeleted: () => void 
         {error !== undefined && <p className="text-sm font-medium text-red-800">{plainMessage(error)}</p>}
       </div>
       {confirming ? (
-        <div className="flex gap-2">
+        <div className="flex gap-2 self-start sm:self-auto">
           <Button variant="danger" busy={busy} onClick={() => void remove()} aria-describedby={id}>
             Yes, delete
           </Button>
@@ -274,7 +275,7 @@ function EntryRow({ entry, onDeleted }: { entry: TimeOff; onDeleted: () => void 
           </Button>
         </div>
       ) : (
-        <Button variant="ghost" onClick={() => setConfirming(true)} aria-describedby={id}>
+        <Button variant="ghost" className="self-start sm:self-auto" onClick={() => setConfirming(true)} aria-describedby={id}>
           Delete
         </Button>
       )}
@@ -322,26 +323,44 @@ function MonthCalendar({
               const away = on.find((e) => e.kind === "time_off");
               const custom = on.find((e) => e.kind === "custom_hours");
               const past = date < today;
-              const words = [
-                away ? `time off${hoursOf(away) ? ` ${hoursOf(away)}` : ""}${away.reason ? ` (${away.reason})` : ""}` : "",
-                custom ? `custom hours ${hoursOf(custom)}` : "",
-                date === today ? "today" : "",
-              ].filter(Boolean);
+              const [weekday, dayNumber, monthName, yearNumber] = formatDate(date).split(" ");
               const tone = away ? "bg-red-100 ring-red-700" : custom ? "bg-sky-100 ring-sky-700" : inMonth ? "bg-white ring-slate-200" : "bg-slate-50 ring-slate-200";
+              // The name is the visible text plus words for screen readers: "Tue 8 Dec 2026: Time off (Holiday)".
               return (
                 <td key={date} className="p-0.5 align-top">
                   <button
                     type="button"
                     onClick={() => onPick(date)}
                     aria-pressed={chosen === date}
-                    aria-label={`${formatDate(date)}${words.length ? `: ${words.join(", ")}` : ""}`}
-                    className={`flex h-14 w-full flex-col items-start rounded-md p-1 text-left ring-1 sm:h-20 ${tone} ${chosen === date ? "outline outline-2 outline-brand-700" : ""}`}
+                    className={`relative flex h-14 w-full flex-col items-start rounded-md p-1 text-left ring-1 sm:h-20 ${tone} ${chosen === date ? "outline outline-2 outline-brand-700" : ""}`}
                   >
+                    <span className="sr-only">{weekday} </span>
                     <span className={`text-sm ${date === today ? "rounded-full bg-brand-700 px-1.5 font-bold text-white" : past || !inMonth ? "text-slate-700" : "font-semibold text-slate-900"}`}>
-                      {Number(date.slice(8))}
+                      {dayNumber}
                     </span>
-                    {away && <span className="mt-auto hidden truncate text-xs font-medium text-red-900 sm:block">{hoursOf(away) || "Off"}</span>}
-                    {custom && <span className="mt-auto hidden truncate text-xs font-medium text-sky-900 sm:block">{hoursOf(custom)}</span>}
+                    <span className="sr-only">
+                      {" "}
+                      {monthName} {yearNumber}
+                      {date === today ? ", today" : ""}
+                      {away || custom ? ":" : ""}
+                    </span>
+                    {away && (
+                      <span className="mt-auto max-w-full truncate text-xs font-medium text-red-900">
+                        <span className="sr-only"> </span>
+                        <span className="sr-only sm:hidden">Time </span>
+                        <span className="sm:hidden">Off</span>
+                        <span className="hidden sm:inline">{hoursOf(away) ? "Off " : "Time off"}</span>
+                        {hoursOf(away) && <span className="sr-only">{hoursOf(away)}</span>}
+                        {hoursOf(away) && <span aria-hidden="true" className="hidden sm:inline">{shortHours(away)}</span>}
+                        {away.reason && <span className="sr-only"> ({away.reason})</span>}
+                      </span>
+                    )}
+                    {custom && (
+                      <span className="mt-auto max-w-full truncate text-xs font-medium text-sky-900">
+                        <span className="sr-only"> Custom hours {hoursOf(custom)}</span>
+                        <span aria-hidden="true">{shortHours(custom)}</span>
+                      </span>
+                    )}
                   </button>
                 </td>
               );

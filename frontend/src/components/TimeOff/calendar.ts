@@ -72,6 +72,12 @@ export function hoursOf(entry: TimeOff): string {
   return entry.start_time && entry.end_time ? `${entry.start_time}–${entry.end_time}` : "";
 }
 
+/** "10–14" or "10:30–14": hours short enough for a calendar cell. */
+export function shortHours(entry: TimeOff): string {
+  const short = (clock: string) => (clock.endsWith(":00") ? String(Number(clock.slice(0, 2))) : clock);
+  return entry.start_time && entry.end_time ? `${short(entry.start_time)}–${short(entry.end_time)}` : "";
+}
+
 /** "Time off, Thu 24 Dec 2026 – Sat 26 Dec 2026, whole days" */
 export function describe(entry: TimeOff): string {
   const last = lastDate(entry);
