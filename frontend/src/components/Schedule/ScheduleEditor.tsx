@@ -397,7 +397,9 @@ export function ScheduleEditor() {
           </p>
           <div className="ml-auto flex gap-2">
             <Button variant="ghost" className="whitespace-nowrap" onClick={discard} disabled={!dirty || saving}>
-              Discard<span className="hidden sm:inline">&nbsp;changes</span>
+              <span>
+                Discard<span className="hidden sm:inline"> changes</span>
+              </span>
             </Button>
             <Button className="whitespace-nowrap" onClick={() => void save()} busy={saving} disabled={!dirty && !conflict}>
               Save schedule
