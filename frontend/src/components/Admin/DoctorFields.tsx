@@ -5,7 +5,7 @@ import type { Specialization } from "../../api/types";
 import { SelectField, TextField } from "../ui";
 import { type DoctorDraft, timeZones } from "./doctorDraft";
 import { SpecializationPicker } from "./SpecializationPicker";
-import { TextAreaField } from "./TextAreaField";
+import { TextAreaField } from "../ui/TextAreaField";
 
 export function DoctorFields({
   draft,
@@ -90,6 +90,7 @@ export function DoctorFields({
       <TextAreaField
         label="About the doctor"
         name="bio"
+        rows={4}
         value={draft.bio}
         onChange={(event) => set("bio", event.target.value)}
         error={errors.bio}

@@ -12,6 +12,7 @@ const LINKS = {
     { to: "/doctor", label: "Agenda" },
     { to: "/doctor/schedule", label: "Schedule" },
     { to: "/doctor/time-off", label: "Time off" },
+    { to: "/doctor/profile", label: "Profile" },
   ],
   admin: [
     { to: "/admin", label: "System" },
@@ -27,7 +28,8 @@ function navClass({ isActive }: { isActive: boolean }): string {
 export function AppLayout() {
   const { me, role, signOut } = useSession();
   const navigate = useNavigate();
-  const links = LINKS[role ?? "patient"];
+  // A visitor sees where to start; "My appointments" and "My profile" appear once there is someone to show.
+  const links = me ? LINKS[role ?? "patient"] : LINKS.patient.slice(0, 1);
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -41,8 +43,7 @@ export function AppLayout() {
             City Hospital
           </NavLink>
           <nav aria-label="Main" className="order-3 flex w-full flex-wrap gap-1 sm:order-none sm:w-auto">
-            {(me || role === null) &&
-              links.map((link) => (
+            {links.map((link) => (
                 // Only an area's home link must match exactly; the others stay lit on their sub-pages.
                 <NavLink key={link.to} to={link.to} end={link.to === "/" || link.to === "/doctor" || link.to === "/admin"} className={navClass}>
                   {link.label}
