@@ -89,7 +89,13 @@ class SessionStore(abc.ABC):
     """Server-side sessions, found by the secret from the cookie; each user's sessions are listed together."""
 
     @abc.abstractmethod
-    def add(self, secret: str, session: Session, *, expires_at: datetime) -> None: ...
+    def generation(self, user_id: uuid.UUID) -> int:
+        """How many times the user's sessions were revoked: read before a sign-in checks the password."""
+
+    @abc.abstractmethod
+    def add(self, secret: str, session: Session, *, expires_at: datetime) -> bool:
+        """Store the session in one step with its index entry; False (nothing stored) when the user's
+        sessions were revoked since `session.generation` was read."""
 
     @abc.abstractmethod
     def get(self, secret: str) -> Session | None: ...
@@ -98,8 +104,9 @@ class SessionStore(abc.ABC):
     def get_and_touch(self, secret: str, *, now: datetime, policy: SessionPolicy) -> Session | None:
         """The session as it was stored, after restarting its idle timer at `now` if it was live then.
 
-        One atomic step (the gateway asks on every signed-in request). An expired session is returned
-        untouched: the caller decides, with `Session.is_expired`, and deletes it.
+        One atomic step (the gateway asks on every signed-in request). A revoked session (older generation
+        than the user's) is None. An expired session is returned untouched: the caller decides, with
+        `Session.is_expired`, and deletes it.
         """
 
     @abc.abstractmethod
@@ -112,7 +119,9 @@ class SessionStore(abc.ABC):
     def delete_by_id(self, user_id: uuid.UUID, session_id: uuid.UUID) -> bool: ...
 
     @abc.abstractmethod
-    def delete_all_for_user(self, user_id: uuid.UUID) -> int: ...
+    def delete_all_for_user(self, user_id: uuid.UUID) -> int:
+        """Revoke: count the user's generation up and delete every session, in one step. A session being
+        created at that moment (its generation read before) is refused by `add` and by `get_and_touch`."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,13 @@ class AttemptCounter(abc.ABC):
     @abc.abstractmethod
     def first_within(self, key: str, *, seconds: int) -> bool:
         """True the first time `key` is seen in `seconds` (used to avoid mail floods)."""
+
+    @abc.abstractmethod
+    def remember(self, key: str, *, seconds: int) -> None:
+        """Keep a mark under `key` for `seconds` (a network the account's owner signed in from)."""
+
+    @abc.abstractmethod
+    def remembers(self, key: str) -> bool: ...
 
 
 class PasswordHasher(abc.ABC):

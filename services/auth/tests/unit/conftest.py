@@ -137,15 +137,25 @@ class FakeUnitOfWork(AuthUnitOfWork):
 class FakeSessionStore(SessionStore):
     def __init__(self) -> None:
         self.by_secret: dict[str, Session] = {}
+        self.generations: dict[uuid.UUID, int] = {}
 
-    def add(self, secret: str, session: Session, *, expires_at: datetime) -> None:
+    def generation(self, user_id: uuid.UUID) -> int:
+        return self.generations.get(user_id, 0)
+
+    def add(self, secret: str, session: Session, *, expires_at: datetime) -> bool:
+        if session.generation < self.generation(session.user_id):
+            return False
         self.by_secret[secret] = session
+        return True
 
     def get(self, secret: str) -> Session | None:
         return self.by_secret.get(secret)
 
     def get_and_touch(self, secret: str, *, now: datetime, policy: SessionPolicy) -> Session | None:
         session = self.by_secret.get(secret)
+        if session is not None and session.generation < self.generation(session.user_id):
+            del self.by_secret[secret]
+            return None
         if session is not None and not session.is_expired(now, policy):
             self.by_secret[secret] = session.seen(now)
         return session
@@ -164,6 +174,7 @@ class FakeSessionStore(SessionStore):
         return False
 
     def delete_all_for_user(self, user_id: uuid.UUID) -> int:
+        self.generations[user_id] = self.generation(user_id) + 1
         doomed = [k for k, s in self.by_secret.items() if s.user_id == user_id]
         for secret in doomed:
             del self.by_secret[secret]
@@ -175,6 +186,7 @@ class FakeAttemptCounter(AttemptCounter):
         self.failures: dict[str, int] = {}
         self.locks: dict[str, datetime] = {}
         self.seen: set[str] = set()
+        self.marks: set[str] = set()
 
     def state(self, key: str) -> AttemptState:
         return AttemptState(failures=self.failures.get(key, 0), locked_until=self.locks.get(key))
@@ -195,6 +207,12 @@ class FakeAttemptCounter(AttemptCounter):
             return False
         self.seen.add(key)
         return True
+
+    def remember(self, key: str, *, seconds: int) -> None:
+        self.marks.add(key)
+
+    def remembers(self, key: str) -> bool:
+        return key in self.marks
 
 
 class FakeHasher(PasswordHasher):

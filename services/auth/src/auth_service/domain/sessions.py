@@ -31,10 +31,20 @@ class Session:
     last_seen_at: datetime
     user_agent: str = ""
     ip_address: str = ""
+    # The user's revocation count when the sign-in began (read before the password was checked): a reset,
+    # disable, role change or "sign out everywhere" counts one up, and a session of an older count is dead.
+    generation: int = 0
 
     @classmethod
     def start(
-        cls, *, user_id: uuid.UUID, role: Role, now: datetime, user_agent: str, ip_address: str
+        cls,
+        *,
+        user_id: uuid.UUID,
+        role: Role,
+        now: datetime,
+        user_agent: str,
+        ip_address: str,
+        generation: int = 0,
     ) -> Session:
         return cls(
             id=uuid.uuid4(),
@@ -45,6 +55,7 @@ class Session:
             last_seen_at=now,
             user_agent=user_agent[:200],
             ip_address=ip_address[:64],
+            generation=generation,
         )
 
     def expires_at(self, policy: SessionPolicy) -> datetime:

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from auth_service.domain.lockout import LockoutPolicy
+from auth_service.domain.lockout import USUAL_NETWORK_MEMORY, LockoutPolicy
 from auth_service.domain.mails import already_registered_mail, verify_email_mail
 from auth_service.domain.one_time_tokens import TokenPurpose, hash_token
 from auth_service.domain.passwords import check_password_policy
@@ -15,6 +15,7 @@ from auth_service.ports import AuthPorts
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
 from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+from hospital_shared.web import client_network
 
 WRONG_CREDENTIALS = "The email or password is incorrect."
 TOO_MANY_ATTEMPTS = "Too many failed sign-ins. Wait a little, then try again."
@@ -94,7 +95,21 @@ def account_attempts_key(email: str) -> str:
 
 
 def address_attempts_key(client: ClientInfo) -> str:
-    return f"login:address:{client.ip_address or 'unknown'}"
+    """The failed-sign-in counter of a client network (an IPv4 address or an IPv6 /64), across accounts."""
+    return f"login:address:{client_network(client.ip_address) or 'unknown'}"
+
+
+def account_network_attempts_key(email: str, client: ClientInfo, *, generation: int) -> str:
+    """The counter that may hard-lock: this account from this client network only. It names the account's
+    session generation, so a password reset (or any revocation) lifts the lock for the owner."""
+    network = _digest(client_network(client.ip_address) or "unknown")
+    return f"login:account-network:{_digest(normalize_email(email))}:{network}:{generation}"
+
+
+def usual_network_key(email: str, client: ClientInfo) -> str:
+    """Marks a network the account's owner signed in from (only digests: no addresses in Redis keys)."""
+    network = _digest(client_network(client.ip_address) or "unknown")
+    return f"login:usual:{_digest(normalize_email(email))}:{network}"
 
 
 def mail_throttle_key(kind: str, email: str) -> str:
@@ -123,22 +138,44 @@ def sign_in(
 ) -> SignedIn:
     """Check email and password (same answer and time for unknown emails) and start a session."""
     email = normalize_email(command.email)
+    user, generation = _load_for_sign_in(email, ports=ports)
     account_key = account_attempts_key(email)
+    pair_key = account_network_attempts_key(email, client, generation=generation)
     address_key = address_attempts_key(client)
-    _refuse_if_locked([account_key, address_key], ports=ports)
-    with ports.uow() as uow:
-        user = uow.users.by_email(email)
+    # See domain/lockout.py: only the (account, network) lock applies on the owner's usual network.
+    usual = ports.attempts.remembers(usual_network_key(email, client))
+    _refuse_if_locked([pair_key] if usual else [pair_key, account_key, address_key], ports=ports)
     password_hash = user.password_hash if user is not None else None
     if not ports.hasher.verify(command.password, password_hash) or user is None:
+        _count_failure(pair_key, ports.policy.account_lockout, ports=ports)
         _count_failure(account_key, ports.policy.account_lockout, ports=ports)
         _count_failure(address_key, ports.policy.address_lockout, ports=ports)
         raise Unauthorized(WRONG_CREDENTIALS)
     if user.disabled:
         raise Forbidden("This account is disabled. Contact the hospital's administrators.")
     ports.attempts.clear(account_key)
+    ports.attempts.clear(pair_key)
+    ports.attempts.remember(
+        usual_network_key(email, client), seconds=int(USUAL_NETWORK_MEMORY.total_seconds())
+    )
     if user.password_hash and ports.hasher.needs_rehash(user.password_hash):
         _upgrade_hash(user, command.password, ports=ports)
-    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+    return start_session(
+        user, ports=ports, client=client, previous_secret=previous_secret, generation=generation
+    )
+
+
+def _load_for_sign_in(email: str, *, ports: AuthPorts) -> tuple[User | None, int]:
+    """The account and its session generation, the generation read first: a reset, disable or role change
+    committed after that read counts the generation up, so a session started from this read is refused."""
+    with ports.uow() as uow:
+        found = uow.users.by_email(email)
+    # Unknown emails do the same reads (of an id nobody has), so they take the same time.
+    user_id = found.id if found is not None else uuid.UUID(int=0)
+    generation = ports.sessions.generation(user_id)
+    with ports.uow() as uow:  # a fresh unit of work: whatever was committed before the read above
+        user = uow.users.get(user_id)
+    return (user if found is not None else None), generation
 
 
 def _upgrade_hash(user: User, password: str, *, ports: AuthPorts) -> None:

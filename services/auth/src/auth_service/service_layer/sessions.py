@@ -25,21 +25,39 @@ class SignedIn:
     secret: str  # goes into the cookie, nowhere else
 
 
+SIGN_IN_INTERRUPTED = (
+    "The account's password, role or access changed while you were signing in. Sign in again."
+)
+
+
 def start_session(
-    user: User, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
+    user: User,
+    *,
+    ports: AuthPorts,
+    client: ClientInfo,
+    previous_secret: str | None,
+    generation: int | None = None,
 ) -> SignedIn:
-    """Sign `user` in with a brand-new session id (never reusing the caller's old one: no fixation)."""
+    """Sign `user` in with a brand-new session id (never reusing the caller's old one: no fixation).
+
+    `generation` is the user's revocation count read before `user` was loaded and its password checked;
+    if any revocation happened since, no session is created. None reads it now (nothing raced before).
+    """
     if previous_secret:
         ports.sessions.delete(previous_secret)
+    if generation is None:
+        generation = ports.sessions.generation(user.id)
     session = Session.start(
         user_id=user.id,
         role=user.role,
         now=ports.clock.now(),
         user_agent=client.user_agent,
         ip_address=client.ip_address,
+        generation=generation,
     )
     secret = new_session_secret()
-    ports.sessions.add(secret, session, expires_at=session.expires_at(ports.policy.sessions))
+    if not ports.sessions.add(secret, session, expires_at=session.expires_at(ports.policy.sessions)):
+        raise Unauthorized(SIGN_IN_INTERRUPTED)
     return SignedIn(user=user, session=session, secret=secret)
 
 
@@ -93,7 +111,7 @@ def sign_out(secret: str | None, *, ports: AuthPorts) -> None:
 
 
 def sign_out_everywhere(user_id: uuid.UUID, *, ports: AuthPorts) -> int:
-    """End every session of the user, on every device."""
+    """End every session of the user, on every device, including one being signed in at this moment."""
     return ports.sessions.delete_all_for_user(user_id)
 
 

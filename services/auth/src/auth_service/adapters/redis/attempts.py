@@ -11,6 +11,7 @@ from auth_service.ports import AttemptCounter, AttemptState, Clock
 
 PREFIX = "auth:attempts:"
 ONCE_PREFIX = "auth:once:"
+MARK_PREFIX = "auth:mark:"
 
 
 class RedisAttemptCounter(AttemptCounter):
@@ -46,3 +47,9 @@ class RedisAttemptCounter(AttemptCounter):
         if seconds <= 0:
             return True
         return bool(self._redis.set(ONCE_PREFIX + key, "1", nx=True, ex=seconds))
+
+    def remember(self, key: str, *, seconds: int) -> None:
+        self._redis.set(MARK_PREFIX + key, "1", ex=max(1, seconds))
+
+    def remembers(self, key: str) -> bool:
+        return bool(self._redis.exists(MARK_PREFIX + key))
