@@ -22,6 +22,7 @@ def test_fields_are_read_from_upper_case_variables_and_typed_by_annotation() -> 
             "VERBOSE": "yes",
             "ORIGINS": "http://a, http://b",
             "SERVICE_NAME": "x",
+            "ENVIRONMENT": "test",
         }
     )
     assert settings.retries == 7
@@ -50,7 +51,54 @@ def test_production_refuses_to_start_with_a_development_secret() -> None:
 
 
 def test_development_may_use_the_development_secrets() -> None:
-    assert ExampleSettings.from_env({}).internal_token == "dev-internal-token"
+    assert ExampleSettings.from_env({"ENVIRONMENT": "dev"}).internal_token == "dev-internal-token"
+    assert ExampleSettings.from_env({"ENVIRONMENT": "test"}).internal_token == "dev-internal-token"
+
+
+def test_an_unset_environment_means_production() -> None:
+    assert ExampleSettings().environment == "production"
+    settings = ExampleSettings.from_env({"INTERNAL_TOKEN": "t" * 32, "API_KEY": "k" * 16})
+    assert settings.is_production
+
+
+def test_an_unset_environment_with_the_dev_token_refuses_to_start_and_says_why() -> None:
+    with pytest.raises(SettingsError) as refused:
+        ExampleSettings.from_env({"API_KEY": "k" * 16})
+    message = str(refused.value)
+    assert "INTERNAL_TOKEN must be set to a real secret" in message
+    assert "ENVIRONMENT is not set, and unset means production" in message
+    assert "ENVIRONMENT=dev" in message
+
+
+def test_the_hint_about_an_unset_environment_comes_only_when_it_is_the_reason() -> None:
+    with pytest.raises(SettingsError) as refused:
+        ExampleSettings.from_env({"ENVIRONMENT": "production", "API_KEY": "k" * 16})
+    assert "not set" not in str(refused.value)
+    with pytest.raises(SettingsError) as refused:
+        MailingSettings.from_env({"INTERNAL_TOKEN": "t" * 32, "SMTP_URL": "smtp://u:p@mail.example"})
+    assert "not set" not in str(refused.value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailingSettings(ServiceSettings):
+    smtp_url: str = "smtp://127.0.0.1:1025"
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "production"])
+def test_smtp_credentials_without_tls_are_refused_in_every_environment(environment: str) -> None:
+    environ = {"ENVIRONMENT": environment, "INTERNAL_TOKEN": "t" * 32}
+    with pytest.raises(SettingsError, match="SMTP_URL carries a user name or password over plain smtp://"):
+        MailingSettings.from_env(environ | {"SMTP_URL": "smtp://mailer:secret@mail.example:25"})
+    for url in ("smtp+starttls://mailer:secret@mail.example:587", "smtps://mailer:secret@mail.example"):
+        assert MailingSettings.from_env(environ | {"SMTP_URL": url}).smtp_url == url
+    assert MailingSettings.from_env(environ).smtp_url == "smtp://127.0.0.1:1025"  # no login: a local relay
+
+
+def test_demo_commands_refuse_production_only() -> None:
+    with pytest.raises(SettingsError, match="seed-demo refuses to run in production"):
+        ExampleSettings().refuse_in_production("seed-demo")
+    ExampleSettings(environment="dev").refuse_in_production("seed-demo")
+    ExampleSettings(environment="test").refuse_in_production("seed-demo")
 
 
 def test_an_unknown_environment_is_refused() -> None:

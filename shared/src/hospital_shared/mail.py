@@ -3,6 +3,10 @@
 `SmtpTransport` knows the three URL forms, builds the MIME message (plain text, optional attachments) and
 tells a failure worth retrying later (`MailServerUnavailable`: no connection, timeout, 4xx) from a refusal
 that will not change by itself (`MailRejected`: 5xx, e.g. an unknown mailbox).
+
+Credentials travel only over TLS: a URL with a user or password must be `smtp+starttls://` or `smtps://`
+(settings refuse anything else at start), and the transport checks again that the connection is encrypted
+before it logs in, so a server that stops offering STARTTLS never sees the password.
 """
 
 from __future__ import annotations
@@ -19,6 +23,24 @@ from urllib.parse import unquote, urlsplit
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+TLS_SCHEMES = ("smtp+starttls", "smtps")
+
+
+def smtp_url_problem(smtp_url: str) -> str | None:
+    """Why SMTP_URL cannot be used (malformed, or credentials that would be sent in plain text), or None."""
+    parts = urlsplit(smtp_url)
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        return "SMTP_URL has a port that is not a number"
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return "SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://..."
+    if (parts.username or parts.password) and parts.scheme not in TLS_SCHEMES:
+        return (
+            "SMTP_URL carries a user name or password over plain smtp://, which would send them unencrypted: "
+            "use smtp+starttls://user:password@host:587 (STARTTLS) or smtps://user:password@host:465"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,12 +81,12 @@ def _is_temporary(error: smtplib.SMTPException) -> bool:
 
 
 class SmtpTransport:
-    """`smtp://host:port` (plain, for a local sink), `smtp+starttls://user:pass@host:587`, `smtps://...:465`."""
+    """`smtp://host:port` (plain, no login: a local sink), `smtp+starttls://user:pass@host:587`, `smtps://...:465`."""
 
     def __init__(self, smtp_url: str, *, mail_from: str, timeout_seconds: float) -> None:
+        if problem := smtp_url_problem(smtp_url):
+            raise ValueError(problem)
         parts = urlsplit(smtp_url)
-        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-            raise ValueError("SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://...")
         self._scheme = parts.scheme
         self._host = parts.hostname
         self._port = parts.port or DEFAULT_PORTS[parts.scheme]
@@ -105,10 +127,12 @@ class SmtpTransport:
         try:
             with self._connect() as smtp:
                 if self._scheme == "smtp+starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    self._start_tls(smtp)
                 if self._username:
-                    smtp.login(self._username, self._password or "")
+                    self._log_in(smtp)
                 smtp.send_message(email)
+        except MailNotSent:
+            raise
         except smtplib.SMTPException as error:
             if _is_temporary(error):
                 raise MailServerUnavailable(f"SMTP server refused for now: {error}") from error
@@ -116,3 +140,20 @@ class SmtpTransport:
         except OSError as error:  # refused, unreachable, timed out, TLS failure
             raise MailServerUnavailable(f"SMTP server unreachable: {error}") from error
         log.info("mail sent", extra={"subject": mail.subject})
+
+    def _start_tls(self, smtp: smtplib.SMTP) -> None:
+        try:
+            smtp.starttls(context=ssl.create_default_context())
+        except smtplib.SMTPNotSupportedError:
+            # A misconfigured server, or someone in between stripping STARTTLS: never fall back to plain text.
+            raise MailServerUnavailable(
+                f"SMTP server {self._host}:{self._port} offers no STARTTLS; "
+                "nothing was sent, not even the login"
+            ) from None
+
+    def _log_in(self, smtp: smtplib.SMTP) -> None:
+        if not isinstance(smtp.sock, ssl.SSLSocket):
+            raise MailServerUnavailable(
+                f"SMTP connection to {self._host}:{self._port} is not encrypted; the password is not sent"
+            )
+        smtp.login(self._username or "", self._password or "")

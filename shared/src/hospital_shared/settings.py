@@ -2,6 +2,9 @@
 
 Each field is read from the variable of its upper-cased name and converted by its annotation. Secrets are
 declared with `secret_field`: they may have a development default, but a production environment refuses it.
+An unset ENVIRONMENT means production: a deployment that forgets it fails closed (refuses the dev secrets,
+strong bcrypt, Secure cookies); local runs, the tests and compose say ENVIRONMENT=dev or test.
+A field named `smtp_url` is checked in every environment: credentials go to the mail server only over TLS.
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Self
 
+from hospital_shared.mail import smtp_url_problem
+
 _DEV_DEFAULT = "dev_default"
+ENVIRONMENTS = ("dev", "test", "production")
+_UNSET_ENVIRONMENT_HINT = (
+    "ENVIRONMENT is not set, and unset means production; set ENVIRONMENT=dev (or test) to run locally "
+    "with the development defaults"
+)
 
 
 class SettingsError(ValueError):
@@ -48,12 +58,20 @@ def _convert(name: str, raw: str, annotation: Any) -> Any:
     return raw
 
 
+def _valid_in_dev(settings: ServiceSettings) -> bool:
+    try:
+        dataclasses.replace(settings, environment="dev").validate()
+    except SettingsError:
+        return False
+    return True
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ServiceSettings:
     """Settings every service has; services subclass it to add their own fields."""
 
     service_name: str = "service"
-    environment: str = "dev"  # dev | test | production
+    environment: str = "production"  # dev | test | production; unset is production (fail closed)
     database_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/0"
     internal_token: str = secret_field("dev-internal-token")
@@ -75,13 +93,22 @@ class ServiceSettings:
                 values[field.name] = _convert(field.name.upper(), raw, hints[field.name])
         values.update(overrides)
         settings = cls(**values)
-        settings.validate()
+        try:
+            settings.validate()
+        except SettingsError as error:
+            if "environment" in values or not _valid_in_dev(settings):
+                raise
+            # Refused only because an unset ENVIRONMENT is production: say so, and how to run locally.
+            raise SettingsError(f"{error} ({_UNSET_ENVIRONMENT_HINT})") from None
         return settings
 
     def validate(self) -> None:
-        """Refuse settings that would be unsafe: unknown environment, dev secrets in production."""
-        if self.environment not in {"dev", "test", "production"}:
+        """Refuse unsafe settings: unknown environment, SMTP login without TLS, dev secrets in production."""
+        if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"ENVIRONMENT must be dev, test or production, got {self.environment!r}")
+        smtp_url = getattr(self, "smtp_url", None)
+        if isinstance(smtp_url, str) and (problem := smtp_url_problem(smtp_url)):
+            raise SettingsError(problem)
         if self.environment != "production":
             return
         for field in dataclasses.fields(self):
@@ -97,3 +124,11 @@ class ServiceSettings:
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    def refuse_in_production(self, command: str) -> None:
+        """Stop an operator command that must never run in production (demo accounts, published passwords)."""
+        if self.is_production:
+            raise SettingsError(
+                f"{command} refuses to run in production (ENVIRONMENT=production, which is also what an "
+                "unset ENVIRONMENT means); it is for local and test stacks (ENVIRONMENT=dev or test)"
+            )
