@@ -3,7 +3,8 @@
     python -m auth_service.cli create-admin --email E --password P  # create, or reset to admin
     python -m auth_service.cli seed-demo                              # the demo accounts (idempotent)
 
-They use the same settings (DATABASE_URL, REDIS_URL, BCRYPT_ROUNDS, ...) as the service.
+They use the same settings (DATABASE_URL, REDIS_URL, BCRYPT_ROUNDS, ...) as the service. seed-demo refuses
+to run in production (ENVIRONMENT=production, or unset): demo accounts have a published password.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from auth_service.bootstrap import bootstrap
 from auth_service.config import Settings
 from auth_service.service_layer.admin import DEMO_PASSWORD, create_or_reset_admin, seed_demo_accounts
 from hospital_shared.errors import ProblemError
+from hospital_shared.settings import SettingsError
 
 
 def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,6 +33,7 @@ def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    settings.refuse_in_production("seed-demo")
     container = bootstrap(settings)
     try:
         results = seed_demo_accounts(ports=container.ports)
@@ -53,7 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("seed-demo", help="create the demo admin, doctor and patient (idempotent)")
     demo.set_defaults(run=_seed_demo)
     args = parser.parse_args(argv)
-    return args.run(args, Settings.from_env())
+    try:
+        return args.run(args, Settings.from_env())
+    except SettingsError as error:
+        print(f"auth: refused: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

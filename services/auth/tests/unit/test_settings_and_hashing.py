@@ -17,6 +17,7 @@ def test_every_setting_is_read_from_its_environment_variable():
             "OIDC_CLIENT_ID": "id",
             "OIDC_CLIENT_SECRET": "secret",
             "SPA_URL": "/welcome",
+            "ENVIRONMENT": "test",
         }
     )
     assert (settings.session_idle_seconds, settings.session_absolute_seconds) == (60, 120)
@@ -45,7 +46,21 @@ def test_cookies_are_secure_unless_running_in_local_dev_or_tests():
 )
 def test_unsafe_settings_refuse_to_start(changes):
     with pytest.raises(SettingsError):
-        Settings(**changes).validate()
+        Settings(**({"environment": "test"} | changes)).validate()
+
+
+def test_an_unset_environment_is_production_strong_bcrypt_and_secure_cookies():
+    settings = Settings.from_env({"INTERNAL_TOKEN": "a-real-internal-token-of-32-chars"})
+    assert settings.is_production and settings.cookie_secure and settings.bcrypt_rounds >= 12
+    with pytest.raises(SettingsError, match="INTERNAL_TOKEN must be set to a real secret"):
+        Settings.from_env({})
+
+
+def test_smtp_credentials_need_tls():
+    with pytest.raises(SettingsError, match="SMTP_URL carries a user name or password over plain smtp://"):
+        Settings.from_env({"ENVIRONMENT": "dev", "SMTP_URL": "smtp://mailer:secret@mail.example:25"})
+    url = "smtp+starttls://mailer:secret@mail.example:587"
+    assert Settings.from_env({"ENVIRONMENT": "dev", "SMTP_URL": url}).smtp_url == url
 
 
 def test_bcrypt_hashes_verify_and_say_when_their_cost_is_too_low():

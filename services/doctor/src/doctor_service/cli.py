@@ -1,4 +1,4 @@
-"""Doctor-MS commands: `python -m doctor_service.cli migrate | seed-demo`."""
+"""Doctor-MS commands: `python -m doctor_service.cli migrate | seed-demo` (seed-demo refuses production)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,22 @@ from doctor_service.bootstrap import bootstrap
 from doctor_service.config import Settings
 from doctor_service.seed import seed_demo
 from hospital_shared.cli import migrate_and_seed
+from hospital_shared.settings import SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except SettingsError as error:
+        print(f"doctor: refused: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str] | None) -> int:
     settings = Settings.from_env()
 
     def seed() -> str:
+        settings.refuse_in_production("seed-demo")  # demo data belongs in local and test stacks only
         container = bootstrap(settings)
         try:
             created, existing = seed_demo(container.uow)

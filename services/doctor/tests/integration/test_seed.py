@@ -36,9 +36,22 @@ def test_seeding_twice_gives_forty_doctors_in_several_time_zones_with_their_even
 
 def test_the_seed_command_does_nothing_when_seed_demo_is_off(app: Flask, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("SEED_DEMO", "0")
 
     assert main(["seed-demo"]) == 0
 
     assert "not seeding" in capsys.readouterr().out
+    assert count(app, select(func.count()).select_from(DoctorRow)) == 0
+
+
+def test_the_seed_command_refuses_production(app: Flask, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("INTERNAL_TOKEN", "a-real-internal-token-of-32-chars")
+    monkeypatch.delenv("SEED_DEMO", raising=False)
+
+    assert main(["seed-demo"]) == 2
+
+    assert "doctor: refused: seed-demo refuses to run in production" in capsys.readouterr().err
     assert count(app, select(func.count()).select_from(DoctorRow)) == 0

@@ -1,10 +1,11 @@
-"""Patient-MS commands: `python -m patient_service.cli migrate | seed-demo`."""
+"""Patient-MS commands: `python -m patient_service.cli migrate | seed-demo` (seed-demo refuses production)."""
 
 from __future__ import annotations
 
 import sys
 
 from hospital_shared.cli import migrate_and_seed
+from hospital_shared.settings import SettingsError
 from patient_service import SERVICE_DIR
 from patient_service.bootstrap import bootstrap
 from patient_service.config import Settings
@@ -12,9 +13,18 @@ from patient_service.seed import seed_demo
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except SettingsError as error:
+        print(f"patient: refused: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str] | None) -> int:
     settings = Settings.from_env()
 
     def seed() -> str:
+        settings.refuse_in_production("seed-demo")  # demo data belongs in local and test stacks only
         container = bootstrap(settings)
         try:
             created = seed_demo(container.uow)

@@ -17,6 +17,7 @@ def test_seed_demo_creates_the_demo_patients_profile_once(
     app: Flask, client: FlaskClient, monkeypatch, capsys
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.delenv("SEED_DEMO", raising=False)
 
     main(["seed-demo"])
@@ -32,9 +33,23 @@ def test_seed_demo_creates_the_demo_patients_profile_once(
 
 def test_seed_demo_does_nothing_when_seed_demo_is_0(app: Flask, client: FlaskClient, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("SEED_DEMO", "0")
 
     main(["seed-demo"])
 
+    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    assert profile.status_code == 404
+
+
+def test_seed_demo_refuses_production(app: Flask, client: FlaskClient, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", app.config["SETTINGS"].database_url)
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("INTERNAL_TOKEN", "a-real-internal-token-of-32-chars")
+    monkeypatch.delenv("SEED_DEMO", raising=False)
+
+    assert main(["seed-demo"]) == 2
+
+    assert "patient: refused: seed-demo refuses to run in production" in capsys.readouterr().err
     profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
     assert profile.status_code == 404
