@@ -50,7 +50,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password (a new session id every time). */
+        /** Sign in with email and password (a new session id every time; staff may then need a code). */
         post: {
             parameters: {
                 query?: never;
@@ -70,7 +70,91 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Me"];
+                        "application/json": components["schemas"]["LoginAnswer"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a sign-in with a code from the authenticator app (or a recovery code). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MfaCode"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MfaSignedIn"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mandatory two-step sign-in: set up the app for a sign-in refused with 403 (then /login/mfa). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MfaToken"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Enrolment"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -184,6 +268,162 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether my account has two-step sign-in, must have it, and how many recovery codes are left. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MfaStatus"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up an authenticator app (staff only); confirm it with a first code. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Enrolment"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch two-step sign-in on with a first code; answers the recovery codes, shown only this once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConfirmCode"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecoveryCodes"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-step sign-in off, with the password entered again (refused while it is mandatory). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordConfirmation"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -886,6 +1126,9 @@ export interface components {
         Accepted: {
             readonly detail?: string;
         };
+        ConfirmCode: {
+            code: string;
+        };
         Contact: {
             readonly email?: string;
             readonly email_verified?: boolean;
@@ -900,6 +1143,13 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        Enrolment: {
+            /** @description otpauth://totp/... for the app */
+            readonly otpauth_uri?: string;
+            /** @description base32, for typing into the app */
+            readonly secret?: string;
+            readonly secret_grouped?: string;
+        };
         Error: {
             /** @description Error code */
             code?: number;
@@ -912,6 +1162,22 @@ export interface components {
             /** @description Error name */
             status?: string;
         };
+        LoginAnswer: {
+            /** @description send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+            readonly csrf_token?: string;
+            readonly email?: string;
+            readonly email_verified?: boolean;
+            readonly full_name?: string;
+            /** Format: uuid */
+            readonly id?: string;
+            /** @description an admin without two-step sign-in: remind to set it up */
+            readonly mfa_reminder?: boolean;
+            /** @description true: no session yet; send a code with mfa_token to /login/mfa */
+            readonly mfa_required?: boolean;
+            /** @description the pending sign-in, 5 minutes */
+            readonly mfa_token?: string;
+            readonly role?: string;
+        };
         Me: {
             /** @description send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE */
             readonly csrf_token?: string;
@@ -920,7 +1186,36 @@ export interface components {
             readonly full_name?: string;
             /** Format: uuid */
             readonly id?: string;
+            /** @description an admin without two-step sign-in: remind to set it up */
+            readonly mfa_reminder?: boolean;
             readonly role?: string;
+        };
+        MfaCode: {
+            /** @description 6 digits from the authenticator app, or one recovery code */
+            code: string;
+            mfa_token: string;
+        };
+        MfaSignedIn: {
+            /** @description send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE */
+            readonly csrf_token?: string;
+            readonly email?: string;
+            readonly email_verified?: boolean;
+            readonly full_name?: string;
+            /** Format: uuid */
+            readonly id?: string;
+            /** @description an admin without two-step sign-in: remind to set it up */
+            readonly mfa_reminder?: boolean;
+            /** @description only when this step finished a first enrolment: shown once, store them */
+            readonly recovery_codes?: string[];
+            readonly role?: string;
+        };
+        MfaStatus: {
+            readonly enrolled?: boolean;
+            readonly recovery_codes_left?: number;
+            readonly required?: boolean;
+        };
+        MfaToken: {
+            mfa_token: string;
         };
         NewStaffAccount: {
             /** Format: email */
@@ -945,6 +1240,9 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        PasswordConfirmation: {
+            password: string;
+        };
         PasswordReset: {
             /** @description 8 to 72 bytes of UTF-8 */
             new_password: string;
@@ -958,6 +1256,9 @@ export interface components {
             status?: number;
             title?: string;
             type?: string;
+        };
+        RecoveryCodes: {
+            readonly recovery_codes?: string[];
         };
         Registration: {
             /** Format: email */

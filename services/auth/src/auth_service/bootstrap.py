@@ -13,6 +13,7 @@ from auth_service.adapters.mail.smtp import BackgroundMailer, SmtpMailer
 from auth_service.adapters.oidc.provider import HttpOpenIdProvider
 from auth_service.adapters.postgres.repository import SqlAuthUnitOfWork
 from auth_service.adapters.redis.attempts import RedisAttemptCounter
+from auth_service.adapters.redis.mfa_challenges import RedisMfaChallengeStore
 from auth_service.adapters.redis.pending_sign_ins import RedisPendingSignInStore
 from auth_service.adapters.redis.sessions import RedisSessionStore
 from auth_service.adapters.security.bcrypt_hasher import BcryptPasswordHasher
@@ -21,6 +22,7 @@ from auth_service.config import Settings
 from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import SessionPolicy
+from auth_service.domain.totp import MfaPolicy
 from auth_service.ports import AuthPorts, Clock, Mailer, OpenIdProvider
 from hospital_shared.container import ServiceContainer, open_connections
 
@@ -100,5 +102,11 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
         pending_sign_ins=RedisPendingSignInStore(client),
         policy=policy_from(settings),
         openid=openid_provider_from(settings),
+        mfa_challenges=RedisMfaChallengeStore(client),
+        mfa_policy=MfaPolicy(
+            staff_required=settings.staff_mfa_required,
+            challenge_lifetime_seconds=settings.mfa_challenge_ttl_seconds,
+            issuer=settings.mfa_issuer,
+        ),
     )
     return Container.from_connections(settings, connections, ports=ports)

@@ -51,6 +51,11 @@ class Settings(ServiceSettings):
     email_verify_ttl_seconds: int = 48 * 60 * 60
     set_password_ttl_seconds: int = 72 * 60 * 60
 
+    # Staff two-step sign-in (TOTP). Required: doctors and admins without it may only enrol at sign-in.
+    staff_mfa_required: bool = False
+    mfa_issuer: str = "Hospital"
+    mfa_challenge_ttl_seconds: int = 5 * 60
+
     # Google (or any OpenID provider) sign-in.
     spa_url: str = "/"
     oidc_issuer: str = GOOGLE_ISSUER

@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from auth_service.domain.id_token import SignedToken
@@ -13,6 +13,7 @@ from auth_service.domain.mails import MailMessage
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session, SessionPolicy
+from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
 from auth_service.domain.users import Role, User
 from hospital_shared.db import UnitOfWork
 
@@ -83,6 +84,7 @@ class AuthUnitOfWork(UnitOfWork):
     users: UserRepository
     tokens: OneTimeTokenRepository
     identities: ExternalIdentityRepository
+    mfa: MfaRepository
 
 
 class SessionStore(abc.ABC):
@@ -220,6 +222,62 @@ class OpenIdProvider(abc.ABC):
         """Raise IdTokenInvalid unless one of the provider's RS256 keys signed `token`."""
 
 
+class MfaRepository(abc.ABC):
+    """Staff second factor: one TOTP authenticator per account and its single-use recovery codes."""
+
+    @abc.abstractmethod
+    def authenticator(self, user_id: uuid.UUID, *, for_update: bool = False) -> TotpAuthenticator | None: ...
+
+    @abc.abstractmethod
+    def save_authenticator(self, authenticator: TotpAuthenticator) -> None:
+        """Insert or replace the account's authenticator."""
+
+    @abc.abstractmethod
+    def remove_for_user(self, user_id: uuid.UUID) -> None:
+        """Forget the authenticator and every recovery code of the account."""
+
+    @abc.abstractmethod
+    def replace_recovery_codes(
+        self, user_id: uuid.UUID, code_hashes: list[str], *, now: datetime
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def use_recovery_code(self, user_id: uuid.UUID, code_hash: str, *, now: datetime) -> bool:
+        """Mark the unused code with this hash used, in one step; False if there is none (or it was used)."""
+
+    @abc.abstractmethod
+    def recovery_codes_left(self, user_id: uuid.UUID) -> int: ...
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    """A sign-in waiting for its second factor (or, when MFA is mandatory, for a first enrolment)."""
+
+    user_id: uuid.UUID
+    purpose: str  # "verify" (enrolled: send a code) or "enrol" (mandatory and not yet enrolled)
+    browser_binding_hash: str
+    # The account's revocation count when the password was checked: a reset or disable since ends it.
+    generation: int | None = None
+
+
+class MfaChallengeStore(abc.ABC):
+    """Pending second-factor sign-ins, short-lived, found by the hash of their token."""
+
+    @abc.abstractmethod
+    def put(self, token: str, challenge: MfaChallenge, *, ttl_seconds: int) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, token: str) -> MfaChallenge | None: ...
+
+    @abc.abstractmethod
+    def record_failure(self, token: str) -> int:
+        """Count one more wrong code for this challenge; the new count."""
+
+    @abc.abstractmethod
+    def take(self, token: str) -> bool:
+        """Remove the challenge; True for exactly one caller (a challenge finishes one sign-in)."""
+
+
 @dataclass
 class AuthPorts:
     """Everything the use cases work through; bootstrap fills it with real adapters, unit tests with fakes."""
@@ -233,3 +291,5 @@ class AuthPorts:
     pending_sign_ins: PendingSignInStore
     policy: AuthPolicy
     openid: OpenIdProvider | None = None
+    mfa_challenges: MfaChallengeStore | None = None
+    mfa_policy: MfaPolicy = field(default_factory=lambda: MfaPolicy())

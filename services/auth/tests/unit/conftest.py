@@ -34,6 +34,8 @@ from auth_service.ports import (
     UserRepository,
 )
 
+from .mfa_fakes import FakeMfaChallengeStore, FakeMfaRepository
+
 
 class FakeClock(Clock):
     def __init__(self) -> None:
@@ -113,6 +115,7 @@ class FakeUnitOfWork(AuthUnitOfWork):
         self.users = FakeUserRepository()
         self.tokens = FakeTokenRepository()
         self.identities = FakeIdentityRepository()
+        self.mfa = FakeMfaRepository()
         self.commits = 0
         self._snapshot: tuple | None = None
 
@@ -326,6 +329,7 @@ def ports(uow: FakeUnitOfWork) -> AuthPorts:
         pending_sign_ins=FakePendingSignIns(),
         policy=make_policy(),
         openid=FakeOpenIdProvider(),
+        mfa_challenges=FakeMfaChallengeStore(),
     )
 
 

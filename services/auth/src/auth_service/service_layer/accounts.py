@@ -12,6 +12,7 @@ from auth_service.domain.one_time_tokens import TokenPurpose, hash_token
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import Role, User, normalize_email
 from auth_service.ports import AuthPorts
+from auth_service.service_layer import mfa
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
 from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
@@ -135,7 +136,7 @@ def _count_failure(key: str, policy: LockoutPolicy, *, ports: AuthPorts) -> None
 
 def sign_in(
     command: Credentials, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
-) -> SignedIn:
+) -> SignedIn | mfa.MfaChallengeIssued:
     """Check email and password (same answer and time for unknown emails) and start a session."""
     email = normalize_email(command.email)
     user, generation = _load_for_sign_in(email, ports=ports)
@@ -160,6 +161,10 @@ def sign_in(
     )
     if user.password_hash and ports.hasher.needs_rehash(user.password_hash):
         _upgrade_hash(user, command.password, ports=ports)
+    # Staff with a second factor (or who must enrol one) get a challenge instead of a session.
+    challenge = mfa.challenge_after_password(user, ports=ports, generation=generation)
+    if challenge is not None:
+        return challenge
     return start_session(
         user, ports=ports, client=client, previous_secret=previous_secret, generation=generation
     )

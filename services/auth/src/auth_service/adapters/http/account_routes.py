@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from auth_service.adapters.http import mfa_routes
 from auth_service.adapters.http.schemas import (
     AcceptedSchema,
     CredentialsSchema,
@@ -27,7 +28,7 @@ from auth_service.adapters.http.web_session import (
 )
 from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
-from auth_service.service_layer import accounts, passwords, sessions
+from auth_service.service_layer import accounts, mfa, passwords, sessions
 from hospital_shared.identity import Identity, current_identity, require_identity
 from hospital_shared.schemas import page_of
 
@@ -42,6 +43,7 @@ def _me(user: User, session: Session | None) -> dict[str, Any]:
         "full_name": user.full_name,
         "email_verified": user.email_verified,
         "csrf_token": session.csrf_token if session is not None else None,
+        "mfa_reminder": mfa.needs_reminder(user, ports=ports()),
     }
 
 
@@ -78,15 +80,17 @@ class Register(MethodView):
 @blp.route("/login")
 class Login(MethodView):
     @blp.arguments(CredentialsSchema)
-    @blp.response(200, MeSchema)
+    @blp.response(200, mfa_routes.LoginAnswerSchema)
     def post(self, body: dict[str, Any]) -> Any:
-        """Sign in with email and password (a new session id every time)."""
+        """Sign in with email and password (a new session id every time; staff may then need a code)."""
         signed_in = accounts.sign_in(
             accounts.Credentials(email=body["email"], password=body["password"]),
             ports=ports(),
             client=client_info(),
             previous_secret=session_secret(),
         )
+        if isinstance(signed_in, mfa.MfaChallengeIssued):
+            return mfa_routes.challenge_answer(signed_in)
         attach_session_cookie(signed_in.secret)
         return _me(signed_in.user, signed_in.session)
 

@@ -9,6 +9,7 @@ from auth_service.adapters.http import (
     admin_routes,
     contact_routes,
     internal_routes,
+    mfa_routes,
     oauth_routes,
 )
 from auth_service.bootstrap import bootstrap
@@ -29,6 +30,7 @@ def create_app(
         description="Accounts, sessions, the gateway's identity check, password reset and Google sign-in.",
         blueprints=[
             account_routes.blp,
+            mfa_routes.blp,
             admin_routes.blp,
             oauth_routes.blp,
             internal_routes.blp,

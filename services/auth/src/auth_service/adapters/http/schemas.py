@@ -53,6 +53,9 @@ class MeSchema(Schema):
         dump_only=True,
         metadata={"description": "send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE"},
     )
+    mfa_reminder = fields.Boolean(
+        dump_only=True, metadata={"description": "an admin without two-step sign-in: remind to set it up"}
+    )
 
 
 class SessionSchema(Schema):

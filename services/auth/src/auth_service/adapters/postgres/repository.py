@@ -5,16 +5,25 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from auth_service.adapters.postgres.models import ExternalIdentityRow, OneTimeTokenRow, UserRow
+from auth_service.adapters.postgres.models import (
+    ExternalIdentityRow,
+    OneTimeTokenRow,
+    RecoveryCodeRow,
+    TotpAuthenticatorRow,
+    UserRow,
+)
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
+from auth_service.domain.totp import TotpAuthenticator
 from auth_service.domain.users import Role, User
 from auth_service.ports import (
     AuthUnitOfWork,
     ExternalIdentityRepository,
+    MfaRepository,
     OneTimeTokenRepository,
     UserPage,
     UserRepository,
@@ -177,11 +186,74 @@ class SqlExternalIdentityRepository(ExternalIdentityRepository):
         )
 
 
+class SqlMfaRepository(MfaRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def authenticator(self, user_id: uuid.UUID, *, for_update: bool = False) -> TotpAuthenticator | None:
+        row = self._session.get(
+            TotpAuthenticatorRow, user_id, with_for_update=for_update, populate_existing=for_update
+        )
+        if row is None:
+            return None
+        return TotpAuthenticator(
+            user_id=row.user_id,
+            secret=row.secret,
+            created_at=row.created_at,
+            confirmed_at=row.confirmed_at,
+            last_used_step=row.last_used_step,
+        )
+
+    def save_authenticator(self, authenticator: TotpAuthenticator) -> None:
+        row = self._session.get(TotpAuthenticatorRow, authenticator.user_id)
+        if row is None:
+            row = TotpAuthenticatorRow(user_id=authenticator.user_id)
+            self._session.add(row)
+        row.secret = authenticator.secret
+        row.created_at = authenticator.created_at
+        row.confirmed_at = authenticator.confirmed_at
+        row.last_used_step = authenticator.last_used_step
+
+    def remove_for_user(self, user_id: uuid.UUID) -> None:
+        self._session.execute(sa_delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
+        self._session.execute(sa_delete(TotpAuthenticatorRow).where(TotpAuthenticatorRow.user_id == user_id))
+
+    def replace_recovery_codes(self, user_id: uuid.UUID, code_hashes: list[str], *, now: datetime) -> None:
+        self._session.execute(sa_delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
+        self._session.add_all(
+            RecoveryCodeRow(id=uuid.uuid4(), user_id=user_id, code_hash=code_hash, created_at=now)
+            for code_hash in code_hashes
+        )
+
+    def use_recovery_code(self, user_id: uuid.UUID, code_hash: str, *, now: datetime) -> bool:
+        # One UPDATE ... WHERE used_at IS NULL: two requests racing with the same code, one wins.
+        used = self._session.scalar(
+            update(RecoveryCodeRow)
+            .where(
+                RecoveryCodeRow.user_id == user_id,
+                RecoveryCodeRow.code_hash == code_hash,
+                RecoveryCodeRow.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .returning(RecoveryCodeRow.id)
+        )
+        return used is not None
+
+    def recovery_codes_left(self, user_id: uuid.UUID) -> int:
+        count = self._session.scalar(
+            select(func.count())
+            .select_from(RecoveryCodeRow)
+            .where(RecoveryCodeRow.user_id == user_id, RecoveryCodeRow.used_at.is_(None))
+        )
+        return count or 0
+
+
 class SqlAuthUnitOfWork(SqlAlchemyUnitOfWork, AuthUnitOfWork):
     def _start(self, session: Session) -> None:
         self.users = SqlUserRepository(session)
         self.tokens = SqlOneTimeTokenRepository(session)
         self.identities = SqlExternalIdentityRepository(session)
+        self.mfa = SqlMfaRepository(session)
 
     def commit(self) -> None:
         try:
