@@ -11,6 +11,11 @@ differ. Environment:
   NGINX_LOG_DIR      where nginx-access.log / nginx-error.log live; the image links them to stdout / stderr
   NGINX_BINARY       default /usr/sbin/nginx
   SESSION_COOKIE_NAME  Auth-MS's session cookie (default hospital_session): reads without it skip auth_request
+  GATEWAY_TRUSTED_PROXIES  addresses/CIDRs (comma or space separated) whose X-Forwarded-For names the client:
+                     the ingress or load balancer in front; empty = the peer is the client
+  GATEWAY_OPERATOR_NETWORKS  clients told replica names (X-Served-By) and readiness details (default: none;
+                     admins always are)
+  GATEWAY_HSTS       on / off: Strict-Transport-Security (default: on, off when ENVIRONMENT is dev or test)
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from gateway.render import render_gateway, render_native
+from gateway.render import networks, render_gateway, render_native
 
 UPSTREAMS = ("auth", "patient", "doctor", "appointment")
 
@@ -38,6 +43,15 @@ def upstreams_from(environ: Mapping[str, str]) -> dict[str, list[str]]:
             raise ConfigurationError(f"{variable} must list at least one host:port")
         upstreams[name] = addresses
     return upstreams
+
+
+def hsts_from(environ: Mapping[str, str]) -> bool:
+    # Unset: on, except in a local run (ENVIRONMENT dev or test, plain http); fail closed like the services.
+    local = environ.get("ENVIRONMENT", "production") in ("dev", "test")
+    value = environ.get("GATEWAY_HSTS", "off" if local else "on")
+    if value not in ("on", "off"):
+        raise ConfigurationError(f"GATEWAY_HSTS must be on or off, not {value!r}")
+    return value == "on"
 
 
 def write_configuration(environ: Mapping[str, str]) -> Path:
@@ -59,6 +73,9 @@ def write_configuration(environ: Mapping[str, str]) -> Path:
         api_rate=environ.get("GATEWAY_API_RATE", "200r/s"),
         credentials_rate=environ.get("GATEWAY_CREDENTIALS_RATE", "10r/s"),
         session_cookie=environ.get("SESSION_COOKIE_NAME", "hospital_session"),
+        trusted_proxies=networks(environ.get("GATEWAY_TRUSTED_PROXIES", "")),
+        operator_networks=networks(environ.get("GATEWAY_OPERATOR_NETWORKS", "")),
+        strict_transport_security=hsts_from(environ),
     )
     (run_dir / "gateway.conf").write_text(gateway_conf)
     nginx_conf = run_dir / "nginx.conf"

@@ -6,6 +6,7 @@ gateway.conf.template with their own service addresses.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,6 +39,27 @@ def server_lines(addresses: Sequence[str]) -> str:
     return "\n".join(f"    server {address} max_fails=2 fail_timeout=5s;" for address in addresses)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+NATIVE_OPERATORS = ("127.0.0.1", "::1")  # the machine a native stack runs on
+
+
+def networks(value: str | Sequence[str]) -> list[str]:
+    """Addresses or CIDR networks, as a list or a comma/space separated string; anything else is an error."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network (like 10.0.0.0/8)") from None
+    return items
+
+
+def real_ip_lines(trusted_proxies: Sequence[str]) -> str:
+    """nginx real_ip: the client address from X-Forwarded-For, believed only from these peers."""
+    trusted = [f"    set_real_ip_from {network};" for network in networks(trusted_proxies)]
+    return "\n".join([*trusted, "    real_ip_header X-Forwarded-For;", "    real_ip_recursive on;"])
+
+
 def render_gateway(
     *,
     listen: str,
@@ -47,11 +69,17 @@ def render_gateway(
     api_rate: str = "200r/s",
     credentials_rate: str = "10r/s",
     session_cookie: str = "hospital_session",
+    trusted_proxies: Sequence[str] = (),
+    operator_networks: Sequence[str] = (),
+    strict_transport_security: bool = False,
 ) -> str:
     """The server block: upstreams (service name -> host:port list), locations, limits and error pages.
 
     `session_cookie` is Auth-MS's SESSION_COOKIE_NAME: a public read without it (and without an
-    Authorization header) is not sent to Auth-MS for verification.
+    Authorization header) is not sent to Auth-MS for verification. `trusted_proxies` are the peers whose
+    X-Forwarded-For gives the client's address (a load balancer, an ingress); `operator_networks` are the
+    clients told replica names and readiness details; `strict_transport_security` sends HSTS (the site is
+    served over https).
     """
     if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,}", internal_token):
         raise ValueError("the internal token must be 16+ URL-safe characters")
@@ -68,6 +96,9 @@ def render_gateway(
             "api_rate": _rate(api_rate),
             "credentials_rate": _rate(credentials_rate),
             "session_cookie": session_cookie,
+            "real_ip": real_ip_lines(trusted_proxies),
+            "operator_networks": "\n".join(f"    {n} 1;" for n in networks(operator_networks)),
+            "strict_transport_security": HSTS if strict_transport_security else "",
             **{f"{name}_servers": server_lines(addresses) for name, addresses in upstreams.items()},
         },
     )

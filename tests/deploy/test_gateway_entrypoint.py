@@ -55,3 +55,31 @@ def test_the_rendered_container_configuration_is_valid_nginx(tmp_path: Path) -> 
         ["/usr/sbin/nginx", "-t", "-q", "-c", str(nginx_conf)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_trusted_proxies_operators_and_hsts_come_from_the_environment(tmp_path: Path) -> None:
+    environ = container_environment(tmp_path) | {
+        "GATEWAY_TRUSTED_PROXIES": "10.0.0.0/8, 172.16.0.0/12",
+        "GATEWAY_OPERATOR_NETWORKS": "10.1.2.0/24",
+    }
+    gateway_conf = (write_configuration(environ).parent / "gateway.conf").read_text()
+    assert "set_real_ip_from 10.0.0.0/8;" in gateway_conf
+    assert "set_real_ip_from 172.16.0.0/12;" in gateway_conf
+    assert "    10.1.2.0/24 1;" in gateway_conf
+    assert 'default "max-age=31536000; includeSubDomains";' in gateway_conf  # HSTS unless told off
+    environ |= {"GATEWAY_HSTS": "off"}
+    assert "includeSubDomains" not in (write_configuration(environ).parent / "gateway.conf").read_text()
+    with pytest.raises(ConfigurationError, match="GATEWAY_HSTS"):
+        write_configuration(environ | {"GATEWAY_HSTS": "maybe"})
+    with pytest.raises(ValueError, match="not an IP address"):
+        write_configuration(environ | {"GATEWAY_TRUSTED_PROXIES": "everyone"})
+
+
+def test_a_local_run_sends_no_hsts_and_production_does_by_default(tmp_path: Path) -> None:
+    def rendered(**extra: str) -> str:
+        environ = container_environment(tmp_path) | extra
+        return (write_configuration(environ).parent / "gateway.conf").read_text()
+
+    assert "includeSubDomains" not in rendered(ENVIRONMENT="dev")
+    assert "includeSubDomains" in rendered(ENVIRONMENT="production")
+    assert "includeSubDomains" in rendered()  # unset is production, as for the services

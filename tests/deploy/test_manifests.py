@@ -196,3 +196,17 @@ def test_compose_requires_the_internal_token_and_runs_two_appointment_replicas()
     assert "${INTERNAL_TOKEN:?" in text
     assert "INTERNAL_TOKEN: dev" not in text
     assert SERVICES["appointment"]["deploy"]["replicas"] == 2
+
+
+def test_compose_and_kubernetes_gateways_believe_x_forwarded_for_only_from_their_proxies() -> None:
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    assert compose["services"]["gateway"]["environment"]["GATEWAY_TRUSTED_PROXIES"] == (
+        "${GATEWAY_TRUSTED_PROXIES:-172.16.0.0/12}"
+    )
+    gateway = next(d for d in BASE if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    env = {e["name"]: e for e in gateway["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["GATEWAY_TRUSTED_PROXIES"]["value"] == "10.0.0.0/8"
+    assert env["ENVIRONMENT"]["valueFrom"]["configMapKeyRef"] == {
+        "name": "hospital-config",
+        "key": "ENVIRONMENT",
+    }

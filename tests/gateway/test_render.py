@@ -141,3 +141,75 @@ def test_the_session_cookie_name_is_configurable_and_checked() -> None:
     assert '"$request_method:$cookie_sid:$http_authorization"' in render("sid")
     with pytest.raises(ValueError, match="session cookie"):
         render("sid;x")
+
+
+def _render(**settings: object) -> str:
+    return render_gateway(
+        listen="8080",
+        upstreams=UPSTREAMS,
+        internal_token="r" * 32,
+        static_root=Path("/srv"),
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def test_x_forwarded_for_is_believed_only_from_the_configured_proxies() -> None:
+    assert re.findall(r"set_real_ip_from (\S+);", _render()) == []
+    rendered = _render(trusted_proxies=["10.0.0.0/8", "fd00::/8", "192.0.2.7"])
+    assert re.findall(r"set_real_ip_from (\S+);", rendered) == ["10.0.0.0/8", "fd00::/8", "192.0.2.7"]
+    assert "real_ip_header X-Forwarded-For;" in rendered
+    assert "real_ip_recursive on;" in rendered
+    with pytest.raises(ValueError, match="not an IP address"):
+        _render(trusted_proxies=["10.0.0.0/8;include /etc/passwd"])
+
+
+def test_every_limit_counts_by_client_network_not_by_raw_address() -> None:
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    zones = re.findall(r"limit_(?:req|conn)_zone (\S+) zone=", template)
+    assert zones == ["$client_network"] * 3
+    assert "include {{ gateway_dir }}/nginx/client_network.conf;" in template
+
+
+def test_hsts_is_sent_only_when_the_site_is_served_over_https() -> None:
+    assert 'default "";' in re.search(r"\$strict_transport_security \{([^}]*)\}", _render()).group(1)
+    served_over_https = _render(strict_transport_security=True)
+    assert 'default "max-age=31536000; includeSubDomains";' in served_over_https
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    # Every location that adds headers (add_header is not inherited into them) adds HSTS too.
+    for block in re.findall(r"\n    location [^{]*\{\n(.*?)\n    \}\n", template, re.S):
+        if "add_header" in block:
+            assert "Strict-Transport-Security $strict_transport_security always;" in block, block
+    include = (GATEWAY_DIR / "nginx" / "proxy_headers.conf").read_text()
+    assert "add_header Strict-Transport-Security $strict_transport_security always;" in include
+
+
+def test_the_api_docs_page_has_a_csp_without_inline_script_and_no_inline_script() -> None:
+    docs = _location((GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text(), "/api/docs/")
+    csp = re.search(r'Content-Security-Policy "([^"]*)"', docs).group(1)
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    page = (GATEWAY_DIR / "swagger" / "index.html").read_text()
+    assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []  # every script is a file
+    assert " on" not in re.sub(r"<script[^>]*>", "", page).lower().replace("\n", " ")  # no onload= etc.
+
+
+def test_redirects_are_relative_and_replicas_and_readiness_stay_private() -> None:
+    rendered = _render(operator_networks=["127.0.0.1", "::1"])
+    assert "absolute_redirect off;" in rendered
+    geo = re.search(r"geo \$operator_client \{([^}]*)\}", rendered).group(1)
+    assert geo.split() == ["default", "0;", "127.0.0.1", "1;", "::1", "1;"]
+    include = (GATEWAY_DIR / "nginx" / "proxy_headers.conf").read_text()
+    assert "proxy_hide_header X-Served-By;" in include
+    assert "add_header X-Served-By $served_by_shown always;" in include
+    assert "proxy_set_header X-Readiness-Detail $readiness_detail;" in include
+
+
+def test_the_access_log_records_the_path_without_the_query_string() -> None:
+    process = render_native(run_dir=Path("/r"), log_dir=Path("/l"), rendered_dir=Path("/r"), as_root=False)
+    log_format = re.search(r"log_format json escape=json (.*?);\n", process, re.S).group(1)
+    assert '"uri":"$logged_path"' in log_format
+    assert "$request_uri" not in log_format and '$request"' not in log_format and "$args" not in log_format
+    template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
+    assert 'map $request_uri $logged_path {\n    "~^(?<path_only>[^?]*)" $path_only;' in template

@@ -81,6 +81,22 @@ class StackConfig:
     initial_replicas: int = field(default_factory=lambda: _env_int("APPOINTMENT_REPLICAS", 2))
     api_rate: str = field(default_factory=lambda: os.environ.get("GATEWAY_API_RATE", "200r/s"))
     credentials_rate: str = field(default_factory=lambda: os.environ.get("GATEWAY_CREDENTIALS_RATE", "10r/s"))
+    # Peers whose X-Forwarded-For names the client (a proxy or load balancer in front of the gateway);
+    # none by default: the gateway listens on loopback and its peer is the client.
+    trusted_proxies: str = field(default_factory=lambda: os.environ.get("GATEWAY_TRUSTED_PROXIES", ""))
+    # Clients told replica names and readiness details: this machine (its checks, make scale, the developer).
+    operator_networks: str = field(
+        default_factory=lambda: os.environ.get("GATEWAY_OPERATOR_NETWORKS", "127.0.0.1 ::1")
+    )
+    # HSTS: in production (served over https by whatever is in front); never for local http.
+    strict_transport_security: bool = field(
+        default_factory=lambda: (
+            os.environ.get(
+                "GATEWAY_HSTS", "on" if os.environ.get("ENVIRONMENT", "dev") == "production" else "off"
+            )
+            == "on"
+        )
+    )
 
     def port(self, service: Service, replica: int = 1) -> int:
         base = _env_int(f"{service.name.upper()}_PORT", service.default_port)

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from gateway.render import render_gateway, render_native
+from gateway.render import networks, render_gateway, render_native
 from tools.stack.config import REPLICATED, REPO, SERVICES, Service, StackConfig, internal_token
 
 
@@ -150,6 +150,9 @@ def write_gateway(config: StackConfig, replicas: int) -> None:
         static_root=static_root,
         api_rate=config.api_rate,
         credentials_rate=config.credentials_rate,
+        trusted_proxies=networks(config.trusted_proxies),
+        operator_networks=networks(config.operator_networks),
+        strict_transport_security=config.strict_transport_security,
     )
     (config.nginx_dir / "gateway.conf").write_text(rendered)
     (config.nginx_dir / "nginx.conf").write_text(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from sqlalchemy import Engine, text
 
 from hospital_shared.migrations import MigrationState
@@ -58,6 +58,31 @@ def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
+def _summary_only() -> bool:
+    """Through the gateway, a stranger learns ready or not: the gateway sets this header on every request
+    (operators and admins get "full"); callers on the service's own port (probes, the stack, the admin's
+    system page) send none and get every check."""
+    return request.headers.get("X-Readiness-Detail", "full") != "full"
+
+
+def _not_ready(results: Mapping[str, Mapping[str, object]]) -> tuple[Response, int]:
+    body: dict[str, object] = {
+        "type": "https://hospital.example/problems/not-ready",
+        "title": "Service not ready",
+        "status": 503,
+    }
+    if _summary_only():
+        body["detail"] = "The service cannot serve requests right now; please retry in a moment."
+    else:
+        body["detail"] = "; ".join(
+            f"{name}: {r['detail']}" for name, r in results.items() if r["status"] != "ok"
+        )
+        body["checks"] = results
+    response = jsonify(body)
+    response.mimetype = "application/problem+json"
+    return response, 503
+
+
 def init_health(app: Flask, checks: Iterable[ReadinessCheck]) -> None:
     checks = list(checks)
 
@@ -78,17 +103,8 @@ def init_health(app: Flask, checks: Iterable[ReadinessCheck]) -> None:
                 )
                 results[check.name] = {"status": "unavailable", "detail": _first_line(error)}
         ready = all(result["status"] == "ok" for result in results.values())
-        if ready:
-            return jsonify(status="ok", checks=results), 200
-        body = {
-            "type": "https://hospital.example/problems/not-ready",
-            "title": "Service not ready",
-            "status": 503,
-            "detail": "; ".join(
-                f"{name}: {r['detail']}" for name, r in results.items() if r["status"] != "ok"
-            ),
-            "checks": results,
-        }
-        response = jsonify(body)
-        response.mimetype = "application/problem+json"
-        return response, 503
+        if not ready:
+            return _not_ready(results)
+        if _summary_only():
+            return jsonify(status="ok"), 200
+        return jsonify(status="ok", checks=results), 200
