@@ -41,6 +41,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the Google (provider) accounts that can sign in to my account. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IdentityLinkPage"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a linked sign-in: that Google account no longer signs in to mine. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    link_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -437,7 +513,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Finish the sign-in: check state, exchange the code, validate the ID token, start a session. */
+        /** Finish the sign-in (or a link): check state, exchange the code, validate the ID token. */
         get: {
             parameters: {
                 query?: {
@@ -466,6 +542,48 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/google/link/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the password again to link a Google account; answers where to send the browser. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkStart"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkStarted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1161,6 +1279,34 @@ export interface components {
             message?: string;
             /** @description Error name */
             status?: string;
+        };
+        IdentityLink: {
+            /** @description The provider's email when linked. */
+            readonly email_at_link?: string | null;
+            /** Format: uuid */
+            readonly id?: string;
+            readonly issuer?: string;
+            /** Format: date-time */
+            readonly linked_at?: string;
+            /** @description For example 'Google'. */
+            readonly provider?: string;
+        };
+        IdentityLinkPage: {
+            items: components["schemas"]["IdentityLink"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        LinkStart: {
+            /**
+             * Format: password
+             * @description The account's current password, entered again.
+             */
+            password: string;
+        };
+        LinkStarted: {
+            /** @description Send the browser here (a full-page navigation). */
+            readonly authorization_url?: string;
         };
         LoginAnswer: {
             /** @description send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE */

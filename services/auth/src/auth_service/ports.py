@@ -68,6 +68,18 @@ class OneTimeTokenRepository(abc.ABC):
         """Mark every still-unused token of these purposes as used, e.g. once a password has been reset."""
 
 
+@dataclass(frozen=True)
+class IdentityLink:
+    """One provider user (`iss`, `sub`) that may sign in to a local account."""
+
+    id: uuid.UUID
+    issuer: str
+    subject: str
+    user_id: uuid.UUID
+    email_at_link: str | None
+    linked_at: datetime
+
+
 class ExternalIdentityRepository(abc.ABC):
     """Links between a provider's user (`iss`, `sub`) and a local account."""
 
@@ -78,6 +90,18 @@ class ExternalIdentityRepository(abc.ABC):
     def link(
         self, *, issuer: str, subject: str, user_id: uuid.UUID, email: str | None, now: datetime
     ) -> None: ...
+
+    @abc.abstractmethod
+    def for_user(self, user_id: uuid.UUID) -> list[IdentityLink]:
+        """The account's links, oldest first."""
+
+    @abc.abstractmethod
+    def remove(self, user_id: uuid.UUID, link_id: uuid.UUID) -> bool:
+        """Remove one of the account's links; False when it has no such link."""
+
+    @abc.abstractmethod
+    def remove_all_for_user(self, user_id: uuid.UUID) -> int:
+        """Remove every link of the account (on password reset and when it is disabled)."""
 
 
 class AuthUnitOfWork(UnitOfWork):
@@ -190,6 +214,9 @@ class PendingSignIn:
     nonce: str
     code_verifier: str
     browser_binding_hash: str
+    # Set when a signed-in user links the provider identity: only this user's session may finish it.
+    link_user_id: uuid.UUID | None = None
+    link_session_id: uuid.UUID | None = None
 
 
 class PendingSignInStore(abc.ABC):

@@ -161,7 +161,7 @@ def test_a_google_account_cannot_be_taken_over_by_registering_its_email(gateway,
     assert another_browser.login("erin@example.test", password=PASSWORD).status_code == 401
 
 
-def test_a_google_user_links_to_a_verified_password_account_with_the_same_email(
+def test_a_google_user_with_the_verified_email_of_a_verified_account_is_refused_until_its_owner_links_it(
     gateway, another_browser, mailbox
 ):
     from .conftest import token_in
@@ -174,9 +174,11 @@ def test_a_google_user_links_to_a_verified_password_account_with_the_same_email(
         ).status_code
         == 204
     )
+    # A verified address on both sides is no consent of the owner: the owner links (test_identity_links).
     response, _ = google_sign_in(gateway, "frank")
-    assert response.headers["Location"] == "/app/"
-    assert gateway.get("/api/v1/auth/me").json["id"] == ann["id"]
+    assert refused(response, "link_required")
+    assert gateway.session_cookie() is None
+    assert gateway.get("/api/v1/auth/me").status_code == 401
 
 
 def test_a_provider_user_with_an_unverified_email_is_not_signed_in(gateway):

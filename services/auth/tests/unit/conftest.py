@@ -22,6 +22,7 @@ from auth_service.ports import (
     AuthUnitOfWork,
     Clock,
     ExternalIdentityRepository,
+    IdentityLink,
     Mailer,
     OneTimeTokenRepository,
     OpenIdProvider,
@@ -98,6 +99,7 @@ class FakeTokenRepository(OneTimeTokenRepository):
 class FakeIdentityRepository(ExternalIdentityRepository):
     def __init__(self) -> None:
         self.links: dict[tuple[str, str], uuid.UUID] = {}
+        self.details: dict[tuple[str, str], IdentityLink] = {}
 
     def user_id_for(self, issuer: str, subject: str) -> uuid.UUID | None:
         return self.links.get((issuer, subject))
@@ -106,6 +108,30 @@ class FakeIdentityRepository(ExternalIdentityRepository):
         self, *, issuer: str, subject: str, user_id: uuid.UUID, email: str | None, now: datetime
     ) -> None:
         self.links[(issuer, subject)] = user_id
+        self.details[(issuer, subject)] = IdentityLink(
+            id=uuid.uuid4(),
+            issuer=issuer,
+            subject=subject,
+            user_id=user_id,
+            email_at_link=email,
+            linked_at=now,
+        )
+
+    def for_user(self, user_id: uuid.UUID) -> list[IdentityLink]:
+        return [self.details[key] for key, owner in self.links.items() if owner == user_id]
+
+    def remove(self, user_id: uuid.UUID, link_id: uuid.UUID) -> bool:
+        for link in self.for_user(user_id):
+            if link.id == link_id:
+                del self.links[(link.issuer, link.subject)]
+                return True
+        return False
+
+    def remove_all_for_user(self, user_id: uuid.UUID) -> int:
+        doomed = [key for key, owner in self.links.items() if owner == user_id]
+        for key in doomed:
+            del self.links[key]
+        return len(doomed)
 
 
 class FakeUnitOfWork(AuthUnitOfWork):

@@ -114,11 +114,16 @@ def test_a_provider_error_or_failed_exchange_or_bad_signature_fails_cleanly(port
     assert ports.sessions.by_secret == {}
 
 
-def test_a_provider_user_links_to_a_verified_password_account_with_the_same_email(ports, add_user):
-    ann = add_user("ann@example.org", email_verified=True)
+@pytest.mark.parametrize("role", [Role.PATIENT, Role.DOCTOR, Role.ADMIN])
+def test_a_provider_user_with_the_verified_email_of_an_account_is_refused_unlinked(ports, add_user, role):
+    # The provider vouching for the address is no consent of the owner: only the owner links (identity_links).
+    add_user("ann@example.org", email_verified=True, role=role)
     started, params = _start(ports)
     ports.openid.next_id_token = _id_token(ports, params)
-    assert _finish(ports, started, params).user.id == ann.id
+    with pytest.raises(OpenIdSignInFailed, match="link_required"):
+        _finish(ports, started, params)
+    assert ports.uow().identities.links == {}
+    assert ports.sessions.by_secret == {}
 
 
 def test_a_provider_user_does_not_take_over_an_unverified_password_account(ports, add_user):

@@ -52,3 +52,16 @@ def already_registered_mail(*, to: str, sign_in_link: str, reset_link: str) -> M
             f"If it was you, sign in here: {sign_in_link}\nor reset your password here: {reset_link}\n"
         ),
     )
+
+
+def identity_linked_mail(*, to: str, provider: str, account_link: str) -> MailMessage:
+    # Names nothing from the provider account: only what this server knows, so it cannot carry a lure.
+    return MailMessage(
+        to=to,
+        subject="A sign-in method was added to your account",
+        body=(
+            f"Someone who knew your password linked a {provider} account to your hospital account;\n"
+            f"it can now sign in to it.\n\nSee or remove your linked accounts here: {account_link}\n\n"
+            "If it was not you, remove the link and reset your password (a reset removes every link).\n"
+        ),
+    )

@@ -83,6 +83,8 @@ def set_account_disabled(
             raise Conflict("This is the last enabled admin; it cannot be disabled.")
         user = user.with_disabled(disabled)
         uow.users.save(user)
+        if disabled:
+            uow.identities.remove_all_for_user(user_id)  # re-enabling restores no link
         uow.commit()
     if disabled:
         ports.sessions.delete_all_for_user(user_id)
@@ -162,6 +164,7 @@ def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tup
                 created_at=existing.created_at,
             )
             uow.users.save(user)
+            uow.identities.remove_all_for_user(user.id)  # a password reset by the operator
         uow.commit()
     if existing is not None:
         ports.sessions.delete_all_for_user(user.id)

@@ -19,7 +19,15 @@ from auth_service.domain.id_token import (
 from auth_service.domain.one_time_tokens import hash_token
 from auth_service.domain.users import Role, User
 from auth_service.ports import AuthPorts, OpenIdProvider, OpenIdProviderError, PendingSignIn
-from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
+from auth_service.service_layer.identity_links import (
+    IdentityLinked,
+    IdentityLinkFailed,
+    LinkStart,
+    check_password_again,
+    finish_link,
+    pending_link,
+)
+from auth_service.service_layer.sessions import ClientInfo, SignedIn, current_session, start_session
 from hospital_shared.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -50,17 +58,27 @@ def _provider(ports: AuthPorts) -> OpenIdProvider:
     return ports.openid
 
 
-def start_openid_sign_in(*, ports: AuthPorts, state_ttl_seconds: int) -> SignInStart:
-    """Remember a fresh state, nonce and PKCE verifier, and send the browser to the provider."""
+def start_openid_sign_in(
+    *, ports: AuthPorts, state_ttl_seconds: int, link: LinkStart | None = None
+) -> SignInStart:
+    """Remember a fresh state, nonce and PKCE verifier, and send the browser to the provider.
+
+    With `link`, the signed-in user links the provider identity to their account instead (password checked
+    here, the state bound to that user and session).
+    """
     provider = _provider(ports)
+    if link is not None:
+        check_password_again(link, ports=ports)
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     code_verifier = secrets.token_urlsafe(48)  # 64 characters, within PKCE's 43..128
     binding = secrets.token_urlsafe(32)
-    ports.pending_sign_ins.put(
-        state,
-        PendingSignIn(nonce=nonce, code_verifier=code_verifier, browser_binding_hash=hash_token(binding)),
-        ttl_seconds=state_ttl_seconds,
-    )
+    if link is None:
+        pending = PendingSignIn(
+            nonce=nonce, code_verifier=code_verifier, browser_binding_hash=hash_token(binding)
+        )
+    else:
+        pending = pending_link(link, binding=binding, nonce=nonce, code_verifier=code_verifier)
+    ports.pending_sign_ins.put(state, pending, ttl_seconds=state_ttl_seconds)
     url = provider.authorization_url(
         {
             "state": state,
@@ -124,7 +142,7 @@ def _check(
 
 
 def _account_for(identity: ProviderIdentity, ports: AuthPorts) -> User:
-    """The local account of this provider user: linked before, safely linked now, or created now."""
+    """The local account of this provider user: linked before by its owner, or created now (a patient)."""
     now = ports.clock.now()
     with ports.uow() as uow:
         linked_id = uow.identities.user_id_for(identity.issuer, identity.subject)
@@ -137,22 +155,24 @@ def _account_for(identity: ProviderIdentity, ports: AuthPorts) -> User:
             raise OpenIdSignInFailed("email_not_verified", "the provider did not vouch for an email address")
         existing = uow.users.by_email(identity.email)
         if existing is not None:
-            # Link only when both sides proved the mailbox: otherwise whoever pre-registered the address
-            # (or a provider account with an unproven address) could take the other's account over.
             if not existing.email_verified or existing.disabled:
                 raise OpenIdSignInFailed(
                     "account_conflict", "an unverified or disabled account has this email"
                 )
-            user = existing
-        else:
-            user = User.new(
-                email=identity.email,
-                full_name=identity.name or identity.email.split("@")[0],
-                role=Role.PATIENT,
-                now=now,
-                email_verified=True,
+            # A provider vouching for the address is not the owner's consent: whoever controls that
+            # provider account (or the provider) would enter a doctor's or admin's account for good.
+            # Only the owner links, from a signed-in session (identity_links).
+            raise OpenIdSignInFailed(
+                "link_required", f"an existing {existing.role.value} account has this email and no link"
             )
-            uow.users.add(user)
+        user = User.new(
+            email=identity.email,
+            full_name=identity.name or identity.email.split("@")[0],
+            role=Role.PATIENT,
+            now=now,
+            email_verified=True,
+        )
+        uow.users.add(user)
         uow.identities.link(
             issuer=identity.issuer, subject=identity.subject, user_id=user.id, email=identity.email, now=now
         )
@@ -162,16 +182,27 @@ def _account_for(identity: ProviderIdentity, ports: AuthPorts) -> User:
 
 def finish_openid_sign_in(
     callback: OpenIdCallback, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
-) -> SignedIn:
-    """Check the provider's answer end to end and sign the user in; any doubt refuses with no session."""
-    provider = _provider(ports)
+) -> SignedIn | IdentityLinked:
+    """Check the provider's answer end to end and sign the user in (or finish a link); any doubt refuses."""
     pending = _take_pending(callback, ports)
+    if pending.link_user_id is None:
+        identity = _checked_answer(callback, pending, ports)
+        user = _account_for(identity, ports)
+        return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+    try:
+        identity = _checked_answer(callback, pending, ports)
+    except OpenIdSignInFailed as failure:
+        raise IdentityLinkFailed(failure.code, failure.reason) from failure
+    session = current_session(previous_secret, ports=ports)
+    return finish_link(identity, pending, session=session, ports=ports)
+
+
+def _checked_answer(callback: OpenIdCallback, pending: PendingSignIn, ports: AuthPorts) -> ProviderIdentity:
+    provider = _provider(ports)
     if callback.issuer is not None and callback.issuer != provider.issuer:
         raise OpenIdSignInFailed("issuer_mismatch", "the authorization response names another issuer")
     if callback.error:
         raise OpenIdSignInFailed("provider_refused", f"the provider answered error={callback.error[:100]}")
     if not callback.code:
         raise OpenIdSignInFailed("code_missing", "the callback carries no code")
-    identity = _verified_identity(provider, pending, callback.code, ports)
-    user = _account_for(identity, ports)
-    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+    return _verified_identity(provider, pending, callback.code, ports)

@@ -68,6 +68,7 @@ def reset_password(command: PasswordReset, *, ports: AuthPorts) -> None:
         uow.tokens.expire_unused(user.id, PASSWORD_PURPOSES, now)
         # Whoever opened the mailed link controls the mailbox: the address is verified from now on.
         uow.users.save(user.with_password(password_hash).verified())
+        uow.identities.remove_all_for_user(user.id)  # a Google link may be how the account was taken
         uow.commit()
     ports.sessions.delete_all_for_user(user.id)
     ports.attempts.clear(account_attempts_key(user.email))

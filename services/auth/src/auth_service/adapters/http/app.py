@@ -9,6 +9,7 @@ from auth_service.adapters.http import (
     admin_routes,
     contact_routes,
     internal_routes,
+    link_routes,
     mfa_routes,
     oauth_routes,
 )
@@ -33,6 +34,7 @@ def create_app(
             mfa_routes.blp,
             admin_routes.blp,
             oauth_routes.blp,
+            link_routes.blp,
             internal_routes.blp,
             contact_routes.blp,
         ],

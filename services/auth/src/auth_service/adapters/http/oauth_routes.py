@@ -21,6 +21,7 @@ from auth_service.adapters.http.web_session import (
     settings,
 )
 from auth_service.ports import OpenIdProviderError
+from auth_service.service_layer.identity_links import IdentityLinked, IdentityLinkFailed
 from auth_service.service_layer.openid_sign_in import (
     OpenIdCallback,
     OpenIdSignInFailed,
@@ -41,7 +42,12 @@ def _spa_url(**params: str) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
-def _binding_cookie(response: Response, value: str, *, max_age: int) -> None:
+def _account_page_url(**params: str) -> str:
+    """Where a link (done or refused) lands: the account page, which lists the links."""
+    return settings().spa_url.split("?")[0].rstrip("/") + "/account?" + urlencode(params)
+
+
+def set_binding_cookie(response: Response, value: str, *, max_age: int) -> None:
     response.set_cookie(
         OPENID_BINDING_COOKIE,
         value,
@@ -66,7 +72,7 @@ class StartGoogleSignIn(MethodView):
                 "Sign-in with Google is unavailable right now. Try again later."
             ) from error
         response = redirect(started.authorization_url, code=302)
-        _binding_cookie(response, started.browser_binding, max_age=settings().oidc_state_ttl_seconds)
+        set_binding_cookie(response, started.browser_binding, max_age=settings().oidc_state_ttl_seconds)
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -76,9 +82,9 @@ class GoogleCallback(MethodView):
     @blp.arguments(OAuthCallbackQuerySchema, location="query", unknown="exclude")
     @blp.response(302)
     def get(self, query: dict[str, Any]) -> Response:
-        """Finish the sign-in: check state, exchange the code, validate the ID token, start a session."""
+        """Finish the sign-in (or a link): check state, exchange the code, validate the ID token."""
         try:
-            signed_in = finish_openid_sign_in(
+            finished = finish_openid_sign_in(
                 OpenIdCallback(
                     state=query["state"],
                     code=query["code"],
@@ -90,12 +96,18 @@ class GoogleCallback(MethodView):
                 client=client_info(),
                 previous_secret=session_secret(),
             )
+        except IdentityLinkFailed as failure:
+            log.warning("identity link refused", extra={"code": failure.code, "reason": failure.reason})
+            response = redirect(_account_page_url(link_error=failure.code), code=302)
         except OpenIdSignInFailed as failure:
             log.warning("openid sign-in refused", extra={"code": failure.code, "reason": failure.reason})
             response = redirect(_spa_url(auth_error=failure.code), code=302)
         else:
-            response = redirect(_spa_url(), code=302)
-            set_session_cookie(response, signed_in.secret)
-        _binding_cookie(response, "", max_age=0)
+            if isinstance(finished, IdentityLinked):
+                response = redirect(_account_page_url(link="linked"), code=302)
+            else:
+                response = redirect(_spa_url(), code=302)
+                set_session_cookie(response, finished.secret)
+        set_binding_cookie(response, "", max_age=0)
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -23,6 +23,7 @@ from auth_service.domain.users import Role, User
 from auth_service.ports import (
     AuthUnitOfWork,
     ExternalIdentityRepository,
+    IdentityLink,
     MfaRepository,
     OneTimeTokenRepository,
     UserPage,
@@ -184,6 +185,38 @@ class SqlExternalIdentityRepository(ExternalIdentityRepository):
                 linked_at=now,
             )
         )
+
+    def for_user(self, user_id: uuid.UUID) -> list[IdentityLink]:
+        rows = self._session.scalars(
+            select(ExternalIdentityRow)
+            .where(ExternalIdentityRow.user_id == user_id)
+            .order_by(ExternalIdentityRow.linked_at, ExternalIdentityRow.id)
+        )
+        return [
+            IdentityLink(
+                id=row.id,
+                issuer=row.issuer,
+                subject=row.subject,
+                user_id=row.user_id,
+                email_at_link=row.email_at_link,
+                linked_at=row.linked_at,
+            )
+            for row in rows
+        ]
+
+    def remove(self, user_id: uuid.UUID, link_id: uuid.UUID) -> bool:
+        result = self._session.execute(
+            sa_delete(ExternalIdentityRow).where(
+                ExternalIdentityRow.id == link_id, ExternalIdentityRow.user_id == user_id
+            )
+        )
+        return result.rowcount > 0
+
+    def remove_all_for_user(self, user_id: uuid.UUID) -> int:
+        result = self._session.execute(
+            sa_delete(ExternalIdentityRow).where(ExternalIdentityRow.user_id == user_id)
+        )
+        return result.rowcount
 
 
 class SqlMfaRepository(MfaRepository):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 import redis
 
@@ -25,6 +26,8 @@ class RedisPendingSignInStore(PendingSignInStore):
             "nonce": pending.nonce,
             "code_verifier": pending.code_verifier,
             "browser_binding_hash": pending.browser_binding_hash,
+            "link_user_id": str(pending.link_user_id) if pending.link_user_id else None,
+            "link_session_id": str(pending.link_session_id) if pending.link_session_id else None,
         }
         self._redis.set(_key(state), json.dumps(value), ex=ttl_seconds)
 
@@ -37,4 +40,10 @@ class RedisPendingSignInStore(PendingSignInStore):
             nonce=data["nonce"],
             code_verifier=data["code_verifier"],
             browser_binding_hash=data["browser_binding_hash"],
+            link_user_id=_uuid_or_none(data.get("link_user_id")),
+            link_session_id=_uuid_or_none(data.get("link_session_id")),
         )
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
