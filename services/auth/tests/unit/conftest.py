@@ -172,7 +172,7 @@ class FakeSessionStore(SessionStore):
         return self.generations.get(user_id, 0)
 
     def add(self, secret: str, session: Session, *, expires_at: datetime) -> bool:
-        if session.generation < self.generation(session.user_id):
+        if session.generation != self.generation(session.user_id):
             return False
         self.by_secret[secret] = session
         return True
@@ -182,7 +182,7 @@ class FakeSessionStore(SessionStore):
 
     def get_and_touch(self, secret: str, *, now: datetime, policy: SessionPolicy) -> Session | None:
         session = self.by_secret.get(secret)
-        if session is not None and session.generation < self.generation(session.user_id):
+        if session is not None and session.generation != self.generation(session.user_id):
             del self.by_secret[secret]
             return None
         if session is not None and not session.is_expired(now, policy):

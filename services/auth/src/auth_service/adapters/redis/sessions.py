@@ -53,10 +53,11 @@ def _dump(session: Session) -> str:
 
 # Read a session, check its generation and restart its idle timer in one atomic step: one round trip per
 # verify. KEYS[1]: the session key. ARGV: now (epoch ms), idle (ms), absolute lifetime (ms), now as ISO 8601,
-# the generation key prefix. Returns false for no session or a revoked one (older generation than the
-# user's: deleted here), else {stored value before the touch, 1 if touched or needing no touch, 0 if left
-# alone}. The session ends at min(last seen + idle, created + absolute), as Session.expires_at says; an
-# expired session, or one stored before created_ms/seen_ms existed, is left alone for the caller to handle.
+# the generation key prefix. A revoked session (its generation is not the user's current one: older, or the
+# counter was lost with Redis data, which fails closed) is deleted here and answered like a missing one:
+# false. Else {stored value before the touch, 1 if touched or needing no touch, 0 if left alone}.
+# The session ends at min(last seen + idle, created + absolute), as Session.expires_at says; an expired
+# session, or one stored before created_ms/seen_ms existed, is left alone for the caller to handle.
 _GET_AND_TOUCH = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
@@ -64,7 +65,7 @@ local ok, session = pcall(cjson.decode, raw)
 if not ok or type(session) ~= 'table' then return {raw, 0} end
 if type(session.user_id) == 'string' then
   local current = tonumber(redis.call('GET', ARGV[5] .. session.user_id) or '0') or 0
-  if (tonumber(session.generation) or 0) < current then
+  if (tonumber(session.generation) or 0) ~= current then
     redis.call('DEL', KEYS[1])
     return false
   end
@@ -86,7 +87,7 @@ return {raw, 1}
 # KEYS: session key, index key, generation key. ARGV: value, ttl ms, session id, index ttl s, generation.
 _ADD = """
 local current = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
-if current > tonumber(ARGV[5]) then return 0 end
+if current ~= tonumber(ARGV[5]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[3], KEYS[1])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
