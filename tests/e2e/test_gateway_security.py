@@ -237,6 +237,18 @@ def test_readiness_through_the_gateway_tells_a_stranger_only_ready_and_no_replic
     assert operator.headers["X-Served-By"] == "doctor"
 
 
+def test_a_signed_in_admin_is_told_the_replica_and_a_patient_is_not(
+    stack: StackUnderTest, proxy: str
+) -> None:
+    admin_address = unique_email("alma")
+    stack.run("admin", "--email", admin_address, "--password", PASSWORD)
+    admin = client(proxy, source="127.0.0.7", origin=stack.url).login(admin_address, PASSWORD)
+    patient = client(proxy, source="127.0.0.8", origin=stack.url)
+    patient.register(unique_email("paul"), PASSWORD, "Paul Berg")
+    assert admin.get("/api/v1/auth/me").headers["X-Served-By"] == "auth"
+    assert "X-Served-By" not in patient.get("/api/v1/auth/me").headers
+
+
 def test_a_not_ready_service_names_no_internal_host_to_a_stranger(stack: StackUnderTest, proxy: str) -> None:
     stranger = requests.Session()
     stranger.mount("http://", FromAddress(CLIENT_A))
