@@ -45,7 +45,7 @@ def test_an_admin_adds_a_doctor_and_the_doctor_is_mailed_an_invitation(
     screenshot(page, "admin-new-doctor-done")
 
     invitation = mailbox.link_for(to=email)
-    assert re.search(r"/set-password\?token=[\w-]+", invitation), invitation
+    assert re.search(r"/set-password#token=[\w-]+", invitation), invitation
 
     page.get_by_role("link", name="Back to the directory").click()
     page.get_by_label("Name or clinic").fill(name)

@@ -72,7 +72,7 @@ def hospital(stack: StackUnderTest) -> dict[str, Any]:
     patients = []
     for index in range(20):
         address = f"patient{index}.{uuid.uuid4().hex[:6]}@example.org"
-        patients.append(BrowserSession(stack.url).register(address, PASSWORD, f"Pat {index}"))
+        patients.append(BrowserSession(stack.url).register(address, PASSWORD, f"Pat {chr(65 + index)}"))
     for doctor_id in doctors:
         wait_until(lambda d=doctor_id: stack.get(f"/api/v1/slots/next?doctor_id={d}").status_code == 200)
     return {"admin": admin, "doctors": doctors, "patients": patients}

@@ -59,7 +59,7 @@ def register_patients(base_url: str, count: int, *, run: str, workers: int = 4) 
 
     def one(index: int) -> Patient:
         email = f"bench-{run}-{index}@bench.hospital.test"
-        browser = BrowserSession(base_url).register(email, PATIENT_PASSWORD, f"Bench Patient {index}")
+        browser = BrowserSession(base_url).register(email, PATIENT_PASSWORD, "Bench Patient")
         cookies = "; ".join(f"{c.name}={c.value}" for c in browser.http.cookies)
         return Patient(email, cookies, browser.csrf_token)
 

@@ -625,6 +625,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change my password with the current one; my other sessions end, this one gets a new id. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/password/forgot": {
         parameters: {
             query?: never;
@@ -1366,6 +1408,10 @@ export interface components {
         NewStaffAccount: {
             /** Format: email */
             email: string;
+            /**
+             * @description letters, spaces and . , ' - ( )
+             * @example Ann O'Neill-Smith
+             */
             full_name: string;
             /** @enum {string} */
             role: "doctor" | "admin";
@@ -1386,11 +1432,16 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        PasswordChange: {
+            current_password: string;
+            /** @description 8 to 72 bytes of UTF-8; not a common password, nor the email or name */
+            new_password: string;
+        };
         PasswordConfirmation: {
             password: string;
         };
         PasswordReset: {
-            /** @description 8 to 72 bytes of UTF-8 */
+            /** @description 8 to 72 bytes of UTF-8; not a common password, nor the email or name */
             new_password: string;
             token: string;
         };
@@ -1409,8 +1460,12 @@ export interface components {
         Registration: {
             /** Format: email */
             email: string;
+            /**
+             * @description letters, spaces and . , ' - ( )
+             * @example Ann O'Neill-Smith
+             */
             full_name: string;
-            /** @description 8 to 72 bytes of UTF-8 */
+            /** @description 8 to 72 bytes of UTF-8; not a common password, nor the email or name */
             password: string;
         };
         RoleChange: {

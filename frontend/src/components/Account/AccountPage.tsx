@@ -8,6 +8,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { useSession } from "../../hooks/useSession";
 import { formatDayTime } from "../../lib/time";
 import { Alert, Button, ErrorState, Loading, Page } from "../ui";
+import { ChangePassword } from "./ChangePassword";
 import { describeUserAgent } from "./userAgent";
 
 function SessionRow({ session, onEnd, busy }: { session: AuthSession; onEnd: (session: AuthSession) => void; busy: boolean }) {
@@ -96,17 +97,15 @@ export function AccountPage() {
             <dt className="font-medium text-slate-700">Account type</dt>
             <dd className="mb-2 capitalize text-slate-900 sm:mb-0">{role}</dd>
           </dl>
-          <p className="mt-3 flex flex-wrap gap-4 text-sm">
-            {role === "patient" && (
+          {role === "patient" && (
+            <p className="mt-3 flex flex-wrap gap-4 text-sm">
               <Link to="/profile" className="font-semibold text-brand-800 underline">
                 Edit my details
               </Link>
-            )}
-            <Link to="/forgot-password" className="font-semibold text-brand-800 underline">
-              Change my password (we mail you a link)
-            </Link>
-          </p>
+            </p>
+          )}
         </section>
+        <ChangePassword onChanged={() => void sessions.reload()} />
         <section aria-labelledby="sessions-heading">
           <h2 id="sessions-heading" className="text-xl font-semibold text-slate-900">
             Where you are signed in

@@ -1,4 +1,4 @@
-// /reset-password?token= (a forgotten password) and /set-password?token= (a staff invitation from an admin):
+// /reset-password#token= (a forgotten password) and /set-password#token= (a staff invitation from an admin):
 // both set a password with the mailed token through POST /auth/password/reset. The token leaves the address
 // bar as soon as the page has read it.
 import { type FormEvent, useState } from "react";
@@ -99,7 +99,7 @@ export function ResetPasswordPage({ mode = "reset" }: { mode?: keyof typeof COPY
             label="New password"
             type="password"
             autoComplete="new-password"
-            hint="8 to 72 characters."
+            hint="At least 8 characters; not a common password, your email or your name."
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             error={tooWeak ?? fields.new_password}

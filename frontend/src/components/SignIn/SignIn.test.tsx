@@ -38,4 +38,13 @@ describe("a token from a mailed link", () => {
     expect(window.location.search).toBe("?lang=en");
     expect(window.location.pathname).toBe("/reset-password");
   });
+
+  it("is read from the fragment (#token=, never sent to a server), then removed from it", () => {
+    window.history.replaceState(null, "", "/set-password?lang=en#token=fr4gment");
+    render(<ShowToken />);
+    expect(screen.getByText("token is fr4gment")).toBeInTheDocument();
+    expect(window.location.hash).toBe("");
+    expect(window.location.search).toBe("?lang=en");
+    expect(window.location.href).not.toContain("fr4gment");
+  });
 });

@@ -1,4 +1,4 @@
-// /verify-email?token=: confirms the address from the registration mail as soon as the page opens.
+// /verify-email#token=: confirms the address from the registration mail as soon as the page opens.
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 

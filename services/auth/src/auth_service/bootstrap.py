@@ -13,6 +13,7 @@ from auth_service.adapters.mail.smtp import BackgroundMailer, SmtpMailer
 from auth_service.adapters.oidc.provider import HttpOpenIdProvider
 from auth_service.adapters.postgres.repository import SqlAuthUnitOfWork
 from auth_service.adapters.redis.attempts import RedisAttemptCounter
+from auth_service.adapters.redis.mail_limits import RedisRecipientMailLimit
 from auth_service.adapters.redis.mfa_challenges import RedisMfaChallengeStore
 from auth_service.adapters.redis.pending_sign_ins import RedisPendingSignInStore
 from auth_service.adapters.redis.sessions import RedisSessionStore
@@ -102,6 +103,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
         pending_sign_ins=RedisPendingSignInStore(client),
         policy=policy_from(settings),
         openid=openid_provider_from(settings),
+        mail_limits=RedisRecipientMailLimit(client),
         mfa_challenges=RedisMfaChallengeStore(client),
         mfa_policy=MfaPolicy(
             staff_required=settings.staff_mfa_required,

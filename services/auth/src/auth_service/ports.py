@@ -184,6 +184,14 @@ class AttemptCounter(abc.ABC):
     def remembers(self, key: str) -> bool: ...
 
 
+class RecipientMailLimit(abc.ABC):
+    """How many mails one address may get, within a window, from requests nobody has to sign in for."""
+
+    @abc.abstractmethod
+    def take(self, recipient_key: str, *, limit: int, window_seconds: int) -> bool:
+        """Count one mail to this recipient; False (and nothing counted) once `limit` is reached."""
+
+
 class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     def hash(self, password: str) -> str: ...
@@ -318,5 +326,6 @@ class AuthPorts:
     pending_sign_ins: PendingSignInStore
     policy: AuthPolicy
     openid: OpenIdProvider | None = None
+    mail_limits: RecipientMailLimit | None = None  # None: no per-recipient quota (unit tests that ignore it)
     mfa_challenges: MfaChallengeStore | None = None
     mfa_policy: MfaPolicy = field(default_factory=lambda: MfaPolicy())

@@ -41,7 +41,7 @@ def test_registering_creates_a_signed_in_patient_and_mails_a_verification_link(p
     assert not signed_in.user.email_verified
     assert current_session(signed_in.secret, ports=ports).user_id == signed_in.user.id
     assert ports.mailer.sent[-1].to == "ann@example.org"
-    assert ports.mailer.last_link().startswith("https://hospital.test/verify-email?token=")
+    assert ports.mailer.last_link().startswith("https://hospital.test/verify-email#token=")
 
 
 def test_the_mailed_verification_link_verifies_the_email_once(ports):
@@ -71,7 +71,7 @@ def test_passwords_shorter_than_8_or_longer_than_72_bytes_are_refused_with_a_cle
 
 
 def test_passwords_of_exactly_8_and_72_bytes_are_accepted():
-    check_password_policy("12345678")
+    check_password_policy("1234567x")
     check_password_policy("é" * 36)
 
 

@@ -26,7 +26,7 @@ CLIENT = ClientInfo(ip_address="192.0.2.1")
 def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_in(ports):
     doctor = create_staff_account(NewStaffAccount("doc@example.org", "Dr. Who", Role.DOCTOR), ports=ports)
     assert not doctor.has_password
-    assert ports.mailer.last_link().startswith("https://hospital.test/set-password?token=")
+    assert ports.mailer.last_link().startswith("https://hospital.test/set-password#token=")
     reset_password(PasswordReset(ports.mailer.last_token(), "doctor password"), ports=ports)
     signed_in = sign_in(
         Credentials("doc@example.org", "doctor password"), ports=ports, client=CLIENT, previous_secret=None

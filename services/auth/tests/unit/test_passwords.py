@@ -18,7 +18,7 @@ def test_the_mailed_reset_link_sets_a_new_password_once_and_ends_every_session(p
     other_device = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
     request_password_reset("ann@example.org", ports=ports)
     link = ports.mailer.last_link()
-    assert link.startswith("https://hospital.test/reset-password?token=")
+    assert link.startswith("https://hospital.test/reset-password#token=")
     token = ports.mailer.last_token()
     reset_password(PasswordReset(token, "brand new pw"), ports=ports)
     assert current_session(other_device.secret, ports=ports) is None

@@ -1,4 +1,8 @@
-"""What Auth-MS mails to people, as plain text."""
+"""What Auth-MS mails to people, as plain text.
+
+A mail to an address nobody has proved yet carries no text a stranger wrote (no name, no message): otherwise
+registration would let anyone send the hospital's mail, with their words in it, to any address.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,16 @@ class MailMessage:
     body: str
 
 
-def verify_email_mail(*, to: str, full_name: str, link: str) -> MailMessage:
+def verify_email_mail(*, to: str, link: str) -> MailMessage:
     return MailMessage(
         to=to,
         subject="Confirm your email address",
-        body=f"Hello {full_name},\n\nPlease confirm your email address by opening this link:\n\n{link}\n",
+        body=(
+            "Hello,\n\nA patient account of the hospital's appointment service was created with this\n"
+            "address.\n"
+            f"Please confirm it by opening this link:\n\n{link}\n\n"
+            "If it was not you, ignore this mail.\n"
+        ),
     )
 
 
@@ -32,13 +41,14 @@ def password_reset_mail(*, to: str, link: str, minutes: int) -> MailMessage:
     )
 
 
-def set_password_mail(*, to: str, full_name: str, role: str, link: str) -> MailMessage:
+def set_password_mail(*, to: str, role: str, link: str, hours: int) -> MailMessage:
     return MailMessage(
         to=to,
         subject="Your hospital account is ready",
         body=(
-            f"Hello {full_name},\n\nAn administrator created a {role} account for you.\n"
-            f"Choose your password here (the link works once):\n\n{link}\n"
+            f"Hello,\n\nAn administrator of the hospital created a {role} account for this address.\n"
+            f"Choose your password here within {hours} hours (the link works once):\n\n{link}\n\n"
+            "After that, ask an administrator for a new invitation.\n"
         ),
     )
 

@@ -45,9 +45,9 @@ def create_staff_account(command: NewStaffAccount, *, ports: AuthPorts) -> User:
     ports.mailer.send(
         set_password_mail(
             to=email,
-            full_name=user.full_name,
             role=user.role.value,
-            link=ports.policy.link(f"/set-password?token={raw_token}"),
+            link=ports.policy.token_link("/set-password", raw_token),
+            hours=int(ports.policy.token_lifetime(TokenPurpose.SET_PASSWORD).total_seconds() // 3600),
         )
     )
     return user

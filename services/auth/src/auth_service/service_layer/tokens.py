@@ -1,13 +1,16 @@
-"""Issuing the single-use tokens that registration, staff accounts and password resets mail out."""
+"""Issuing the single-use tokens that registration, staff accounts and password resets mail out, and the
+per-recipient quota of the mails that anyone can trigger without signing in."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.policy import AuthPolicy
-from auth_service.ports import AuthUnitOfWork
+from auth_service.domain.users import normalize_email
+from auth_service.ports import AuthPorts, AuthUnitOfWork
 
 
 def issue_token(
@@ -19,3 +22,23 @@ def issue_token(
     )
     uow.tokens.add(token)
     return raw_token
+
+
+def recipient_key(email: str) -> str:
+    """The quota key of an address (a digest: no addresses in Redis keys)."""
+    return "mail:recipient:" + hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()[:32]
+
+
+def may_mail(email: str, *, ports: AuthPorts) -> bool:
+    """Count one unauthenticated mail to `email`; False once its quota for the window is used up.
+
+    Over the quota the caller still answers as usual (no oracle for which addresses exist) but sends nothing:
+    registration and forgot-password cannot be used to flood someone's mailbox with the hospital's mail.
+    """
+    if ports.mail_limits is None:
+        return True
+    return ports.mail_limits.take(
+        recipient_key(email),
+        limit=ports.policy.mails_per_recipient,
+        window_seconds=int(ports.policy.mail_limit_window.total_seconds()),
+    )

@@ -14,6 +14,7 @@ from auth_service.adapters.http.schemas import (
     CredentialsSchema,
     EmailSchema,
     MeSchema,
+    PasswordChangeSchema,
     PasswordResetSchema,
     RegistrationSchema,
     SessionSchema,
@@ -178,6 +179,27 @@ class ResetPassword(MethodView):
             passwords.PasswordReset(token=body["token"], new_password=body["new_password"]), ports=ports()
         )
         drop_session_cookie()
+
+
+@blp.route("/password/change")
+class ChangePassword(MethodView):
+    @require_identity()
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(200, MeSchema)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Change my password with the current one; my other sessions end, this one gets a new id."""
+        signed_in = passwords.change_password(
+            passwords.PasswordChange(
+                user_id=_signed_in_identity().user_id,
+                current_password=body["current_password"],
+                new_password=body["new_password"],
+            ),
+            ports=ports(),
+            client=client_info(),
+            previous_secret=session_secret(),
+        )
+        attach_session_cookie(signed_in.secret)
+        return _me(signed_in.user, signed_in.session)
 
 
 @blp.route("/email/verify")

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from auth_service.domain.names import name_problems
 from auth_service.domain.users import Role
 
 EMAIL = {"required": True, "validate": validate.Length(max=320)}
+NEW_PASSWORD = {
+    "required": True,
+    "metadata": {"description": "8 to 72 bytes of UTF-8; not a common password, nor the email or name"},
+}
+
+
+def person_name(value: str) -> None:
+    """Letters, marks, spaces and . , ' - ( ): a name cannot carry a link or markup into a mail."""
+    problems = name_problems(value)
+    if problems:
+        raise ValidationError(problems)
+
+
+FULL_NAME = {
+    "required": True,
+    "validate": [validate.Length(min=1, max=200), person_name],
+    "metadata": {"description": "letters, spaces and . , ' - ( )", "example": "Ann O'Neill-Smith"},
+}
 
 
 class RegistrationSchema(Schema):
     email = fields.Email(**EMAIL)
-    password = fields.String(required=True, metadata={"description": "8 to 72 bytes of UTF-8"})
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(**NEW_PASSWORD)
+    full_name = fields.String(**FULL_NAME)
 
 
 class CredentialsSchema(Schema):
@@ -26,7 +45,12 @@ class EmailSchema(Schema):
 
 class PasswordResetSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    new_password = fields.String(required=True, metadata={"description": "8 to 72 bytes of UTF-8"})
+    new_password = fields.String(**NEW_PASSWORD)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(max=1024))
+    new_password = fields.String(**NEW_PASSWORD)
 
 
 class TokenSchema(Schema):
@@ -74,7 +98,7 @@ class AcceptedSchema(Schema):
 
 class NewStaffAccountSchema(Schema):
     email = fields.Email(**EMAIL)
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    full_name = fields.String(**FULL_NAME)
     role = fields.String(required=True, validate=validate.OneOf([Role.DOCTOR.value, Role.ADMIN.value]))
 
 
