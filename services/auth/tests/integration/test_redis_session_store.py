@@ -124,3 +124,76 @@ def test_a_session_stored_by_the_previous_release_still_slides_and_is_upgraded(s
     assert client.sent == ["EVALSHA"]  # upgraded by the first touch
     assert store.get("s3cret").last_seen_at == later + timedelta(minutes=5)
     assert client.pttl(key) > 60_000
+
+
+def _session_for(user_id: uuid.UUID, *, generation: int = 0) -> Session:
+    return Session.start(
+        user_id=user_id, role=Role.DOCTOR, now=START, user_agent="", ip_address="", generation=generation
+    )
+
+
+def test_a_revocation_deletes_every_session_and_the_index_and_counts_the_generation_up_in_one_step(
+    store, client
+) -> None:
+    user_id = uuid.uuid4()
+    for n in range(3):
+        session = _session_for(user_id)
+        assert store.add(f"secret-{n}", session, expires_at=session.expires_at(POLICY))
+    client.sent.clear()
+
+    assert store.delete_all_for_user(user_id) == 3
+
+    assert client.sent == ["EVALSHA"]
+    assert store.generation(user_id) == 1
+    assert store.for_user(user_id) == []
+    assert client.exists(f"auth:user-sessions:{user_id}") == 0
+
+
+def test_a_session_whose_sign_in_began_before_a_revocation_is_not_stored(store, client) -> None:
+    user_id = uuid.uuid4()
+    generation = store.generation(user_id)  # read before the password check
+    store.delete_all_for_user(user_id)  # a reset lands while bcrypt runs
+    late = _session_for(user_id, generation=generation)
+
+    assert store.add("late", late, expires_at=late.expires_at(POLICY)) is False
+    assert client.exists(session_key("late")) == 0 and store.for_user(user_id) == []
+    fresh = _session_for(user_id, generation=store.generation(user_id))
+    assert store.add("fresh", fresh, expires_at=fresh.expires_at(POLICY)) is True
+    assert store.get_and_touch("fresh", now=START, policy=POLICY) == fresh
+
+
+def test_a_session_of_an_older_generation_is_refused_and_deleted_at_verify(store, client) -> None:
+    user_id = uuid.uuid4()
+    session = _session_for(user_id)
+    store.add("s3cret", session, expires_at=session.expires_at(POLICY))
+    client.incr(f"auth:user-generation:{user_id}")  # revoked, as if its index entry had been missed
+    client.sent.clear()
+
+    assert store.get_and_touch("s3cret", now=START, policy=POLICY) is None
+
+    assert client.sent == ["EVALSHA"]  # still one round trip
+    assert client.exists(session_key("s3cret")) == 0
+
+
+def test_a_lost_generation_counter_ends_sessions_instead_of_keeping_them(store, client) -> None:
+    user_id = uuid.uuid4()
+    store.delete_all_for_user(user_id)
+    session = _session_for(user_id, generation=1)
+    store.add("s3cret", session, expires_at=session.expires_at(POLICY))
+    client.delete(f"auth:user-generation:{user_id}")
+
+    assert store.get_and_touch("s3cret", now=START, policy=POLICY) is None
+
+
+def test_deleting_one_session_takes_its_index_entry_with_it(store, client) -> None:
+    user_id = uuid.uuid4()
+    kept, ended = _session_for(user_id), _session_for(user_id)
+    store.add("kept", kept, expires_at=kept.expires_at(POLICY))
+    store.add("ended", ended, expires_at=ended.expires_at(POLICY))
+
+    store.delete("ended")
+    assert store.delete_by_id(user_id, uuid.uuid4()) is False
+
+    assert client.hkeys(f"auth:user-sessions:{user_id}") == [str(kept.id)]
+    assert store.delete_by_id(user_id, kept.id) is True
+    assert store.for_user(user_id) == []
