@@ -9,6 +9,7 @@ import { useSession } from "../../hooks/useSession";
 import { formatDayTime } from "../../lib/time";
 import { Alert, Button, ErrorState, Loading, Page } from "../ui";
 import { ChangePassword } from "./ChangePassword";
+import { MfaReminderBanner, TwoFactor } from "./TwoFactor";
 import { describeUserAgent } from "./userAgent";
 
 function SessionRow({ session, onEnd, busy }: { session: AuthSession; onEnd: (session: AuthSession) => void; busy: boolean }) {
@@ -82,6 +83,7 @@ export function AccountPage() {
   return (
     <Page title="Account">
       <div className="grid max-w-3xl gap-8">
+        <MfaReminderBanner />
         <section aria-labelledby="you-heading" className="rounded-xl border border-slate-300 bg-white p-5">
           <h2 id="you-heading" className="text-xl font-semibold text-slate-900">
             You
@@ -106,6 +108,7 @@ export function AccountPage() {
           )}
         </section>
         <ChangePassword onChanged={() => void sessions.reload()} />
+        <TwoFactor />
         <section aria-labelledby="sessions-heading">
           <h2 id="sessions-heading" className="text-xl font-semibold text-slate-900">
             Where you are signed in

@@ -4,12 +4,14 @@ import { Link, Navigate, useNavigate, useSearchParams } from "react-router-dom";
 
 import { auth, ok } from "../../api/client";
 import { fieldMessages, plainMessage } from "../../api/problem";
+import type { Me } from "../../api/types";
 import { useSession } from "../../hooks/useSession";
 import { PendingHoldBanner } from "../Booking/PendingHoldBanner";
 import { takeAfterSignIn } from "../Booking/pendingHold";
 import { Alert, Button, Page, TextField } from "../ui";
 import { destination, googleErrorMessage, safeNext } from "./destinations";
 import { GoogleSignInLink } from "./GoogleSignIn";
+import { challengeFromLogin, challengeFromRefusal, type MfaChallenge, SecondStep } from "./SecondStep";
 
 export function Divider() {
   return (
@@ -36,6 +38,7 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null); // staff: the code step
 
   if (!checking && me && !busy && !done) return <Navigate to={destination(next, role)} replace />;
 
@@ -45,16 +48,31 @@ export function SignInPage() {
     setError(undefined);
     try {
       const who = await ok(auth.POST("/api/v1/auth/login", { body: { email: email.trim(), password } }));
-      takeAfterSignIn(); // a Google sign-in that was started and abandoned does not steer this one
-      setDone(true);
-      signedIn(who);
-      navigate(destination(next, who.role), { replace: true });
+      const pending = challengeFromLogin(who);
+      if (pending) setChallenge(pending);
+      else finish(who);
     } catch (failure) {
-      setError(failure);
+      const pending = challengeFromRefusal(failure);
+      if (pending) setChallenge(pending);
+      else setError(failure);
     } finally {
       setBusy(false);
     }
   }
+
+  function finish(who: Me) {
+    takeAfterSignIn(); // a Google sign-in that was started and abandoned does not steer this one
+    setDone(true);
+    signedIn(who);
+    navigate(destination(next, who.role), { replace: true });
+  }
+
+  if (challenge)
+    return (
+      <Page title="Two-step sign-in">
+        <SecondStep challenge={challenge} onSignedIn={finish} onRestart={() => setChallenge(null)} />
+      </Page>
+    );
 
   const fields = fieldMessages(error);
   return (
