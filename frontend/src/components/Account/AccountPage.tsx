@@ -10,6 +10,7 @@ import { formatDayTime } from "../../lib/time";
 import { Alert, Button, ErrorState, Loading, Page } from "../ui";
 import { ChangePassword } from "./ChangePassword";
 import { MfaReminderBanner, TwoFactor } from "./TwoFactor";
+import { LinkedAccounts } from "./LinkedAccounts";
 import { describeUserAgent } from "./userAgent";
 
 function SessionRow({ session, onEnd, busy }: { session: AuthSession; onEnd: (session: AuthSession) => void; busy: boolean }) {
@@ -109,6 +110,7 @@ export function AccountPage() {
         </section>
         <ChangePassword onChanged={() => void sessions.reload()} />
         <TwoFactor />
+        <LinkedAccounts />
         <section aria-labelledby="sessions-heading">
           <h2 id="sessions-heading" className="text-xl font-semibold text-slate-900">
             Where you are signed in

@@ -30,6 +30,8 @@ const GOOGLE_ERRORS: Record<string, string> = {
   account_conflict:
     "An account with this email already exists but its address is not confirmed yet. Sign in with your password, confirm the address from our mail, then Google sign-in works too.",
   account_disabled: "This account is disabled. Please contact the hospital.",
+  link_required:
+    "An account with this email already exists. Sign in with your password, then link Google from your account page.",
 };
 
 export function googleErrorMessage(code: string): string {
