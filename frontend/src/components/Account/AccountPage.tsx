@@ -9,8 +9,8 @@ import { useSession } from "../../hooks/useSession";
 import { formatDayTime } from "../../lib/time";
 import { Alert, Button, ErrorState, Loading, Page } from "../ui";
 import { ChangePassword } from "./ChangePassword";
-import { MfaReminderBanner, TwoFactor } from "./TwoFactor";
 import { LinkedAccounts } from "./LinkedAccounts";
+import { MfaReminderBanner, TwoFactor } from "./TwoFactor";
 import { describeUserAgent } from "./userAgent";
 
 function SessionRow({ session, onEnd, busy }: { session: AuthSession; onEnd: (session: AuthSession) => void; busy: boolean }) {
