@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -359,3 +360,49 @@ def secrets_in_logs(log_dir: Path, secrets: dict[str, str]) -> tuple[dict[str, l
             if secret in text or requests.utils.quote(secret) in text or secret.replace(" ", "+") in text:
                 found.setdefault(name, []).append(path.name)
     return found, searched
+
+
+# --------------------------------------------------------------------------- the same search over a whole run
+
+TOKEN_IN_MAIL = re.compile(rb"token=([A-Za-z0-9_\-]{16,})")
+PASSWORD_IN_TESTS = re.compile(r"""(?:PASSWORD\w*\s*=\s*|["']password["']\s*:\s*)["']([^"'\n]{8,72})["']""")
+
+
+def secrets_of_a_run(roots: list[Path], tests_dir: Path) -> dict[str, str]:
+    """Every token mailed by any stack under roots, and every password literal the tests use."""
+    secrets: dict[str, str] = {}
+    for mail in (path for root in roots for path in root.rglob("*.eml")):
+        for token in TOKEN_IN_MAIL.findall(mail.read_bytes()):
+            secrets[f"token from {mail.name}"] = token.decode()
+    for source in tests_dir.rglob("*.py"):
+        for password in PASSWORD_IN_TESTS.findall(source.read_text(errors="replace")):
+            secrets[f"password {password[:3]}… of {source.name}"] = password
+    return secrets
+
+
+def main(argv: list[str]) -> int:
+    """Search every log of a whole e2e run for every mailed token and every test password.
+
+    PYTEST_ADDOPTS=--basetemp=/tmp/e2e-run make e2e
+    .venv/bin/python -m tests.e2e.test_gateway_security /tmp/e2e-run
+    """
+    if not argv:
+        print("usage: python -m tests.e2e.test_gateway_security BASETEMP_DIR...", file=sys.stderr)
+        return 2
+    roots = [Path(arg) for arg in argv]
+    secrets = secrets_of_a_run(roots, Path(__file__).resolve().parents[1])
+    found: dict[str, list[str]] = {}
+    files: list[Path] = []
+    for log_dir in (path for root in roots for path in root.rglob("logs") if path.is_dir()):
+        hits, searched = secrets_in_logs(log_dir, secrets)
+        files += searched
+        for name, where in hits.items():
+            found.setdefault(name, []).extend(str(log_dir / w) for w in where)
+    tokens = sum(name.startswith("token") for name in secrets)
+    print(f"searched {len(files)} log files under {', '.join(map(str, roots))}")
+    print(f"for {tokens} mailed tokens and {len(secrets) - tokens} test passwords: {found or 'none found'}")
+    return 1 if found or not files else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
