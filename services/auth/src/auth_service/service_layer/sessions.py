@@ -41,12 +41,17 @@ def start_session(
     """Sign `user` in with a brand-new session id (never reusing the caller's old one: no fixation).
 
     `generation` is the user's revocation count read before `user` was loaded and its password checked;
-    if any revocation happened since, no session is created. None reads it now (nothing raced before).
+    if any revocation happened since, no session is created. None: read it now and load the account again
+    after it, so a disable or role change that landed since the caller loaded `user` still refuses.
     """
     if previous_secret:
         ports.sessions.delete(previous_secret)
     if generation is None:
         generation = ports.sessions.generation(user.id)
+        with ports.uow() as uow:
+            fresh = uow.users.get(user.id)
+        if fresh is None or fresh.disabled or fresh.role is not user.role:
+            raise Unauthorized(SIGN_IN_INTERRUPTED)
     session = Session.start(
         user_id=user.id,
         role=user.role,
