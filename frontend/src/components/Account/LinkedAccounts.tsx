@@ -15,6 +15,7 @@ type IdentityLink = components["schemas"]["IdentityLink"];
 /** What Auth-MS's callback puts in ?link_error= after a link attempt, said plainly. */
 const LINK_ERRORS: Record<string, string> = {
   link_session_changed: "You were signed out while at Google, so nothing was linked. Sign in and try again.",
+  password_changed: "Your password was changed while you were at Google, so nothing was linked.",
   identity_taken: "That Google account already signs in to another hospital account, so it was not linked here.",
   account_disabled: "This account is disabled. Please contact the hospital.",
   provider_refused: "Google did not finish (it may have been cancelled). Nothing was linked.",

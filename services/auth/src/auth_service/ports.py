@@ -225,6 +225,8 @@ class PendingSignIn:
     # Set when a signed-in user links the provider identity: only this user's session may finish it.
     link_user_id: uuid.UUID | None = None
     link_session_id: uuid.UUID | None = None
+    # A digest of the password hash when the link began: a reset committed meanwhile makes the finish fail.
+    link_password_digest: str | None = None
 
 
 class PendingSignInStore(abc.ABC):

@@ -130,6 +130,18 @@ def test_the_link_is_finished_only_by_the_session_that_started_it(ports, add_use
     assert ports.mailer.sent == []
 
 
+def test_a_password_reset_while_at_the_provider_makes_the_link_fail(ports, uow, add_user):
+    ann = add_user()
+    signed_in = _signed_in(ports, ann)
+    started, params = _start_link(ports, signed_in)
+    # The reset committed; its deletion of the sessions has not happened yet (the session still looks live).
+    uow.users.save(ann.with_password(ports.hasher.hash("a new password")))
+    _queue_id_token(ports, params)
+    with pytest.raises(IdentityLinkFailed, match="password_changed"):
+        _finish(ports, started, params, secret=signed_in.secret)
+    assert ports.uow().identities.links == {}
+
+
 def test_a_google_user_linked_to_one_account_cannot_be_linked_to_another(ports, add_user):
     _link(ports, _signed_in(ports, add_user("ann@example.org")))
     with pytest.raises(IdentityLinkFailed, match="identity_taken"):

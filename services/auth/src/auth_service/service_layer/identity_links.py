@@ -56,7 +56,11 @@ def _attempts_key(user_id: uuid.UUID) -> str:
     return "link-password:" + hashlib.sha256(str(user_id).encode("ascii")).hexdigest()
 
 
-def check_password_again(command: LinkStart, *, ports: AuthPorts) -> None:
+def password_digest(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode("utf-8")).hexdigest()
+
+
+def check_password_again(command: LinkStart, *, ports: AuthPorts) -> str:
     """The signed-in user proves the password again; a stolen session alone cannot add a way in."""
     limit = ports.policy.account_lockout
     key = _attempts_key(command.user_id)
@@ -74,16 +78,20 @@ def check_password_again(command: LinkStart, *, ports: AuthPorts) -> None:
         ports.attempts.record_failure(key, window_seconds=int(limit.window.total_seconds()))
         raise BadRequest("The password is not right.", errors={"password": ["wrong password"]})
     ports.attempts.clear(key)
+    return password_digest(user.password_hash)
 
 
-def pending_link(command: LinkStart, *, binding: str, nonce: str, code_verifier: str) -> PendingSignIn:
-    """The state of a link: bound to this browser, this user and this very session."""
+def pending_link(
+    command: LinkStart, *, binding: str, nonce: str, code_verifier: str, password_digest: str
+) -> PendingSignIn:
+    """The state of a link: bound to this browser, this user, this very session and this password."""
     return PendingSignIn(
         nonce=nonce,
         code_verifier=code_verifier,
         browser_binding_hash=hash_token(binding),
         link_user_id=command.user_id,
         link_session_id=command.session.id,
+        link_password_digest=password_digest,
     )
 
 
@@ -98,6 +106,12 @@ def finish_link(
         user = uow.users.get(session.user_id, for_update=True)
         if user is None or user.disabled:
             raise IdentityLinkFailed("account_disabled", "the account is disabled or gone")
+        # Under the row lock: a reset that committed while the browser was at the provider (its sessions
+        # not deleted yet) has changed the hash; one that comes after this commit removes the link.
+        if password_digest(user.password_hash) != pending.link_password_digest:
+            raise IdentityLinkFailed(
+                "password_changed", "the password was reset while the link was under way"
+            )
         owner = uow.identities.user_id_for(identity.issuer, identity.subject)
         if owner is not None and owner != user.id:
             raise IdentityLinkFailed("identity_taken", "this provider user is linked to another account")

@@ -67,8 +67,7 @@ def start_openid_sign_in(
     here, the state bound to that user and session).
     """
     provider = _provider(ports)
-    if link is not None:
-        check_password_again(link, ports=ports)
+    digest = check_password_again(link, ports=ports) if link is not None else ""
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     code_verifier = secrets.token_urlsafe(48)  # 64 characters, within PKCE's 43..128
     binding = secrets.token_urlsafe(32)
@@ -77,7 +76,9 @@ def start_openid_sign_in(
             nonce=nonce, code_verifier=code_verifier, browser_binding_hash=hash_token(binding)
         )
     else:
-        pending = pending_link(link, binding=binding, nonce=nonce, code_verifier=code_verifier)
+        pending = pending_link(
+            link, binding=binding, nonce=nonce, code_verifier=code_verifier, password_digest=digest
+        )
     ports.pending_sign_ins.put(state, pending, ttl_seconds=state_ttl_seconds)
     url = provider.authorization_url(
         {

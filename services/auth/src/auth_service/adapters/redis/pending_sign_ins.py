@@ -28,6 +28,7 @@ class RedisPendingSignInStore(PendingSignInStore):
             "browser_binding_hash": pending.browser_binding_hash,
             "link_user_id": str(pending.link_user_id) if pending.link_user_id else None,
             "link_session_id": str(pending.link_session_id) if pending.link_session_id else None,
+            "link_password_digest": pending.link_password_digest,
         }
         self._redis.set(_key(state), json.dumps(value), ex=ttl_seconds)
 
@@ -42,6 +43,7 @@ class RedisPendingSignInStore(PendingSignInStore):
             browser_binding_hash=data["browser_binding_hash"],
             link_user_id=_uuid_or_none(data.get("link_user_id")),
             link_session_id=_uuid_or_none(data.get("link_session_id")),
+            link_password_digest=data.get("link_password_digest"),
         )
 
 
