@@ -183,3 +183,14 @@ def test_an_enrol_challenge_is_refused_for_an_account_that_already_has_mfa(ports
     challenge = _sign_in(ports)
     with pytest.raises(Conflict):
         mfa.start_enrolment_for_challenge(challenge.token, binding=challenge.binding, ports=ports)
+
+
+def test_a_second_factor_is_due_for_enrolled_staff_and_for_all_staff_while_mandatory(ports, add_user):
+    patient = add_user("pat@example.org")
+    doctor = add_user("dr@example.org", role=Role.DOCTOR)
+    admin = add_user("admin@example.org", role=Role.ADMIN)
+    assert not any(mfa.second_factor_due(u, ports=ports) for u in (patient, doctor, admin))
+    _enrol(ports, doctor)
+    assert mfa.second_factor_due(doctor, ports=ports)
+    ports.mfa_policy = replace(ports.mfa_policy, staff_required=True)
+    assert mfa.second_factor_due(admin, ports=ports) and not mfa.second_factor_due(patient, ports=ports)

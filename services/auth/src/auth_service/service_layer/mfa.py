@@ -23,7 +23,10 @@ from hospital_shared.errors import Conflict, Forbidden, TooManyRequests, Unautho
 
 VERIFY = "verify"
 ENROL = "enrol"
-WRONG_CODE = "This code is not right, or it was already used. Enter the current code from your app."
+WRONG_CODE = (
+    "This code is not right, or it was already used. "
+    "Try the current code from your app, or another recovery code."
+)
 CHALLENGE_GONE = "This sign-in has expired or was ended. Sign in again with your password."
 TOO_MANY_CODES = "Too many wrong codes. Wait a few minutes, then sign in again."
 
@@ -72,6 +75,14 @@ def is_enrolled(user_id: uuid.UUID, *, ports: AuthPorts) -> bool:
 def needs_reminder(user: User, *, ports: AuthPorts) -> bool:
     """An admin without a second factor is reminded on every sign-in (and on every Me)."""
     return user.role is Role.ADMIN and not is_enrolled(user.id, ports=ports)
+
+
+def second_factor_due(user: User, *, ports: AuthPorts) -> bool:
+    """Whether signing this account in needs a second factor: enrolled staff, or any staff while mandatory.
+
+    A sign-in that cannot ask for a code (Google / OpenID) must refuse these accounts.
+    """
+    return user.role in STAFF_ROLES and (ports.mfa_policy.staff_required or is_enrolled(user.id, ports=ports))
 
 
 def challenge_after_password(
