@@ -7,7 +7,9 @@ through the SPA's own form, or with `sign_in(page, account)` when signing in is 
 from __future__ import annotations
 
 import html
+import random
 import re
+import string
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,6 +32,11 @@ DEMO_PATIENT = "patient@demo.hospital.test"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 OIDC_CLIENT_ID = "hospital-browser-tests"
 OIDC_CLIENT_SECRET = "hospital-browser-tests-secret"
+
+
+def letters(count: int = 4) -> str:
+    """A random tag for a unique name: letters only, as Auth-MS refuses digits in people's names."""
+    return "".join(random.choices(string.ascii_lowercase, k=count))
 
 
 def unique_email(name: str) -> str:
@@ -122,7 +129,7 @@ def create_doctor(
     With `schedule` (e.g. `every_day()`), the week is set too and this returns once the slot finder
     offers the doctor's slots (Doctor-MS's events have reached Appointment-MS).
     """
-    name = full_name or f"Dr. Test {uuid.uuid4().hex[:6]}"
+    name = full_name or f"Dr. Test {letters(6)}"
     address = unique_email(name)
     staff = admin.api(stack)
     account = staff.post("/api/v1/auth/users", json={"email": address, "full_name": name, "role": "doctor"})

@@ -4,13 +4,12 @@ system page following `make scale` by itself, the accounts list, and a patient r
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser.helpers import assert_accessible, console_errors, screenshot
-from tests.browser.people import Account, Mailbox, create_patient, sign_in, unique_email
+from tests.browser.people import Account, Mailbox, create_patient, letters, sign_in, unique_email
 from tests.e2e.stack import StackUnderTest
 
 SERVICES = ("auth", "patient", "doctor", "appointment")
@@ -26,7 +25,7 @@ def open_as(page: Page, account: Account, path: str) -> None:
 def test_an_admin_adds_a_doctor_and_the_doctor_is_mailed_an_invitation(
     page: Page, admin: Account, mailbox: Mailbox
 ) -> None:
-    name = f"Dr. Lena Brandt {uuid.uuid4().hex[:4]}"
+    name = f"Dr. Lena Brandt {letters()}"
     email = unique_email(name)
     open_as(page, admin, "/admin/doctors")
     page.get_by_role("link", name="Add a doctor").click()
@@ -60,7 +59,7 @@ def test_when_the_profile_fails_the_account_is_kept_and_only_the_profile_is_retr
     desktop_page: Page, admin: Account, mailbox: Mailbox, stack: StackUnderTest
 ) -> None:
     page = desktop_page
-    name = f"Dr. Mira Vogel {uuid.uuid4().hex[:4]}"
+    name = f"Dr. Mira Vogel {letters()}"
     email = unique_email(name)
     refused: list[str] = []
 
@@ -101,7 +100,7 @@ def test_an_admin_edits_a_doctors_specializations(
     desktop_page: Page, admin: Account, stack: StackUnderTest
 ) -> None:
     page = desktop_page
-    name = f"Dr. Jonas Keller {uuid.uuid4().hex[:4]}"
+    name = f"Dr. Jonas Keller {letters()}"
     open_as(page, admin, "/admin/doctors/new")
     page.get_by_label("Email").fill(unique_email(name))
     page.get_by_label("Full name").fill(name)
@@ -155,7 +154,7 @@ def test_an_admin_disables_and_enables_an_account_after_confirming(
     desktop_page: Page, admin: Account, stack: StackUnderTest
 ) -> None:
     page = desktop_page
-    patient = create_patient(stack, full_name=f"Maria Schmidt {uuid.uuid4().hex[:4]}")
+    patient = create_patient(stack, full_name=f"Maria Schmidt {letters()}")
     patient_api = patient.api(stack)
     open_as(page, admin, "/admin/accounts")
     page.get_by_label("Name or email").fill(patient.email)
@@ -181,7 +180,7 @@ def test_an_admin_changes_a_role_and_cannot_change_their_own(
     desktop_page: Page, admin: Account, stack: StackUnderTest
 ) -> None:
     page = desktop_page
-    patient = create_patient(stack, full_name=f"Omar Haddad {uuid.uuid4().hex[:4]}")
+    patient = create_patient(stack, full_name=f"Omar Haddad {letters()}")
     open_as(page, admin, f"/admin/accounts?q={patient.email}")
     account = page.get_by_role("listitem", name=patient.full_name)
     account.get_by_role("combobox", name=f"Role of {patient.full_name}").select_option("doctor")

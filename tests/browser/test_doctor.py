@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import ActionCounter, assert_accessible, console_errors, screenshot
-from tests.browser.people import Account, create_doctor, create_patient, every_day, sign_in
+from tests.browser.people import Account, create_doctor, create_patient, every_day, letters, sign_in
 from tests.e2e.stack import StackUnderTest
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -72,7 +72,7 @@ def slots_on(stack: StackUnderTest, doctor_id: str, day: date, *, timeout: float
 def test_a_doctor_sets_weekdays_with_a_lunch_break_and_20_minute_visits_in_ten_actions_and_patients_see_it(
     page: Page, stack: StackUnderTest, admin: Account
 ) -> None:
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Quick Week {uuid.uuid4().hex[:4]}")
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Quick Week {letters()}")
     open_schedule(page, doctor)
     actions = ActionCounter(page)
 
@@ -107,7 +107,7 @@ def test_two_tabs_edit_one_schedule_and_the_second_saves_after_taking_the_first_
 ) -> None:
     week = every_day("09:00", "17:00") | {"minimum_notice_minutes": 60}
     week["weekly"] |= {"saturday": [], "sunday": []}
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Two Tabs {uuid.uuid4().hex[:4]}", schedule=week)
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Two Tabs {letters()}", schedule=week)
     first = new_page("desktop")
     second = first.context.new_page()  # the same doctor in a second tab: same context, same session
     open_schedule(first, doctor)
@@ -183,7 +183,7 @@ def test_the_schedule_editor_with_windows_is_accessible_and_warns_before_leaving
     week = every_day("09:00", "17:00")
     monday = [{"start": "08:00", "end": "12:00"}, {"start": "13:00", "end": "18:00"}]
     week["weekly"] |= {"monday": monday, "sunday": []}
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Screen Week {uuid.uuid4().hex[:4]}", schedule=week)
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Screen Week {letters()}", schedule=week)
     open_schedule(page, doctor)
     expect(page.get_by_label("Monday hours 2, to")).to_have_value("18:00")
     screenshot(page, "doctor-schedule")
@@ -209,7 +209,7 @@ def test_the_schedule_editor_with_windows_is_accessible_and_warns_before_leaving
 def test_the_agenda_shows_a_booked_patient_by_name_with_their_reason(
     page: Page, stack: StackUnderTest, admin: Account
 ) -> None:
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Agenda {uuid.uuid4().hex[:4]}", schedule=every_day())
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Agenda {letters()}", schedule=every_day())
     patient = create_patient(
         stack, full_name="Alma Bergström", profile={"date_of_birth": "1961-07-02", "phone": "+49 30 1234567"}
     )
@@ -239,7 +239,7 @@ def test_the_agenda_shows_a_booked_patient_by_name_with_their_reason(
 def test_time_off_is_added_on_the_calendar_past_entries_are_read_only_and_entries_can_be_deleted(
     page: Page, stack: StackUnderTest, admin: Account
 ) -> None:
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Away {uuid.uuid4().hex[:4]}")
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Away {letters()}")
     api = doctor.api(stack)
     today = datetime.now(BERLIN).date()
     past = api.post(
@@ -297,7 +297,7 @@ def test_time_off_is_added_on_the_calendar_past_entries_are_read_only_and_entrie
 
 
 def test_the_doctor_updates_their_profile(page: Page, stack: StackUnderTest, admin: Account) -> None:
-    doctor = create_doctor(stack, admin, full_name=f"Dr. Profile {uuid.uuid4().hex[:4]}")
+    doctor = create_doctor(stack, admin, full_name=f"Dr. Profile {letters()}")
     sign_in(page, doctor)
     page.goto("/doctor/profile")
     expect(page.get_by_role("heading", name="Your profile", level=1)).to_be_visible()

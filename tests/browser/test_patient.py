@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import ActionCounter, assert_accessible, console_errors, device_of, screenshot
-from tests.browser.people import PASSWORD, Account, create_patient, sign_in, unique_email
+from tests.browser.people import PASSWORD, Account, create_patient, letters, sign_in, unique_email
 from tests.e2e.browser import BrowserSession
 from tests.e2e.stack import StackUnderTest
 
@@ -65,7 +65,7 @@ def test_a_new_patient_books_the_next_cardiology_slot_in_three_clicks_cancels_it
 ) -> None:
     page.goto("/register")
     expect(heading(page, "Create your account")).to_be_visible()
-    name = f"Pat Cardio {uuid.uuid4().hex[:4]}"
+    name = f"Pat Cardio {letters()}"
     register_through_the_form(page, name)
     expect(heading(page, "What do you need?")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(f"Account of {name}"))).to_be_visible()
