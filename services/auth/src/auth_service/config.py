@@ -49,7 +49,7 @@ class Settings(ServiceSettings):
     mail_resend_seconds: int = 60
     password_reset_ttl_seconds: int = 30 * 60
     email_verify_ttl_seconds: int = 48 * 60 * 60
-    set_password_ttl_seconds: int = 72 * 60 * 60
+    set_password_ttl_seconds: int = 24 * 60 * 60  # staff invitations: 24 h at most (capped in the domain too)
 
     # Staff two-step sign-in (TOTP). Required: doctors and admins without it may only enrol at sign-in.
     staff_mfa_required: bool = False
