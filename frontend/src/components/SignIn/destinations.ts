@@ -30,6 +30,7 @@ const GOOGLE_ERRORS: Record<string, string> = {
   account_conflict:
     "An account with this email already exists but its address is not confirmed yet. Sign in with your password, confirm the address from our mail, then Google sign-in works too.",
   account_disabled: "This account is disabled. Please contact the hospital.",
+  mfa_required: "Your account uses two-step sign-in. Sign in with your email, password and code instead.",
   link_required:
     "An account with this email already exists. Sign in with your password, then link Google from your account page.",
 };

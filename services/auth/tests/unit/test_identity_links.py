@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,6 +16,7 @@ from auth_service.service_layer.identity_links import (
 )
 from auth_service.service_layer.openid_sign_in import (
     OpenIdCallback,
+    OpenIdSignInFailed,
     finish_openid_sign_in,
     start_openid_sign_in,
 )
@@ -96,6 +98,17 @@ def test_a_signed_in_admin_who_enters_the_password_again_links_google_and_is_mai
     assert mail.to == "root@example.org" and "linked a issuer.test account" in mail.body
     assert "https://hospital.test/account" in mail.body
     assert _google_sign_in(ports).user.id == admin.id  # from now on that Google user signs in as the admin
+
+
+def test_a_linked_staff_account_whose_second_factor_is_due_is_refused_by_google_sign_in(ports, add_user):
+    doctor = add_user("doc@example.org", role=Role.DOCTOR)
+    _link(ports, _signed_in(ports, doctor))
+    assert _google_sign_in(ports).user.id == doctor.id  # no second factor due: Google signs in
+    ports.mfa_policy = replace(ports.mfa_policy, staff_required=True)
+    sessions_before = len(ports.sessions.by_secret)
+    with pytest.raises(OpenIdSignInFailed, match="mfa_required"):
+        _google_sign_in(ports)
+    assert len(ports.sessions.by_secret) == sessions_before
 
 
 def test_a_wrong_password_starts_no_link_and_repeated_tries_are_refused(ports, add_user):

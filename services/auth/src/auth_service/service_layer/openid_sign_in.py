@@ -19,6 +19,7 @@ from auth_service.domain.id_token import (
 from auth_service.domain.one_time_tokens import hash_token
 from auth_service.domain.users import Role, User
 from auth_service.ports import AuthPorts, OpenIdProvider, OpenIdProviderError, PendingSignIn
+from auth_service.service_layer import mfa
 from auth_service.service_layer.identity_links import (
     IdentityLinked,
     IdentityLinkFailed,
@@ -189,6 +190,9 @@ def finish_openid_sign_in(
     if pending.link_user_id is None:
         identity = _checked_answer(callback, pending, ports)
         user = _account_for(identity, ports)
+        if mfa.second_factor_due(user, ports=ports):
+            # This redirect cannot ask for a code: a linked doctor or admin with MFA signs in with it instead.
+            raise OpenIdSignInFailed("mfa_required", "a staff account with a second factor due")
         return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
     try:
         identity = _checked_answer(callback, pending, ports)
