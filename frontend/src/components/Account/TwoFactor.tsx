@@ -17,7 +17,7 @@ export function MfaReminderBanner() {
     <Alert tone="warning" title="Protect your administrator account">
       <p>
         Your account can change every other account. Turn on two-step sign-in so a stolen password alone cannot get in.{" "}
-        <a href="#two-step" className="font-semibold underline">
+        <a href="/account#two-step" className="font-semibold underline">
           Set it up now
         </a>
       </p>

@@ -1,6 +1,7 @@
-import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 
 import { useSession } from "../../hooks/useSession";
+import { MfaReminderBanner } from "../Account/TwoFactor";
 
 const LINKS = {
   patient: [
@@ -28,6 +29,7 @@ function navClass({ isActive }: { isActive: boolean }): string {
 export function AppLayout() {
   const { me, role, signOut } = useSession();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
   // A visitor sees where to start; "My appointments" and "My profile" appear once there is someone to show.
   const links = me ? LINKS[role ?? "patient"] : LINKS.patient.slice(0, 1);
 
@@ -79,6 +81,12 @@ export function AppLayout() {
         </div>
       </header>
       <main id="main" className="flex-1" tabIndex={-1}>
+        {/* An admin without two-step sign-in is reminded on every page (the account page shows it itself). */}
+        {pathname !== "/account" && (
+          <div className="mx-auto max-w-5xl px-4 pt-4 empty:hidden">
+            <MfaReminderBanner />
+          </div>
+        )}
         <Outlet />
       </main>
       <footer className="border-t border-slate-200 bg-white">
