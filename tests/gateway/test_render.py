@@ -86,7 +86,10 @@ def test_only_the_credential_endpoints_get_the_strict_limit() -> None:
         r"location ~ \^/api/v1/auth/\((.*?)\)\$ \{\s*limit_req zone=credentials_per_ip", template
     )
     assert strict is not None
-    assert set(strict.group(1).split("|")) == {"login", "register", "password/forgot", "password/reset"}
+    assert set(strict.group(1).split("|")) == {
+        "login", "login/mfa", "login/mfa/enrol", "register",
+        "password/forgot", "password/reset", "password/change",
+    }  # fmt: skip
 
 
 def test_started_by_root_the_workers_can_read_a_checkout_in_a_private_directory(tmp_path: Path) -> None:
