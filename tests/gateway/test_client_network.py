@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from gateway.render import GATEWAY_DIR
+from hospital_shared.network import client_network
 from hospital_shared.testing import free_port
-from hospital_shared.web import client_network
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -253,17 +252,6 @@ def client_address() -> str:
         part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
     ]
     return forwarded[-1] if forwarded else (request.remote_addr or "")
-
-
-def client_network(address: str) -> str:
-    """What per-address limits count by: an IPv4 address, or an IPv6 /64 (one host, many addresses)."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6 and parsed.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed.ipv4_mapped or parsed) if parsed.version == 6 else str(parsed)
 
 
 def container() -> Any:

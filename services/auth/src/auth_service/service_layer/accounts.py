@@ -16,7 +16,7 @@ from auth_service.service_layer import mfa
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
 from auth_service.service_layer.tokens import issue_token, may_mail
 from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
-from hospital_shared.web import client_network
+from hospital_shared.network import client_network
 
 WRONG_CREDENTIALS = "The email or password is incorrect."
 TOO_MANY_ATTEMPTS = "Too many failed sign-ins. Wait a little, then try again."

@@ -31,8 +31,9 @@ from appointment_service.adapters.http.schemas import (
 from appointment_service.service_layer import agenda, booking, slot_search
 from hospital_shared.errors import NotFound, ValidationFailed
 from hospital_shared.identity import Identity, current_identity, require_identity
+from hospital_shared.network import client_network
 from hospital_shared.schemas import page_of, problem_responses
-from hospital_shared.web import client_address, client_network, container
+from hospital_shared.web import client_address, container
 
 slots = Blueprint("slots", __name__, url_prefix="/api/v1/slots", description="Free slots (public)")
 appointments = Blueprint(
