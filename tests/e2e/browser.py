@@ -10,8 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class FromAddress(HTTPAdapter):
+    """Connections from a chosen loopback source address, as if from another machine."""
+
+    def __init__(self, source: str) -> None:
+        self._source = (source, 0)
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = self._source
+        super().init_poolmanager(*args, **kwargs)
 
 
 class BrowserSession:

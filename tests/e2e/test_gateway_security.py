@@ -24,10 +24,9 @@ from typing import Any
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from hospital_shared.testing import free_port
-from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
+from tests.e2e.browser import BrowserSession, FromAddress, token_in, wait_for_mail
 from tests.e2e.stack import PrivateRedis, StackUnderTest
 
 pytestmark = pytest.mark.e2e
@@ -38,18 +37,6 @@ WRONG_PASSWORD = "not the password at all"
 PROXY_PEER, CLIENT_A, CLIENT_B, UNTRUSTED_PEER = "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"
 # Set low for the test, so Auth-MS's own per-address limit is reached within the 30 attempts too.
 ADDRESS_MAX_FAILURES = 10
-
-
-class FromAddress(HTTPAdapter):
-    """Connections from a chosen loopback source address, as if from another machine."""
-
-    def __init__(self, source: str) -> None:
-        self._source = (source, 0)
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = self._source
-        super().init_poolmanager(*args, **kwargs)
 
 
 def client(base_url: str, *, source: str, origin: str) -> BrowserSession:

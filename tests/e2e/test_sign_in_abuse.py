@@ -11,30 +11,16 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
 
 import pytest
-from requests.adapters import HTTPAdapter
 
-from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
+from tests.e2e.browser import BrowserSession, FromAddress, token_in, wait_for_mail
 from tests.e2e.stack import StackUnderTest
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "quartz meadow lantern 9"
 ATTACKER, DOCTOR, ADMIN = "127.0.0.3", "127.0.0.4", "127.0.0.5"
-
-
-class FromAddress(HTTPAdapter):
-    """Connections from a chosen loopback source address, as if from another machine."""
-
-    def __init__(self, source: str) -> None:
-        self._source = (source, 0)
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = self._source
-        super().init_poolmanager(*args, **kwargs)
 
 
 def browser_at(stack: StackUnderTest, source: str) -> BrowserSession:
