@@ -1,7 +1,12 @@
 """Who is calling: the identity the gateway vouches for, and the internal token that makes it trustworthy.
 
-The gateway overwrites `X-User-Id` / `X-User-Role` on every request and adds `X-Internal-Token`; a service
-believes the identity headers only because the token proves the request came through the gateway.
+The gateway overwrites `X-User-Id` / `X-User-Role` / `X-User-Scopes` on every request and adds
+`X-Internal-Token`; a service believes the identity headers only because the token proves the request came
+through the gateway.
+
+An integration (a server calling with an API key) arrives with role "integration", the key's id as user id
+and the key's scopes. It may use a route only where the route names a scope the key holds: routes guarded by
+role alone refuse it, so a new route is closed to integrations until someone decides otherwise.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import functools
 import hmac
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,9 +22,14 @@ from flask import request
 
 from hospital_shared.errors import Forbidden, Unauthorized
 
-ROLES = frozenset({"patient", "doctor", "admin"})
+INTEGRATION_ROLE = "integration"
+ROLES = frozenset({"patient", "doctor", "admin", INTEGRATION_ROLE})
+SCOPES = frozenset(
+    {"directory:read", "slots:read", "patients:write", "appointments:read", "appointments:write"}
+)
 USER_ID_HEADER = "X-User-Id"
 USER_ROLE_HEADER = "X-User-Role"
+USER_SCOPES_HEADER = "X-User-Scopes"
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name, not a secret
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,14 +37,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Identity:
-    """A signed-in user as Auth-MS vouched for them."""
+    """A signed-in user (or an integration's API key) as Auth-MS vouched for them."""
 
-    user_id: uuid.UUID
+    user_id: uuid.UUID  # for an integration: the API key's id
     role: str
+    scopes: frozenset[str] = frozenset()
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_integration(self) -> bool:
+        return self.role == INTEGRATION_ROLE
 
 
 def current_identity() -> Identity | None:
@@ -44,25 +59,67 @@ def current_identity() -> Identity | None:
     if not raw_id or role not in ROLES:
         return None
     try:
-        return Identity(user_id=uuid.UUID(raw_id), role=role)
+        user_id = uuid.UUID(raw_id)
     except ValueError:
         return None
+    # Only an integration has scopes: a session user's are ignored even if a header claimed some.
+    if role != INTEGRATION_ROLE:
+        return Identity(user_id=user_id, role=role)
+    scopes = frozenset(request.headers.get(USER_SCOPES_HEADER, "").split()) & SCOPES
+    return Identity(user_id=user_id, role=role, scopes=scopes)
 
 
-def require_identity(*roles: str) -> Callable[[F], F]:
-    """View decorator: 401 for anonymous callers, 403 when the caller's role is not one of `roles`."""
+def _check_scope(identity: Identity, scope: str | None) -> None:
+    if scope is None:
+        raise Forbidden("API keys cannot be used for this.")
+    if scope not in identity.scopes:
+        raise Forbidden(f"This API key lacks the scope {scope}")
+
+
+def _check_known(*, roles: tuple[str, ...], scope: str | None) -> None:
     unknown = set(roles) - ROLES
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
+    if INTEGRATION_ROLE in roles:
+        raise ValueError("integrations are let in by scope=, not by role")
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+
+def require_identity(*roles: str, scope: str | None = None) -> Callable[[F], F]:
+    """View decorator: 401 for anonymous callers, 403 when the caller's role is not one of `roles`.
+
+    An integration passes only when `scope` is given and its key holds it; `roles` apply to session users.
+    """
+    _check_known(roles=roles, scope=scope)
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             identity = current_identity()
             if identity is None:
-                raise Unauthorized("Sign in to do this.")
-            if roles and identity.role not in roles:
+                raise Unauthorized()  # the one wording: errors.SIGN_IN_FIRST
+            if identity.is_integration:
+                _check_scope(identity, scope)
+            elif roles and identity.role not in roles:
                 raise Forbidden("Your account is not allowed to do this.")
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def integration_scope(scope: str) -> Callable[[F], F]:
+    """View decorator for public routes: anyone passes, except an integration whose key lacks `scope`."""
+    _check_known(roles=(), scope=scope)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            identity = current_identity()
+            if identity is not None and identity.is_integration:
+                _check_scope(identity, scope)
             return view(*args, **kwargs)
 
         return guarded  # type: ignore[return-value]
@@ -76,10 +133,15 @@ def internal_token_is_valid(expected: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def identity_headers(user_id: uuid.UUID | str, role: str, internal_token: str) -> dict[str, str]:
+def identity_headers(
+    user_id: uuid.UUID | str, role: str, internal_token: str, *, scopes: Iterable[str] = ()
+) -> dict[str, str]:
     """The headers the gateway would send for this user (used by service-to-service calls and tests)."""
-    return {
+    headers = {
         USER_ID_HEADER: str(user_id),
         USER_ROLE_HEADER: role,
         INTERNAL_TOKEN_HEADER: internal_token,
     }
+    if scopes:
+        headers[USER_SCOPES_HEADER] = " ".join(sorted(scopes))
+    return headers
