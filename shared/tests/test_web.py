@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import create_engine
 
-from hospital_shared.errors import Conflict, TooManyRequests
+from hospital_shared.errors import Conflict, TooManyRequests, Unauthorized
 from hospital_shared.health import ReadinessCheck, database_check, migrations_check, redis_check
 from hospital_shared.identity import current_identity, identity_headers, require_identity
 from hospital_shared.settings import ServiceSettings
@@ -24,13 +25,16 @@ TOKEN = "shared-test-token"
 
 class PetSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=5))
-    owner = fields.Nested(Schema.from_dict({"age": fields.Integer(required=True)}), required=True)
+    owner = fields.Nested(
+        Schema.from_dict({"age": fields.Integer(required=True)}, name="Owner"), required=True
+    )
+    vets = fields.List(fields.Nested(Schema.from_dict({"name": fields.String(required=True)}, name="Vet")))
 
 
 blp = Blueprint("pets", __name__, url_prefix="/api/v1/pets")
 
 
-@blp.route("/")
+@blp.route("")
 class Pets(MethodView):
     @blp.arguments(PetSchema)
     @blp.response(201, PetSchema)
@@ -55,6 +59,20 @@ class MyPets(MethodView):
         return {"owner": str(identity.user_id)}
 
 
+@blp.route("/mine/forget")
+class ForgetMyPets(MethodView):
+    @blp.response(204)
+    def post(self) -> None:
+        """Forget the caller's pets."""
+
+
+@blp.route("/kennels/")
+class Kennels(MethodView):
+    def get(self) -> dict:
+        """Declared with a trailing slash, as a careless route might be."""
+        return {"kennels": []}
+
+
 def failing_check() -> None:
     raise ConnectionError("no route to the moon\nsecond line")
 
@@ -77,7 +95,7 @@ def client(app: Flask):
 
 
 def post(client, body: object):
-    return client.post("/api/v1/pets/", json=body, headers={"X-Internal-Token": TOKEN})
+    return client.post("/api/v1/pets", json=body, headers={"X-Internal-Token": TOKEN})
 
 
 def test_validation_errors_are_422_problem_json_naming_nested_fields(client) -> None:
@@ -92,7 +110,7 @@ def test_validation_errors_are_422_problem_json_naming_nested_fields(client) -> 
 
 def test_malformed_json_is_a_4xx_problem(client) -> None:
     response = client.post(
-        "/api/v1/pets/",
+        "/api/v1/pets",
         data="{not json",
         content_type="application/json",
         headers={"X-Internal-Token": TOKEN},
@@ -120,13 +138,13 @@ def test_text_the_database_cannot_store_is_a_422_naming_each_field_before_any_vi
     # Found by schemathesis: U+0000 (and unpaired surrogates) in JSON text reached PostgreSQL and made a 500.
     raw = '{"name": "a\\u0000b", "owner": {"age": 3, "nick\\ud800": "x"}, "tags": ["ok", "\\udc00"]}'
     response = client.post(
-        "/api/v1/pets/", data=raw, content_type="application/json", headers={"X-Internal-Token": TOKEN}
+        "/api/v1/pets", data=raw, content_type="application/json", headers={"X-Internal-Token": TOKEN}
     )
     query = client.get("/api/v1/pets/mine?q=a%00b", headers=identity_headers(uuid.uuid4(), "patient", TOKEN))
 
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
-    assert set(response.json["errors"]) == {"name", "owner.nick\ud800", "tags.1"}
+    assert set(response.json["errors"]) == {"name", "owner.nick\ud800", "tags[1]"}
     assert query.status_code == 422 and list(query.json["errors"]) == ["q"]
 
 
@@ -136,7 +154,7 @@ def test_text_with_any_other_unicode_is_left_to_the_schemas(client) -> None:
 
 
 def test_business_routes_need_the_internal_token_but_health_does_not(client) -> None:
-    assert client.post("/api/v1/pets/", json={"name": "a", "owner": {"age": 1}}).status_code == 401
+    assert client.post("/api/v1/pets", json={"name": "a", "owner": {"age": 1}}).status_code == 401
     assert client.get("/healthz").status_code == 200
     assert client.get("/metrics").status_code == 200
 
@@ -161,7 +179,7 @@ def test_a_failing_readiness_check_is_503_with_its_first_line(client) -> None:
 def test_metrics_count_requests_by_route_template(client) -> None:
     post(client, {"name": "a", "owner": {"age": 1}})
     metrics = client.get("/metrics").get_data(as_text=True)
-    assert 'route="/api/v1/pets/"' in metrics and 'service="pets"' in metrics
+    assert 'route="/api/v1/pets"' in metrics and 'service="pets"' in metrics
 
 
 def test_readiness_checks_report_unreachable_database_and_redis() -> None:
@@ -226,3 +244,83 @@ def test_without_instance_name_replicas_are_told_apart_by_host_name() -> None:
     app = create_service_app(settings, container=object(), title="Pets", blueprints=[])
     served_by = app.test_client().get("/healthz").headers["X-Served-By"]
     assert served_by == f"pets@{socket.gethostname()}"
+
+
+GATEWAY_ERRORS = Path(__file__).resolve().parents[2] / "gateway" / "errors"
+HEADERS = {"X-Internal-Token": TOKEN}
+
+
+def test_list_items_are_named_in_brackets_in_validation_errors(client) -> None:
+    response = post(client, {"name": "a", "owner": {"age": 1}, "vets": [{"name": "Ann"}, {}]})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"vets[1].name": ["Missing data for required field."]}
+    assert response.json["detail"] == "Some fields are invalid: vets[1].name."
+
+
+@pytest.mark.parametrize("path", ["/api/v1/pets", "/api/v1/pets/"])
+def test_a_path_with_or_without_a_trailing_slash_is_served_alike(client, path: str) -> None:
+    response = client.post(path, json={"name": "a", "owner": {"age": 1}}, headers=HEADERS)
+    assert response.status_code == 201 and response.json["name"] == "a"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/pets/kennels", "/api/v1/pets/kennels/"])
+def test_a_route_declared_with_a_slash_is_served_without_it_and_never_redirects(client, path: str) -> None:
+    response = client.get(path, headers=HEADERS)
+    assert response.status_code == 200 and response.json == {"kennels": []}
+    assert "Location" not in response.headers
+
+
+def test_a_doubled_slash_is_a_404_problem_not_a_redirect(client) -> None:
+    response = client.get("/api/v1//pets/mine", headers=HEADERS)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert "Location" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", "name=a"),
+        ("text/plain", '{"name": "a"}'),
+        ("multipart/form-data; boundary=x", "--x--"),
+        (None, '{"name": "a"}'),
+    ],
+)
+def test_a_body_that_is_not_json_is_refused_with_415(client, content_type: str | None, body: str) -> None:
+    headers = HEADERS | ({"Content-Type": content_type} if content_type else {})
+    response = client.post("/api/v1/pets", data=body, headers=headers)
+    assert response.status_code == 415
+    assert response.mimetype == "application/problem+json"
+    assert response.json == {
+        "type": "https://hospital.example/problems/unsupported-media-type",
+        "title": "Unsupported media type",
+        "status": 415,
+        "detail": "Send JSON: Content-Type application/json.",
+    }
+
+
+def test_json_in_any_json_media_type_is_read(client) -> None:
+    body = '{"name": "a", "owner": {"age": 1}}'
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = client.post("/api/v1/pets", data=body, headers=HEADERS | {"Content-Type": content_type})
+        assert response.status_code == 201, content_type
+
+
+def test_a_request_without_a_body_needs_no_content_type(client) -> None:
+    response = client.post("/api/v1/pets/mine/forget", headers=HEADERS)
+    assert response.status_code == 204
+
+
+def test_a_204_carries_no_body_and_no_content_type(client) -> None:
+    response = client.post("/api/v1/pets/mine/forget", headers=HEADERS)
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    assert "Content-Type" not in response.headers
+
+
+def test_services_say_sign_in_first_exactly_as_the_gateway_does(client) -> None:
+    gateway = json.loads((GATEWAY_ERRORS / "401.json").read_text())
+    anonymous = client.get("/api/v1/pets/mine", headers=HEADERS)
+    assert anonymous.status_code == 401
+    assert anonymous.json == gateway
+    assert Unauthorized().to_problem() == gateway

@@ -51,8 +51,15 @@ class BadRequest(ProblemError):
     status, title, slug = 400, "Bad request", "bad-request"
 
 
+# The one wording of "who are you?", from the gateway (gateway/errors/401.json) and from every service alike.
+SIGN_IN_FIRST = "Sign in first (or send a valid API key) to do this."
+
+
 class Unauthorized(ProblemError):
-    status, title, slug = 401, "Authentication required", "unauthorized"
+    status, title, slug = 401, "Authentication required", "authentication-required"
+
+    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+        super().__init__(detail or SIGN_IN_FIRST, **kwargs)
 
 
 class Forbidden(ProblemError):
@@ -73,6 +80,10 @@ class PreconditionFailed(ProblemError):
 
 class PreconditionRequired(ProblemError):
     status, title, slug = 428, "Precondition required", "precondition-required"
+
+
+class UnsupportedMediaType(ProblemError):
+    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
 class ValidationFailed(ProblemError):

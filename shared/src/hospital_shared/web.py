@@ -24,6 +24,7 @@ from hospital_shared.errors import (
     ProblemError,
     ServiceUnavailable,
     Unauthorized,
+    UnsupportedMediaType,
     ValidationFailed,
 )
 from hospital_shared.health import ReadinessCheck, init_health
@@ -44,22 +45,24 @@ def problem_response(body: Mapping[str, Any], headers: Mapping[str, str] | None 
     return response
 
 
+def field_path(parent: str, key: object) -> str:
+    """One path style for every field a problem names: `weekly.monday[0].end` (list items in brackets)."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else str(key)
+
+
+_LOCATIONS = frozenset({"json", "query", "querystring", "headers", "form", "path", "files"})
+
+
 def _flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """webargs/marshmallow messages ({"json": {"a": {"b": [...]}}}) as {"a.b": [...]}."""
+    """webargs/marshmallow messages ({"json": {"a": {0: {"b": [...]}}}}) as {"a[0].b": [...]}."""
     if isinstance(messages, list):
         return {prefix or "body": [str(m) for m in messages]}
     flat: dict[str, list[str]] = {}
     for key, value in (messages or {}).items():
-        is_location = not prefix and key in {
-            "json",
-            "query",
-            "querystring",
-            "headers",
-            "form",
-            "path",
-            "files",
-        }
-        name = prefix if is_location else f"{prefix}.{key}" if prefix else str(key)
+        is_location = not prefix and key in _LOCATIONS
+        name = prefix if is_location else field_path(prefix, key)
         if isinstance(value, Mapping | list):
             flat.update(_flatten_messages(value, name))
         else:
@@ -100,14 +103,14 @@ def _unstorable_fields(value: Any, name: str = "") -> Iterator[str]:
             yield name or "body"
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            field = f"{name}.{key}" if name else str(key)
+            field = field_path(name, str(key))
             if not _is_storable(str(key)):
                 yield field
             else:
                 yield from _unstorable_fields(item, field)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _unstorable_fields(item, f"{name}.{index}" if name else str(index))
+            yield from _unstorable_fields(item, field_path(name, index))
 
 
 def refuse_unstorable_text() -> None:
@@ -127,6 +130,43 @@ def refuse_unstorable_text() -> None:
         raise ValidationFailed(
             f"Some fields are invalid: {', '.join(names)}.", errors={n: [UNSTORABLE_TEXT] for n in names}
         )
+
+
+JSON_ONLY = "Send JSON: Content-Type application/json."
+
+
+def refuse_bodies_that_are_not_json() -> None:
+    """415 for any request body that is not JSON (application/json or application/*+json).
+
+    The API reads JSON only; a form or text body would otherwise be ignored (a POST "succeeding" on
+    nothing) or fail later as a confusing 405 or 422.
+    """
+    has_body = bool(request.content_length) or "Transfer-Encoding" in request.headers
+    if has_body and not request.is_json:
+        raise UnsupportedMediaType(JSON_ONLY)
+
+
+def no_content_means_no_body(response: Response) -> Response:
+    """A 204 carries neither a body nor a Content-Type (flask-smorest would label it application/json)."""
+    if response.status_code == 204:
+        response.set_data(b"")
+        for header in ("Content-Type", "Content-Length"):
+            response.headers.pop(header, None)
+    return response
+
+
+def _one_url_per_resource(app: Flask) -> None:
+    """A trailing slash is served as the path without it, on every route, and nothing redirects.
+
+    Werkzeug's defaults answer /x/ for a route /x with 404 and /x for a route /x/ with a 308 whose
+    Location names the service's own host and port (unreachable behind the gateway). Integrators
+    copy paths with and without the slash; both are answered alike (the spec names the slash-less
+    one), the way Stripe's and GitHub's paths read. Doubled slashes are not merged into a redirect
+    either: they are simply not a route (404).
+    """
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
 
 
 def _first_line(error: BaseException) -> str:
@@ -214,7 +254,9 @@ def _init_request_context(app: Flask, settings: ServiceSettings) -> None:
                 "This service is reached through the gateway only (missing or wrong X-Internal-Token)."
             )
 
+    app.before_request(refuse_bodies_that_are_not_json)
     app.before_request(refuse_unstorable_text)
+    app.after_request(no_content_means_no_body)
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -272,6 +314,7 @@ def create_service_app(
     """A Flask app with the platform's defaults and the service's own blueprints."""
     configure_logging(settings.service_name, settings.log_level)
     app = Flask(settings.service_name)
+    _one_url_per_resource(app)
     app.config.update(
         SETTINGS=settings,
         API_TITLE=title,
