@@ -94,7 +94,7 @@ def _finder_kwargs() -> dict[str, Any]:
     }
 
 
-@slots.route("", strict_slashes=False)
+@slots.route("")
 class Slots(MethodView):
     @slots.arguments(SlotQuerySchema(), location="query")
     @slots.response(200, SlotListSchema)
@@ -190,7 +190,7 @@ def _book(body: dict[str, Any], kind: str) -> Any:
     return result.appointment, 201, headers
 
 
-@appointments.route("", strict_slashes=False)
+@appointments.route("")
 class Appointments(MethodView):
     @require_identity()
     @appointments.arguments(AppointmentQuerySchema(), location="query")

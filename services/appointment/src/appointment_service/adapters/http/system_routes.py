@@ -19,7 +19,7 @@ system = Blueprint(
 _problems = problem_responses(system)
 
 
-@system.route("", strict_slashes=False)
+@system.route("")
 class SystemStatus(MethodView):
     @require_identity("admin")
     @system.response(200, SystemStatusSchema)

@@ -131,7 +131,7 @@ class Specializations(MethodView):
         )
 
 
-@blp.route("/", strict_slashes=False)
+@blp.route("")
 class Doctors(MethodView):
     @blp.arguments(DoctorSearchQuerySchema(), location="query")  # an instance: webargs reuses it per request
     @blp.response(200, page_of(DoctorSchema))

@@ -55,7 +55,7 @@ def _put(patient_id: uuid.UUID, document: dict[str, Any]) -> Any:
     return _view(profile), 201 if created else 200
 
 
-@blp.route("/", strict_slashes=False)
+@blp.route("")
 class Patients(MethodView):
     @require_identity("admin")
     @blp.arguments(PatientSearchQuerySchema, location="query")
