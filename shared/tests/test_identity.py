@@ -13,6 +13,7 @@ from hospital_shared.identity import (
     identity_headers,
     integration_scope,
     require_identity,
+    require_integration,
 )
 
 TOKEN = "identity-test-token"
@@ -99,3 +100,14 @@ def test_misnamed_roles_and_scopes_fail_when_the_route_is_defined() -> None:
         integration_scope("everything")
     with pytest.raises(ValueError, match="by scope="):
         require_identity("integration")
+
+
+def test_an_integration_only_route_refuses_session_users_and_keys_without_the_scope(app: Flask) -> None:
+    view = require_integration("patients:write")(lambda: "ok")
+    assert call(app, view, integration("patients:write")) == "ok"
+    with pytest.raises(Forbidden, match="Only an integration"):
+        call(app, view, identity_headers(uuid.uuid4(), "admin", TOKEN))
+    with pytest.raises(Forbidden, match="lacks the scope patients:write"):
+        call(app, view, integration("slots:read"))
+    with pytest.raises(Unauthorized):
+        call(app, view)

@@ -105,6 +105,27 @@ def require_identity(*roles: str, scope: str | None = None) -> Callable[[F], F]:
                 raise Forbidden("Your account is not allowed to do this.")
             return view(*args, **kwargs)
 
+        guarded.required_access = {"signed_in": True, "roles": roles, "scope": scope}  # type: ignore
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def require_integration(scope: str) -> Callable[[F], F]:
+    """View decorator for routes only integrations use: 403 for session users and for keys without `scope`."""
+    _check_known(roles=(), scope=scope)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            identity = current_identity()
+            if identity is None:
+                raise Unauthorized("Send a valid API key to do this.")
+            if not identity.is_integration:
+                raise Forbidden("Only an integration's API key may do this.")
+            _check_scope(identity, scope)
+            return view(*args, **kwargs)
+
         return guarded  # type: ignore[return-value]
 
     return decorate
@@ -122,6 +143,7 @@ def integration_scope(scope: str) -> Callable[[F], F]:
                 _check_scope(identity, scope)
             return view(*args, **kwargs)
 
+        guarded.required_access = {"signed_in": False, "roles": (), "scope": scope}  # type: ignore
         return guarded  # type: ignore[return-value]
 
     return decorate
