@@ -14,15 +14,18 @@ from typing import Any
 
 from tools.stack.config import SERVICES
 
-# Background threads an app would start when created; none is wanted to read a spec.
-_BACKGROUND_SWITCHES = ("outbox_relay_enabled", "projection_consumer_enabled", "mail_relay_enabled")
-
 
 def spec_of(service_name: str) -> dict[str, Any]:
+    """The service's OpenAPI document as its /openapi.json serves it (through the gateway)."""
     package = f"{service_name}_service"
     settings_class = importlib.import_module(f"{package}.config").Settings
     settings = settings_class.from_env({}, environment="test")
-    switches = {name: False for name in _BACKGROUND_SWITCHES if hasattr(settings, name)}
+    # Every `*_enabled` switch starts a background thread (relays, consumers, heartbeats): none is wanted.
+    switches = {
+        field.name: False
+        for field in dataclasses.fields(settings)
+        if field.name.endswith("_enabled") and isinstance(getattr(settings, field.name), bool)
+    }
     app = importlib.import_module(f"{package}.adapters.http.app").create_app(
         dataclasses.replace(settings, **switches)
     )

@@ -126,6 +126,7 @@ def require_integration(scope: str) -> Callable[[F], F]:
             _check_scope(identity, scope)
             return view(*args, **kwargs)
 
+        guarded.required_access = {"signed_in": True, "roles": (), "scope": scope, "keys_only": True}  # type: ignore
         return guarded  # type: ignore[return-value]
 
     return decorate

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,25 +33,42 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every error of this API is answered."""
+    """RFC 9457 problem details, as every error of this API is answered (`application/problem+json`).
 
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    Members beyond these may appear (RFC 9457 extension members), such as `request_id` on a 500 or
+    the MFA fields of a sign-in that needs a code; clients ignore those they do not know.
+    """
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: true
+
+    type = fields.String(required=True, metadata={"description": "A URI naming the kind of problem."})
+    title = fields.String(required=True, metadata={"description": "A short summary of the kind."})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    detail = fields.String(
+        required=True, metadata={"description": "What went wrong this time, for a person to read."}
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Validation problems: each field (`a.b[0].c`) with its messages."},
+    )
 
 
+PROBLEM_JSON = "application/problem+json"
 PROBLEM_DESCRIPTIONS = {
-    400: "The request could not be read.",
+    400: "The request could not be read (such as a body that is not valid JSON).",
     401: "Not signed in.",
     403: "Signed in, but not allowed.",
     404: "Not found.",
     409: "Conflicts with the current state.",
     412: "If-Match does not match the current version.",
+    413: "The request body is larger than 1 MB.",
+    415: "The request body is not JSON (send Content-Type: application/json).",
     422: "Invalid input; `errors` names each field.",
     428: "If-Match is missing.",
-    429: "Too many requests; `Retry-After` says when to try again.",
+    429: "Too many requests; `Retry-After` (when sent) says when to try again.",
+    503: "A service this needs cannot be reached right now; `Retry-After` says when to try again.",
 }
 
 
@@ -64,7 +81,9 @@ def problem_responses(
     def problems(*statuses: int) -> Callable[[F], F]:
         def decorate(view: F) -> F:
             for status in statuses:
-                view = blueprint.alt_response(status, schema=ProblemSchema, description=texts[status])(view)
+                view = blueprint.alt_response(
+                    status, schema=ProblemSchema, description=texts[status], content_type=PROBLEM_JSON
+                )(view)
             return view
 
         return decorate

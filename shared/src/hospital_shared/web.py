@@ -31,6 +31,7 @@ from hospital_shared.health import ReadinessCheck, init_health
 from hospital_shared.identity import internal_token_is_valid
 from hospital_shared.logging_setup import configure_logging, request_id_var
 from hospital_shared.metrics import init_metrics
+from hospital_shared.openapi import document_api
 from hospital_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -330,6 +331,7 @@ def create_service_app(
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     api = Api(app)
+    document_api(api, app, settings)
     _init_request_context(app, settings)
     init_metrics(app, settings.service_name)
     init_health(app, readiness_checks)
