@@ -140,7 +140,7 @@ def test_a_user_lists_and_revokes_their_own_sessions_but_not_anyone_elses(ports,
     ann, bob = add_user(), add_user("bob@example.org")
     ann_session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
     bob_session = start_session(bob, ports=ports, client=CLIENT, previous_secret=None)
-    assert [s.id for s in list_sessions(ann.id, ports=ports)] == [ann_session.session.id]
+    assert [s.id for s in list_sessions(ann.id, ports=ports).items] == [ann_session.session.id]
     with pytest.raises(NotFound):
         revoke_session(ann.id, bob_session.session.id, ports=ports)
     with pytest.raises(NotFound):
@@ -148,3 +148,15 @@ def test_a_user_lists_and_revokes_their_own_sessions_but_not_anyone_elses(ports,
     revoke_session(ann.id, ann_session.session.id, ports=ports)
     assert current_session(ann_session.secret, ports=ports) is None
     assert current_session(bob_session.secret, ports=ports) is not None
+
+
+def test_sessions_are_listed_a_page_at_a_time_most_recently_used_first(ports, add_user):
+    user = add_user()
+    started = []
+    for _ in range(3):
+        started.append(start_session(user, ports=ports, client=CLIENT, previous_secret=None).session.id)
+        ports.clock.advance(minutes=1)
+    second = list_sessions(user.id, ports=ports, page=2, page_size=1)
+    assert (second.items[0].id, second.page, second.page_size, second.total) == (started[1], 2, 1, 3)
+    assert [s.id for s in list_sessions(user.id, ports=ports, page=1, page_size=2).items] == started[:0:-1]
+    assert list_sessions(user.id, ports=ports, page=3, page_size=2).items == []

@@ -93,10 +93,17 @@ def find_slots(
     clock: Clock,
     cache_seconds: int,
 ) -> bytes:
-    """The best free slots as the JSON document {"items": [...]}, from the cache when it is current."""
+    """The best free slots as the one list document of the API, from the cache when it is current.
+
+    The finder stops at `limit` (one page, best first; a later `from` asks for the next ones), so the
+    answer is page 1 of `limit` and `total` counts what it holds.
+    """
     return _answer(
         search, viewer=viewer, uow=uow, cache=cache, clock=clock, cache_seconds=cache_seconds,
-        render=lambda slots: {"items": [slot_document(s) for s in slots]},
+        render=lambda slots: {
+            "items": [slot_document(s) for s in slots], "page": 1, "page_size": search.limit,
+            "total": len(slots),
+        },
     )  # fmt: skip
 
 

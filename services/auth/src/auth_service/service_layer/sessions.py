@@ -10,6 +10,7 @@ from auth_service.domain.sessions import Session, new_session_secret
 from auth_service.domain.users import User
 from auth_service.ports import AuthPorts
 from hospital_shared.errors import NotFound, Unauthorized
+from hospital_shared.paging import Page
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,14 @@ def sign_out_everywhere(user_id: uuid.UUID, *, ports: AuthPorts) -> int:
     return ports.sessions.delete_all_for_user(user_id)
 
 
-def list_sessions(user_id: uuid.UUID, *, ports: AuthPorts) -> list[Session]:
-    """The user's live sessions, most recently used first."""
+def list_sessions(
+    user_id: uuid.UUID, *, ports: AuthPorts, page: int = 1, page_size: int = 20
+) -> Page[Session]:
+    """One page of the user's live sessions, most recently used first."""
     now = ports.clock.now()
     live = [s for s in ports.sessions.for_user(user_id) if not s.is_expired(now, ports.policy.sessions)]
-    return sorted(live, key=lambda s: s.last_seen_at, reverse=True)
+    newest_first = sorted(live, key=lambda s: s.last_seen_at, reverse=True)
+    return Page.of(newest_first, page=page, page_size=page_size)
 
 
 def revoke_session(user_id: uuid.UUID, session_id: uuid.UUID, *, ports: AuthPorts) -> None:

@@ -94,7 +94,14 @@ class SlotSchema(Schema):
 
 
 class SlotListSchema(Schema):
+    """The list shape of every list; the finder answers one page of `limit` slots, best first."""
+
     items = fields.List(fields.Nested(SlotSchema), required=True)
+    page = fields.Integer(
+        required=True, metadata={"description": "Always 1: ask with a later `from` for more."}
+    )
+    page_size = fields.Integer(required=True, metadata={"description": "The `limit` asked for."})
+    total = fields.Integer(required=True, metadata={"description": "The slots in this answer."})
 
 
 class BookingSchema(Schema):

@@ -31,7 +31,7 @@ from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
 from auth_service.service_layer import accounts, mfa, passwords, sessions
 from hospital_shared.identity import Identity, current_identity, require_identity
-from hospital_shared.schemas import page_of
+from hospital_shared.schemas import PageQuerySchema, page_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")
 
@@ -129,12 +129,16 @@ class Me(MethodView):
 @blp.route("/sessions")
 class MySessions(MethodView):
     @require_identity()
+    @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, page_of(SessionSchema))
-    def get(self) -> Any:
-        """List my live sessions."""
+    def get(self, query: dict[str, Any]) -> Any:
+        """List my live sessions, most recently used first."""
         identity = _signed_in_identity()
         current = _own_session(identity)
         policy = ports().policy.sessions
+        found = sessions.list_sessions(
+            identity.user_id, ports=ports(), page=query["page"], page_size=query["page_size"]
+        )
         items = [
             {
                 "id": s.id,
@@ -145,9 +149,9 @@ class MySessions(MethodView):
                 "ip_address": s.ip_address,
                 "current": current is not None and s.id == current.id,
             }
-            for s in sessions.list_sessions(identity.user_id, ports=ports())
+            for s in found.items
         ]
-        return {"items": items, "page": 1, "page_size": max(len(items), 1), "total": len(items)}
+        return {"items": items, "page": found.page, "page_size": found.page_size, "total": found.total}
 
 
 @blp.route("/sessions/<uuid:session_id>")

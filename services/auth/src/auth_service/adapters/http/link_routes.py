@@ -18,7 +18,8 @@ from auth_service.service_layer import identity_links, sessions
 from auth_service.service_layer.openid_sign_in import start_openid_sign_in
 from hospital_shared.errors import ServiceUnavailable, Unauthorized
 from hospital_shared.identity import Identity, current_identity, require_identity
-from hospital_shared.schemas import page_of
+from hospital_shared.paging import Page
+from hospital_shared.schemas import PageQuerySchema, page_of
 
 blp = Blueprint("identity_links", __name__, url_prefix="/api/v1/auth", description="Linked sign-ins (Google)")
 
@@ -91,10 +92,12 @@ class StartGoogleLink(MethodView):
 @blp.route("/links")
 class MyLinks(MethodView):
     @require_identity()
+    @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, page_of(IdentityLinkSchema))
-    def get(self) -> Any:
+    def get(self, query: dict[str, Any]) -> Any:
         """List the Google (provider) accounts that can sign in to my account."""
-        links = identity_links.list_links(_identity().user_id, ports=ports())
+        everything = identity_links.list_links(_identity().user_id, ports=ports())
+        links = Page.of(everything, page=query["page"], page_size=query["page_size"])
         items = [
             {
                 "id": link.id,
@@ -103,9 +106,9 @@ class MyLinks(MethodView):
                 "email_at_link": link.email_at_link,
                 "linked_at": link.linked_at,
             }
-            for link in links
+            for link in links.items
         ]
-        return {"items": items, "page": 1, "page_size": max(len(items), 1), "total": len(items)}
+        return {"items": items, "page": links.page, "page_size": links.page_size, "total": links.total}
 
 
 @blp.route("/links/<uuid:link_id>")
