@@ -324,3 +324,15 @@ def test_services_say_sign_in_first_exactly_as_the_gateway_does(client) -> None:
     assert anonymous.status_code == 401
     assert anonymous.json == gateway
     assert Unauthorized().to_problem() == gateway
+
+
+@pytest.mark.parametrize(
+    ("status", "method", "path"), [(404, "GET", "/api/v1/nowhere"), (405, "PUT", "/api/v1/pets")]
+)
+def test_an_unknown_address_or_method_reads_as_it_does_from_the_gateway(
+    client, status: int, method: str, path: str
+) -> None:
+    gateway = json.loads((GATEWAY_ERRORS / f"{status}.json").read_text())
+    response = client.open(path, method=method, headers=HEADERS)
+    assert response.status_code == status
+    assert response.json == gateway

@@ -83,6 +83,12 @@ def _validation_problem(messages: Any) -> dict[str, Any]:
     }
 
 
+# An unknown address or method reads as it does from the gateway (gateway/errors/404.json, 405.json).
+ROUTING_DETAILS = {
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+}
+
 UNSTORABLE_TEXT = "Must not contain NUL (U+0000) or unpaired surrogate characters."
 
 
@@ -199,11 +205,14 @@ def register_error_handlers(app: Flask) -> None:
             if error.code == 400:
                 body["title"], body["type"] = "Bad request", PROBLEM_BASE + "bad-request"
             return problem_response(body)
+        generic = error.description == type(error).description  # Werkzeug's own words, not ours
         body = {
             "type": PROBLEM_BASE + (error.name or "error").lower().replace(" ", "-"),
-            "title": error.name,
+            "title": (error.name or "Error").capitalize(),
             "status": error.code or 500,
-            "detail": data.get("message") or error.description,
+            "detail": data.get("message")
+            or (ROUTING_DETAILS.get(error.code or 500) if generic else None)
+            or error.description,
         }
         headers = {k: v for k, v in error.get_headers() if k.lower() in {"allow", "retry-after"}}
         return problem_response(body, headers)
