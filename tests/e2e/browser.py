@@ -1,4 +1,7 @@
-"""A user as the SPA is one: a cookie jar, the site's Origin, and the CSRF token on unsafe requests."""
+"""A user as the SPA is one: a cookie jar, the site's Origin, and the CSRF token on unsafe requests.
+
+Every answer it gets is checked against its service's OpenAPI document (tests/e2e/openapi_validation.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from tests.e2e import openapi_validation
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -40,6 +45,8 @@ class BrowserSession:
         if method.upper() in UNSAFE and self.csrf_token:
             headers.setdefault("X-CSRF-Token", self.csrf_token)
         response = self.http.request(method, self.base_url + path, headers=headers, timeout=15, **kwargs)
+        for answer in (*response.history, response):
+            openapi_validation.check(answer, gateway_url=self.base_url)
         if response.content and response.headers.get("Content-Type", "").startswith("application/json"):
             body = response.json()
             if response.ok and isinstance(body, dict) and "csrf_token" in body:

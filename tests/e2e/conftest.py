@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e import openapi_validation
 from tests.e2e.stack import PrivateRedis, StackUnderTest
 
 
@@ -24,3 +26,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
     finally:
         test_stack.run("down", "--drop-databases", check=False)
         redis.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """How many answers were checked against the services' OpenAPI documents (see openapi_validation)."""
+    if not openapi_validation.TALLY.validated and not openapi_validation.TALLY.violations:
+        return
+    report = config.cache.mkdir("openapi-validation") / "totals.json"
+    report.write_text(json.dumps(openapi_validation.TALLY.as_dict(), indent=2) + "\n")
+    terminalreporter.write_line(openapi_validation.TALLY.line())

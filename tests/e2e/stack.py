@@ -15,6 +15,7 @@ from pathlib import Path
 import requests
 
 from hospital_shared.testing import free_port
+from tests.e2e import openapi_validation
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,7 +116,10 @@ class StackUnderTest:
         return f"http://127.0.0.1:{self.gateway_port}"
 
     def get(self, path: str, **kwargs: object) -> requests.Response:
-        return requests.get(self.url + path, timeout=10, **kwargs)  # type: ignore[arg-type]
+        """GET through the gateway, the answer checked against its service's OpenAPI document."""
+        response = requests.get(self.url + path, timeout=10, **kwargs)  # type: ignore[arg-type]
+        openapi_validation.check(response, gateway_url=self.url)
+        return response
 
     def replica_port(self, replica: int) -> int:
         return self.ports["appointment"] + 100 * (replica - 1)
