@@ -13,9 +13,12 @@ from doctor_service.adapters.http.app import create_app
 from doctor_service.config import Settings
 from hospital_shared.testing import migrated_database, running_app
 
+from .unit.fakes import FakeAccounts
+
 REDIS_URL = "redis://127.0.0.1:6379/13"
 TOKEN = "test-internal-token"
 STREAM = "test-doctor-events"
+ACCOUNT_STREAM = "test-account-events"
 
 
 @pytest.fixture(scope="session")
@@ -33,13 +36,29 @@ def settings(database_url: str) -> Settings:
         internal_token=TOKEN,
         doctor_events_stream=STREAM,
         outbox_relay_enabled=False,
+        account_events_enabled=False,
+        account_events_stream=ACCOUNT_STREAM,
     )
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    tables = ("doctors", "doctor_specializations", "doctor_time_off", "doctor_outbox")
-    with running_app(create_app(settings), tables=tables) as app:
+def accounts() -> FakeAccounts:
+    """Auth-MS's accounts: every user id is an enabled doctor account unless a test says otherwise."""
+    return FakeAccounts()
+
+
+@pytest.fixture
+def app(settings: Settings, accounts: FakeAccounts) -> Iterator[Flask]:
+    tables = (
+        "doctors",
+        "doctor_specializations",
+        "doctor_time_off",
+        "doctor_outbox",
+        "account_events_cursor",
+    )
+    created = create_app(settings)
+    created.extensions["container"]._accounts = accounts
+    with running_app(created, tables=tables) as app:
         yield app
 
 

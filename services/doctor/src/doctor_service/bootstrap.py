@@ -7,14 +7,23 @@ from pathlib import Path
 from typing import ClassVar
 
 from doctor_service import MIGRATIONS_DIR
+from doctor_service.adapters.accounts.auth_api import AuthApiAccounts
 from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.postgres.models import doctor_outbox
 from doctor_service.adapters.postgres.repository import SqlDoctorUnitOfWork
 from doctor_service.adapters.redis.directory_cache import RedisDirectoryCache
 from doctor_service.config import Settings
-from doctor_service.ports import DirectoryCache
+from doctor_service.ports import Accounts, DirectoryCache
+from doctor_service.service_layer.account_events import AccountStreamFollower
 from hospital_shared.container import ServiceContainer, open_connections
-from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
+from hospital_shared.events import (
+    OutboxRelay,
+    PostgresAdvisoryLock,
+    RelayRunner,
+    SqlOutboxStore,
+    StreamEvent,
+    StreamReader,
+)
 
 
 class InvalidatingRelay:
@@ -36,6 +45,16 @@ class InvalidatingRelay:
         return published
 
 
+class RedisAccountEvents:
+    """Auth-MS's account-events stream, as Doctor-MS reads it."""
+
+    def __init__(self, reader: StreamReader) -> None:
+        self._reader = reader
+
+    def read(self, after: str, *, count: int, block_ms: int | None) -> list[StreamEvent]:
+        return self._reader.read(after, count=count, block_ms=block_ms)
+
+
 @dataclass
 class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
@@ -43,6 +62,8 @@ class Container(ServiceContainer):
     directory_cache: RedisDirectoryCache = field(init=False, repr=False)
     catalog_copy: CatalogCopy = field(init=False, repr=False)
     _relay_runner: RelayRunner | None = field(default=None, repr=False)
+    _account_follower: RelayRunner | None = field(default=None, repr=False)
+    _accounts: Accounts | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.directory_cache = RedisDirectoryCache(
@@ -55,9 +76,43 @@ class Container(ServiceContainer):
             self.session_factory, directory=self.directory_cache, catalog_copy=self.catalog_copy
         )
 
+    @property
+    def accounts(self) -> Accounts:
+        """Auth-MS's accounts (a new doctor must have an enabled doctor account)."""
+        if self._accounts is None:
+            self._accounts = AuthApiAccounts(
+                self.settings.auth_internal_url,
+                internal_token=self.settings.internal_token,
+                timeout_seconds=self.settings.auth_timeout_seconds,
+            )
+        return self._accounts
+
+    def account_follower(self) -> RelayRunner:
+        """Applies Auth-MS's account events; one process applies, elected by an advisory lock."""
+        if self._account_follower is None:
+            stream = self.settings.account_events_stream
+            follower = AccountStreamFollower(
+                stream=stream,
+                events=RedisAccountEvents(StreamReader(self.redis, stream)),
+                uow_factory=self.uow,
+            )
+            lock = PostgresAdvisoryLock(self.engine, f"account-events:{stream}")
+            # The follower waits on the stream itself; a process without the lock looks again each second.
+            self._account_follower = RelayRunner(follower, lock, interval_seconds=0, idle_wait_seconds=1.0)
+        return self._account_follower
+
+    def start_background_work(self) -> None:
+        """The outbox relay and the account-events follower, each on a thread of this process (an advisory
+        lock lets exactly one process of the service run each)."""
+        if self.settings.outbox_relay_enabled:
+            self.relay_runner().start_in_background("doctor-outbox-relay")
+        if self.settings.account_events_enabled:
+            self.account_follower().start_in_background("doctor-account-events")
+
     def close(self) -> None:
-        if self._relay_runner is not None:
-            self._relay_runner.stop()
+        for runner in (self._relay_runner, self._account_follower):
+            if runner is not None:
+                runner.stop()
         super().close()
 
     def outbox_store(self) -> SqlOutboxStore:

@@ -18,5 +18,11 @@ class Settings(ServiceSettings):
     # How long a public read's answer (directory, catalog) may be kept in Redis; 0 keeps none.
     # Every change makes kept answers stale at once; this only bounds the cost of a lost invalidation.
     directory_cache_ttl_seconds: int = 120
+    # Auth-MS's internal API: a new doctor's user id must be an enabled doctor account.
+    auth_internal_url: str = "http://127.0.0.1:5001"
+    auth_timeout_seconds: float = 3.0
+    # Auth-MS's account events: a disabled account's doctor leaves the directory (Auth-MS writes the name).
+    account_events_stream: str = "account-events"
+    account_events_enabled: bool = True
     # `cli seed-demo` does nothing when this is false (SEED_DEMO=0).
     seed_demo: bool = True

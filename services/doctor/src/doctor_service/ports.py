@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
@@ -43,9 +44,50 @@ class DoctorRepository(abc.ABC):
         """Write back every part of a doctor loaded from this repository."""
 
     @abc.abstractmethod
-    def search(
-        self, *, specialization: str | None, text: str | None, accepting_only: bool, page: int, page_size: int
-    ) -> DoctorPage: ...
+    def search(self, query: DirectoryQuery) -> DoctorPage:
+        """A page of doctors; by name then id, or by (updated_at, id) when `updated_since` is given."""
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    specialization: str | None = None
+    text: str | None = None
+    accepting_only: bool = False
+    include_unlisted: bool = False  # deactivated doctors and disabled accounts too (admins)
+    updated_since: datetime | None = None  # changed at or after this moment
+    page: int = 1
+    page_size: int = 20
+
+
+class AccountEventsCursor(abc.ABC):
+    """How far Auth-MS's account-events stream has been applied, kept with the doctors it changed."""
+
+    @abc.abstractmethod
+    def get(self, stream: str, *, for_update: bool = False) -> str | None: ...
+
+    @abc.abstractmethod
+    def advance(self, stream: str, last_id: str, applied: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Account:
+    """An Auth-MS account as Doctor-MS needs to know it. `role` None: Auth-MS did not say."""
+
+    id: uuid.UUID
+    role: str | None
+    disabled: bool
+
+
+class AccountsUnavailable(Exception):
+    """Auth-MS could not be asked (down, slow, or an unexpected answer)."""
+
+
+class Accounts(abc.ABC):
+    """Auth-MS's accounts (its internal REST API)."""
+
+    @abc.abstractmethod
+    def account(self, user_id: uuid.UUID) -> Account | None:
+        """The account, or None when there is none; raises AccountsUnavailable when Auth-MS cannot tell."""
 
 
 class Outbox(abc.ABC):
@@ -72,6 +114,7 @@ class DoctorUnitOfWork(UnitOfWork):
     specializations: SpecializationRepository
     outbox: Outbox
     directory: DirectoryCache
+    account_cursor: AccountEventsCursor
 
     def catalog(self) -> dict[str, Specialization]:
         """The specialization catalog by slug (adapters may keep a copy: it changes very rarely)."""

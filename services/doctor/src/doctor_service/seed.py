@@ -202,7 +202,7 @@ def seed_demo(uow_factory: Any) -> tuple[int, int]:
             continue
         profile_id = uuid.uuid5(uuid.NAMESPACE_URL, f"hospital-demo:doctor-profile:{doctor.email}")
         new = services.create_doctor(
-            uow_factory(), user_id=user_id, profile=_profile(doctor), doctor_id=profile_id
+            uow_factory(), user_id=user_id, profile=_profile(doctor), doctor_id=profile_id, accounts=None
         )
         services.replace_schedule(
             uow_factory(),

@@ -5,13 +5,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from doctor_service.adapters.http.app import create_app
+from doctor_service.config import Settings
 from hospital_shared.identity import identity_headers
 
 from ..conftest import TOKEN
+from ..unit.fakes import FakeAccounts
 
 PUBLIC = {"X-Internal-Token": TOKEN}
+
+
+def app_for(settings: Settings) -> Flask:
+    """A second app on the same database, with Auth-MS's accounts faked like the `app` fixture's."""
+    app = create_app(settings)
+    app.extensions["container"]._accounts = FakeAccounts()
+    return app
 
 
 def admin() -> dict[str, str]:

@@ -12,14 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from doctor_service.adapters.http.app import create_app
 from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.redis.directory_cache import GENERATION_KEY, RedisDirectoryCache
 from doctor_service.config import Settings
 from hospital_shared.redis_client import make_redis
 from hospital_shared.testing import free_port
 
-from .helpers import PUBLIC, admin, as_doctor, create_doctor
+from .helpers import PUBLIC, admin, app_for, as_doctor, create_doctor
 
 CARDIOLOGY = "/api/v1/doctors?specialization=cardiology"
 
@@ -56,7 +55,7 @@ def test_a_second_directory_read_is_answered_from_redis_without_postgresql(
 
 
 def test_a_kept_answer_is_the_same_document_the_database_gives(app: Flask, settings: Settings) -> None:
-    uncached = create_app(replace(settings, directory_cache_ttl_seconds=0))
+    uncached = app_for(replace(settings, directory_cache_ttl_seconds=0))
     try:
         create_doctor(app.test_client(), languages=["de", "en"], clinic="Herzzentrum")
         paths = [CARDIOLOGY, "/api/v1/doctors?q=weber&page_size=5", "/api/v1/doctors/specializations"]
@@ -111,7 +110,7 @@ def test_a_refused_request_is_never_kept(client: FlaskClient) -> None:
 def test_the_directory_is_one_query_and_the_catalog_is_not_reloaded_per_request(
     app: Flask, settings: Settings
 ) -> None:
-    uncached = create_app(replace(settings, directory_cache_ttl_seconds=0))
+    uncached = app_for(replace(settings, directory_cache_ttl_seconds=0))
     sent: list[str] = []
     event.listen(
         uncached.extensions["container"].engine, "before_cursor_execute", lambda *a: sent.append(a[2])
@@ -142,7 +141,7 @@ def test_with_redis_unreachable_the_directory_answers_from_postgresql_without_wa
     app: Flask, client: FlaskClient, settings: Settings
 ) -> None:
     create_doctor(client)
-    down = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/13"))
+    down = app_for(replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/13"))
     try:
         down_client = down.test_client()
         started = time.monotonic()

@@ -7,14 +7,13 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from doctor_service.adapters.http.app import create_app
 from doctor_service.config import Settings
 from hospital_shared.events import PostgresAdvisoryLock, StreamReader, latest_versions
 from hospital_shared.redis_client import make_redis
 from hospital_shared.testing import free_port
 
 from ..conftest import STREAM
-from .helpers import WEEK, as_doctor, create_doctor
+from .helpers import WEEK, app_for, as_doctor, create_doctor
 
 
 def stream(app: Flask) -> StreamReader:
@@ -59,6 +58,9 @@ def test_a_schedule_change_reaches_the_stream_with_the_full_schedule_and_a_growi
         "clinic": "",
         "location": "",
         "photo_url": None,
+        "active": True,
+        "deactivated": False,
+        "account_disabled": False,
     }
     assert last["schedule"]["version"] == 3
     assert last["schedule"]["buffer_minutes"] == 10
@@ -110,7 +112,7 @@ def test_the_event_carries_languages_clinic_location_and_photo_for_the_slot_find
 def test_a_change_made_while_redis_is_down_is_kept_and_published_once_redis_is_back(
     app: Flask, client: FlaskClient, settings: Settings
 ) -> None:
-    down = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/13"))
+    down = app_for(replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/13"))
     try:
         down_client = down.test_client()
         _, user_id = create_doctor(down_client)

@@ -106,7 +106,7 @@ def test_bad_schedules_are_4xx_naming_the_field_and_change_nothing(client: Flask
         ),
         "bad clock": (
             {**WEEK, "weekly": {"monday": [{"start": "9", "end": "17:00"}]}},
-            "weekly.monday.0.start",
+            "weekly.monday[0].start",
         ),
         "bad weekday": ({**WEEK, "weekly": {"someday": []}}, "weekly.someday"),
     }

@@ -8,7 +8,12 @@ import uuid
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
+    Account,
+    AccountEventsCursor,
+    Accounts,
+    AccountsUnavailable,
     DirectoryCache,
+    DirectoryQuery,
     DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
@@ -52,14 +57,43 @@ class FakeDoctors(DoctorRepository):
     def save(self, doctor: Doctor) -> None:
         self.pending[doctor.id] = copy.deepcopy(doctor)
 
-    def search(self, *, specialization, text, accepting_only, page, page_size):
+    def search(self, query: DirectoryQuery) -> DoctorPage:
         found = [
-            d for d in self.committed.values() if not specialization or specialization in d.specializations
+            d
+            for d in self.committed.values()
+            if (not query.specialization or query.specialization in d.specializations)
+            and (not query.text or query.text.lower() in d.full_name.lower())
+            and (query.include_unlisted or d.listed)
         ]
-        found = [d for d in found if not text or text.lower() in d.full_name.lower()]
-        found.sort(key=lambda d: d.full_name)
-        listed = [DoctorListing.of(d) for d in found[(page - 1) * page_size : page * page_size]]
-        return DoctorPage(listed, page, page_size, len(found))
+        found.sort(key=lambda d: (d.full_name, d.id))
+        page, size = query.page, query.page_size
+        listed = [DoctorListing.of(d) for d in found[(page - 1) * size : page * size]]
+        return DoctorPage(listed, page, size, len(found))
+
+
+class FakeAccountCursor(AccountEventsCursor):
+    def __init__(self) -> None:
+        self.committed: dict[str, str] = {}
+        self.pending: dict[str, str] = {}
+
+    def get(self, stream: str, *, for_update: bool = False) -> str | None:
+        return self.committed.get(stream)
+
+    def advance(self, stream: str, last_id: str, applied: int) -> None:
+        self.pending[stream] = last_id
+
+
+class FakeAccounts(Accounts):
+    """Auth-MS's accounts: every id is an enabled doctor account unless registered otherwise."""
+
+    def __init__(self) -> None:
+        self.known: dict[uuid.UUID, Account | None] = {}
+        self.down = False
+
+    def account(self, user_id: uuid.UUID) -> Account | None:
+        if self.down:
+            raise AccountsUnavailable("Auth-MS is down (fake)")
+        return self.known.get(user_id, Account(user_id, "doctor", False))
 
 
 class FakeOutbox(Outbox):
@@ -90,12 +124,15 @@ class FakeUnitOfWork(DoctorUnitOfWork):
         self.specializations = FakeSpecializations()
         self.outbox = FakeOutbox()
         self.directory = FakeDirectoryCache(self.outbox)
+        self.account_cursor = FakeAccountCursor()
 
     def commit(self) -> None:
         self.doctors.committed.update(self.doctors.pending)
         self.outbox.committed.extend(self.outbox.pending)
+        self.account_cursor.committed.update(self.account_cursor.pending)
         self.rollback()
 
     def rollback(self) -> None:
         self.doctors.pending.clear()
         self.outbox.pending.clear()
+        self.account_cursor.pending.clear()

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from doctor_service.domain.doctor import etag_matches
+from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.errors import (
@@ -15,7 +15,7 @@ from hospital_shared.errors import (
     ValidationFailed,
 )
 
-from .fakes import FakeUnitOfWork
+from .fakes import FakeAccounts, FakeUnitOfWork
 
 ADMIN = Actor(uuid.uuid4(), "admin")
 WEEK = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "17:00"}]}}
@@ -29,7 +29,8 @@ def new_doctor(uow: FakeUnitOfWork, **profile):
         "time_zone": "Europe/Berlin",
         **profile,
     }
-    return services.create_doctor(uow, user_id=user_id, profile=body), Actor(user_id, "doctor")
+    doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=FakeAccounts())
+    return doctor, Actor(user_id, "doctor")
 
 
 def test_creating_a_doctor_writes_a_created_event_with_version_1() -> None:
@@ -72,7 +73,8 @@ def test_a_doctor_replaces_their_schedule_and_each_change_raises_the_version() -
     uow = FakeUnitOfWork()
     _doctor, me = new_doctor(uow)
 
-    first = services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    longer = {**WEEK, "weekly": {"monday": [{"start": "08:00", "end": "17:00"}]}}
+    first = services.replace_schedule(uow, doctor_id=None, actor=me, document=longer, if_match='"1"')
     second = services.replace_schedule(
         uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag
     )
@@ -169,7 +171,7 @@ def test_time_off_is_added_and_removed_with_an_event_each() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
 
-    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2026-12-24"})
+    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"})
     services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
 
     assert [e.type.value for e in uow.outbox.committed][1:] == [
@@ -183,7 +185,7 @@ def test_time_off_is_added_and_removed_with_an_event_each() -> None:
 def test_custom_hours_may_not_overlap_other_custom_hours_on_the_same_date() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    hours = {"kind": "custom_hours", "start_date": "2026-12-27", "start_time": "10:00", "end_time": "12:00"}
+    hours = {"kind": "custom_hours", "start_date": "2099-12-27", "start_time": "10:00", "end_time": "12:00"}
     services.add_time_off(uow, doctor_id=None, actor=me, document=hours)
 
     with pytest.raises(ValidationFailed):
@@ -199,15 +201,7 @@ def test_a_doctor_without_a_profile_is_told_so() -> None:
 
 def test_search_pages_must_be_sensible() -> None:
     with pytest.raises(ValidationFailed):
-        services.search_doctors(FakeUnitOfWork(), page=0)
-
-
-@pytest.mark.parametrize(
-    ("header", "matches"),
-    [('"3"', True), ('W/"3"', True), ('"2", "3"', True), ("*", True), ('"2"', False), ("3", False)],
-)
-def test_if_match_follows_rfc_9110(header: str, matches: bool) -> None:
-    assert etag_matches(header, '"3"') is matches
+        services.search_doctors(FakeUnitOfWork(), DirectoryQuery(page=0))
 
 
 def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payload() -> None:
@@ -220,7 +214,7 @@ def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payloa
         uow,
         doctor_id=None,
         actor=me,
-        document={"start_date": "2026-12-24", "start_time": "09:00", "end_time": "12:00"},
+        document={"start_date": "2099-12-24", "start_time": "09:00", "end_time": "12:00"},
     )
     payload = uow.outbox.committed[-1].payload
     doctor = services.get_doctor(uow, doctor_id=None, actor=me)
@@ -236,7 +230,7 @@ def test_every_committed_change_makes_the_public_answers_stale_after_its_commit(
     _, me = new_doctor(uow)
     services.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"})
     services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
-    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2026-12-24"})
+    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"})
     services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
     services.ensure_specializations(uow, [Specialization("oncology", "Oncology", 30)])
 
@@ -252,6 +246,6 @@ def test_a_refused_change_leaves_the_public_answers_alone() -> None:
         services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"')
     with pytest.raises(ValidationFailed):
         services.update_profile(uow, doctor_id=None, actor=me, changes={"languages": ["not a code"]})
-    services.search_doctors(uow, specialization="cardiology")
+    services.search_doctors(uow, DirectoryQuery(specialization="cardiology"))
 
     assert uow.directory.invalidated_after == [1]

@@ -6,13 +6,16 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
-from hospital_shared.errors import NotFound, PreconditionFailed, ValidationFailed
+from hospital_shared.errors import NotFound, ValidationFailed
+from hospital_shared.preconditions import require_if_match, strong_etag
 from hospital_shared.schedule import (
     AppointmentType,
     InvalidSchedule,
     TimeOff,
+    TimeOffKind,
     WeeklySchedule,
     time_off_conflicts,
     zone_or_none,
@@ -32,6 +35,15 @@ PROFILE_FIELDS = (
     "photo_url",
     "accepting_new_patients",
 )
+# What a whole-profile PUT sets for a field it leaves out (the required ones have none).
+PROFILE_DEFAULTS: dict[str, Any] = {
+    "bio": "",
+    "languages": ("en",),
+    "clinic": "",
+    "location": "",
+    "photo_url": None,
+    "accepting_new_patients": True,
+}
 
 
 @dataclass(frozen=True)
@@ -53,8 +65,12 @@ class Specialization:
 class Doctor:
     """A doctor's public profile, weekly schedule and time off: one aggregate with one version.
 
-    `version` grows with every change of any part (it orders the doctor's events); `schedule_version` grows
-    only when the schedule document changes (it is the schedule's ETag).
+    `version` grows with every change of any part (it orders the doctor's events and is the profile's ETag);
+    `schedule_version` grows only when the schedule document changes (it is the schedule's ETag). A change
+    that changes nothing (the same document sent back) grows neither.
+
+    A doctor is listed (public directory, slot finder) while `active` (an admin may deactivate them) and
+    their Auth-MS account is not disabled (`account_disabled`, kept from Auth-MS's account events).
     """
 
     id: uuid.UUID
@@ -71,6 +87,9 @@ class Doctor:
     time_off: list[TimeOff] = field(default_factory=list)
     version: int = 1
     schedule_version: int = 1
+    active: bool = True
+    account_disabled: bool = False
+    updated_at: datetime | None = None  # set by the repository
 
     @property
     def time_zone(self) -> str:
@@ -78,22 +97,98 @@ class Doctor:
 
     @property
     def schedule_etag(self) -> str:
-        return f'"{self.schedule_version}"'
+        return strong_etag(self.schedule_version)
+
+    @property
+    def profile_etag(self) -> str:
+        return strong_etag(self.version)
+
+    @property
+    def listed(self) -> bool:
+        """Shown in the public directory and offered by the slot finder."""
+        return self.active and not self.account_disabled
+
+    def is_visible_to(self, user_id: uuid.UUID | None, role: str | None) -> bool:
+        """Listed doctors are public; an unlisted one only to admins and to the doctor themself."""
+        return self.listed or (user_id is not None and role is not None and self.is_managed_by(user_id, role))
+
+    def local_today(self, now: datetime) -> date:
+        return now.astimezone(self.schedule.zone).date()
 
     def is_managed_by(self, user_id: uuid.UUID, role: str) -> bool:
         """Admins manage every doctor; a doctor manages only their own profile."""
         return role == "admin" or (role == "doctor" and user_id == self.user_id)
 
-    def update_profile(self, changes: Mapping[str, Any], catalog: Mapping[str, Specialization]) -> None:
-        """Apply a (partial) profile change after checking every field."""
-        clean = validate_profile(changes, catalog, partial=True)
+    def update_profile(
+        self,
+        changes: Mapping[str, Any],
+        catalog: Mapping[str, Specialization],
+        *,
+        if_match: str | None = None,
+    ) -> bool:
+        """Apply a (partial) profile change after checking every field; False when nothing changed.
+
+        If-Match is optional here (a partial change merges), yet honoured when sent."""
+        require_if_match(if_match, self.profile_etag, what="doctor profile", required=False)
+        self.check_read_only_fields(changes)
+        return self._apply_profile(validate_profile(changes, catalog, partial=True))
+
+    def replace_profile(
+        self, document: Mapping[str, Any], catalog: Mapping[str, Specialization], *, if_match: str | None
+    ) -> bool:
+        """Replace the whole profile (fields left out take their defaults); If-Match is required."""
+        require_if_match(if_match, self.profile_etag, what="doctor profile")
+        self.check_read_only_fields(document)
+        clean = validate_profile(document, catalog, partial=False)
+        return self._apply_profile({**PROFILE_DEFAULTS, **clean})
+
+    def check_read_only_fields(self, document: Mapping[str, Any]) -> None:
+        """A profile sent back as read carries id and user_id: they must be this doctor's; `version` is
+        ignored (If-Match is the precondition), and `active` may only be sent unchanged."""
+        errors: dict[str, list[str]] = {}
+        for key, expected in (("id", self.id), ("user_id", self.user_id)):
+            if key in document and document[key] is not None and not _same_id(document[key], expected):
+                errors[key] = [f"Read-only: must be {expected} or left out."]
+        if "active" in document and document["active"] != self.active:
+            errors["active"] = [
+                "Read-only here: an admin uses POST /api/v1/doctors/<id>/deactivate or /activate."
+            ]
+        if "account_disabled" in document and document["account_disabled"] != self.account_disabled:
+            errors["account_disabled"] = ["Read-only: follows the Auth-MS account."]
+        if errors:
+            raise ValidationFailed(
+                "Read-only fields do not match this doctor; nothing was changed.", errors=errors
+            )
+
+    def _apply_profile(self, clean: dict[str, Any]) -> bool:
         time_zone = clean.pop("time_zone", None)
-        for key, value in clean.items():
+        changed = {key: value for key, value in clean.items() if getattr(self, key) != value}
+        moves_zone = bool(time_zone) and time_zone != self.schedule.time_zone
+        if not changed and not moves_zone:
+            return False
+        for key, value in changed.items():
             setattr(self, key, value)
-        if time_zone and time_zone != self.schedule.time_zone:
+        if moves_zone:
             self.schedule = self.schedule.with_time_zone(time_zone)
             self.schedule_version += 1
         self.version += 1
+        return True
+
+    def set_active(self, active: bool) -> bool:
+        """Deactivate (hidden from the directory and the slot finder, agenda kept) or activate again."""
+        if self.active == active:
+            return False
+        self.active = active
+        self.version += 1
+        return True
+
+    def set_account_disabled(self, disabled: bool) -> bool:
+        """Follow the Auth-MS account: a disabled account's doctor leaves the directory."""
+        if self.account_disabled == disabled:
+            return False
+        self.account_disabled = disabled
+        self.version += 1
+        return True
 
     def check_schedule_document_is_mine(self, document: Mapping[str, Any]) -> None:
         """A schedule sent back as read names its doctor (`doctor_id`, read-only); it must be this doctor."""
@@ -105,24 +200,41 @@ class Doctor:
             errors={"doctor_id": [f"Must be {self.id}, the doctor whose schedule this is, or left out."]},
         )
 
-    def replace_schedule(self, schedule: WeeklySchedule, *, if_match: str) -> None:
-        """Swap in a whole new schedule, if the caller saw the current one (optimistic concurrency)."""
-        if not etag_matches(if_match, self.schedule_etag):
-            raise PreconditionFailed(
-                f"The schedule changed since you read it (now version {self.schedule_version}); "
-                "reload it and retry.",
-                extra={"current_etag": self.schedule_etag},
-            )
+    def check_schedule_precondition(self, if_match: str | None) -> None:
+        """The caller must have seen the current schedule (optimistic concurrency; 428 without If-Match)."""
+        require_if_match(if_match, self.schedule_etag, what="schedule")
+
+    def replace_schedule(self, schedule: WeeklySchedule, *, if_match: str | None) -> bool:
+        """Swap in a whole new schedule, if the caller saw the current one; False when it is the same."""
+        self.check_schedule_precondition(if_match)
+        if schedule == self.schedule:
+            return False
         self.schedule = schedule
         self.schedule_version += 1
         self.version += 1
+        return True
 
-    def add_time_off(self, entry: TimeOff) -> None:
-        conflicts = time_off_conflicts(self.time_off, entry)
-        if conflicts:
+    def add_time_off(self, entry: TimeOff, *, today: date) -> None:
+        """Add an entry from the doctor's today on, overlapping no entry of the same kind."""
+        if entry.start_date < today:
             raise InvalidSchedule(
-                "The entry overlaps existing custom hours.", errors={"start_time": conflicts}
+                "Time off in the past cannot be added.",
+                errors={
+                    "start_date": [f"Must be today ({today.isoformat()}, the doctor's time zone) or later."]
+                },
             )
+        custom = time_off_conflicts(self.time_off, entry)
+        if custom:
+            raise InvalidSchedule("The entry overlaps existing custom hours.", errors={"start_time": custom})
+        away = [
+            f"Overlaps time off {e.start_date.isoformat()}..{e.end_date.isoformat()}"
+            + (f" {e.window.label}" if e.window else "")
+            + "."
+            for e in self.time_off
+            if entry.kind is TimeOffKind.TIME_OFF and e.kind is TimeOffKind.TIME_OFF and entry.overlaps(e)
+        ]
+        if away:
+            raise InvalidSchedule("The entry overlaps existing time off.", errors={"start_date": away})
         self.time_off.append(entry)
         self.time_off.sort(key=lambda e: (e.start_date, e.window.start_minute if e.window else -1))
         self.version += 1
@@ -152,6 +264,9 @@ class DoctorListing:
     photo_url: str | None
     accepting_new_patients: bool
     version: int
+    active: bool = True
+    account_disabled: bool = False
+    updated_at: datetime | None = None
 
     @classmethod
     def of(cls, doctor: Doctor) -> DoctorListing:
@@ -168,6 +283,9 @@ class DoctorListing:
             photo_url=doctor.photo_url,
             accepting_new_patients=doctor.accepting_new_patients,
             version=doctor.version,
+            active=doctor.active,
+            account_disabled=doctor.account_disabled,
+            updated_at=doctor.updated_at,
         )
 
 
@@ -176,13 +294,6 @@ def _same_id(raw: object, expected: uuid.UUID) -> bool:
         return uuid.UUID(str(raw)) == expected
     except ValueError:
         return False
-
-
-def etag_matches(if_match: str, etag: str) -> bool:
-    """RFC 9110 If-Match: a list of entity tags or "*"; weak tags compare by their opaque value here."""
-    candidates = [part.strip() for part in if_match.split(",") if part.strip()]
-    opaque = etag.removeprefix("W/")
-    return any(c == "*" or c.removeprefix("W/") == opaque for c in candidates)
 
 
 def default_schedule(time_zone: str, specializations: Sequence[Specialization]) -> WeeklySchedule:

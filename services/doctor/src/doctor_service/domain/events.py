@@ -20,6 +20,10 @@ class DoctorEventType(enum.StrEnum):
     SCHEDULE_REPLACED = "doctor.schedule_replaced"
     TIME_OFF_ADDED = "doctor.time_off_added"
     TIME_OFF_REMOVED = "doctor.time_off_removed"
+    DEACTIVATED = "doctor.deactivated"
+    ACTIVATED = "doctor.activated"
+    ACCOUNT_DISABLED = "doctor.account_disabled"
+    ACCOUNT_ENABLED = "doctor.account_enabled"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ def doctor_changed(
             "clinic": doctor.clinic,
             "location": doctor.location,
             "photo_url": doctor.photo_url,
+            # False: hide from searches and new bookings; appointments already booked stay.
+            "active": doctor.listed,
+            "deactivated": not doctor.active,
+            "account_disabled": doctor.account_disabled,
         },
         "schedule": {"version": doctor.schedule_version, **doctor.schedule.to_document()},
         "time_off": [entry.to_document() for entry in doctor.time_off],

@@ -10,8 +10,14 @@ from typing import Any
 
 from doctor_service.domain.doctor import Doctor, Specialization, new_doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from doctor_service.ports import DoctorPage, DoctorUnitOfWork
-from hospital_shared.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
+from doctor_service.ports import Accounts, AccountsUnavailable, DirectoryQuery, DoctorPage, DoctorUnitOfWork
+from hospital_shared.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from hospital_shared.schedule import TimeOff, WeeklySchedule
 
 Clock = Callable[[], datetime]
@@ -39,39 +45,36 @@ def list_specializations(uow: DoctorUnitOfWork) -> list[Specialization]:
         return sorted(uow.specializations.all(), key=lambda s: s.name)
 
 
-def search_doctors(
-    uow: DoctorUnitOfWork,
-    *,
-    specialization: str | None = None,
-    text: str | None = None,
-    accepting_only: bool = False,
-    page: int = 1,
-    page_size: int = 20,
-) -> DoctorPage:
-    """The public directory: doctors by specialization and name, a page at a time."""
-    if page < 1:
+def search_doctors(uow: DoctorUnitOfWork, query: DirectoryQuery, *, actor: Actor | None = None) -> DoctorPage:
+    """The directory: doctors by specialization and name (or changed since a moment), a page at a time.
+
+    Only admins may ask for unlisted doctors (deactivated, or with a disabled account) too."""
+    if query.page < 1:
         raise ValidationFailed(errors={"page": ["Must be 1 or more."]})
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
+    if not 1 <= query.page_size <= MAX_PAGE_SIZE:
         raise ValidationFailed(errors={"page_size": [f"Must be between 1 and {MAX_PAGE_SIZE}."]})
+    if query.include_unlisted and (actor is None or actor.role != "admin"):
+        raise Forbidden(
+            "Only admins may list inactive doctors.", errors={"include_inactive": ["Admins only."]}
+        )
     with uow:
-        if specialization and specialization not in uow.catalog():
+        if query.specialization and query.specialization not in uow.catalog():
             raise ValidationFailed(
-                f"Unknown specialization {specialization!r}.",
+                f"Unknown specialization {query.specialization!r}.",
                 errors={"specialization": ["Unknown specialization."]},
             )
-        return uow.doctors.search(
-            specialization=specialization or None,
-            text=(text or "").strip() or None,
-            accepting_only=accepting_only,
-            page=page,
-            page_size=page_size,
-        )
+        return uow.doctors.search(query)
 
 
 def get_doctor(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor | None = None) -> Doctor:
-    """One doctor by id, or the caller's own doctor profile when doctor_id is None."""
+    """One doctor by id, or the caller's own doctor profile when doctor_id is None.
+
+    An unlisted doctor (deactivated, or their account disabled) is found only by admins and themself."""
     with uow:
-        return _find(uow, doctor_id, actor, for_update=False)
+        doctor = _find(uow, doctor_id, actor, for_update=False)
+    if not doctor.is_visible_to(actor.user_id if actor else None, actor.role if actor else None):
+        raise NotFound("No doctor with this id.")
+    return doctor
 
 
 def list_time_off(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor) -> list[TimeOff]:
@@ -96,10 +99,15 @@ def create_doctor(
     *,
     user_id: uuid.UUID,
     profile: Mapping[str, Any],
+    accounts: Accounts | None,
     doctor_id: uuid.UUID | None = None,
     clock: Clock = utc_now,
 ) -> Doctor:
-    """Add a doctor linked to their Auth user id (admins only; checked by the caller's route)."""
+    """Add a doctor linked to their Auth user id, which must be an enabled doctor account (admins only).
+
+    `accounts` None skips the Auth-MS check (the demo seed, which creates both sides itself)."""
+    if accounts is not None:
+        check_doctor_account(accounts, user_id)
     with uow:
         if uow.doctors.get_by_user(user_id) is not None:
             raise Conflict(
@@ -117,20 +125,72 @@ def create_doctor(
         return doctor
 
 
+def check_doctor_account(accounts: Accounts, user_id: uuid.UUID) -> None:
+    """Refuse (422) a user id that is no enabled doctor account of Auth-MS; 503 when Auth-MS cannot tell."""
+    try:
+        account = accounts.account(user_id)
+    except AccountsUnavailable as error:
+        raise ServiceUnavailable(
+            "Auth-MS cannot confirm this account right now; nothing was written. Retry in a moment."
+        ) from error
+    problem = None
+    if account is None:
+        problem = "No Auth-MS account has this id."
+    elif account.disabled:
+        problem = "This account is disabled."
+    elif account.role is not None and account.role != "doctor":
+        problem = f"This is a {account.role} account, not a doctor account: create a doctor account first."
+    if problem:
+        raise ValidationFailed(f"{problem} Nothing was written.", errors={"user_id": [problem]})
+
+
 def update_profile(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
     actor: Actor,
     changes: Mapping[str, Any],
+    if_match: str | None = None,
     clock: Clock = utc_now,
 ) -> Doctor:
-    """Change some profile fields of a doctor (their own, or any for an admin)."""
+    """Change some profile fields of a doctor (their own, or any for an admin); If-Match optional."""
     with uow:
         doctor = _find_for_change(uow, doctor_id, actor)
         catalog = uow.catalog()
-        doctor.update_profile(changes, catalog)
-        _save(uow, doctor, DoctorEventType.PROFILE_UPDATED, catalog, clock)
+        if doctor.update_profile(changes, catalog, if_match=if_match):
+            _save(uow, doctor, DoctorEventType.PROFILE_UPDATED, catalog, clock)
+        return doctor
+
+
+def replace_profile(
+    uow: DoctorUnitOfWork,
+    *,
+    doctor_id: uuid.UUID | None,
+    actor: Actor,
+    document: Mapping[str, Any],
+    if_match: str | None,
+    clock: Clock = utc_now,
+) -> Doctor:
+    """Replace a doctor's whole profile, if the caller saw its current version (If-Match required)."""
+    with uow:
+        doctor = _find_for_change(uow, doctor_id, actor)
+        catalog = uow.catalog()
+        if doctor.replace_profile(document, catalog, if_match=if_match):
+            _save(uow, doctor, DoctorEventType.PROFILE_UPDATED, catalog, clock)
+        return doctor
+
+
+def set_doctor_active(
+    uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID, actor: Actor, active: bool, clock: Clock = utc_now
+) -> Doctor:
+    """Deactivate a doctor (hidden from the directory and the slot finder) or activate them again (admins)."""
+    if actor.role != "admin":
+        raise Forbidden("Only admins may deactivate or activate doctors.")
+    with uow:
+        doctor = _find(uow, doctor_id, actor, for_update=True)
+        if doctor.set_active(active):
+            event = DoctorEventType.ACTIVATED if active else DoctorEventType.DEACTIVATED
+            _save(uow, doctor, event, uow.catalog(), clock)
         return doctor
 
 
@@ -147,18 +207,17 @@ def replace_schedule(
 
     `document` may be one the caller read: its `doctor_id` must name this doctor; its `version` is ignored.
     """
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the schedule you read.")
     with uow:
         doctor = _find_for_change(uow, doctor_id, actor)
+        doctor.check_schedule_precondition(if_match)
         doctor.check_schedule_document_is_mine(document)
         catalog = uow.catalog()
         defaults = [
             catalog[slug].default_appointment_type() for slug in doctor.specializations if slug in catalog
         ]
         schedule = WeeklySchedule.from_document(document, default_types=defaults)
-        doctor.replace_schedule(schedule, if_match=if_match)
-        _save(uow, doctor, DoctorEventType.SCHEDULE_REPLACED, catalog, clock)
+        if doctor.replace_schedule(schedule, if_match=if_match):
+            _save(uow, doctor, DoctorEventType.SCHEDULE_REPLACED, catalog, clock)
         return doctor
 
 
@@ -174,7 +233,7 @@ def add_time_off(
     entry = TimeOff.from_document(document, new_id=uuid.uuid4())
     with uow:
         doctor = _find_for_change(uow, doctor_id, actor)
-        doctor.add_time_off(entry)
+        doctor.add_time_off(entry, today=doctor.local_today(clock()))
         _save(uow, doctor, DoctorEventType.TIME_OFF_ADDED, uow.catalog(), clock)
         return entry
 

@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         blueprints=[blp],
         readiness_checks=services.readiness_checks(),
     )
-    if settings.outbox_relay_enabled:
-        # Every worker runs a relay thread; a Postgres advisory lock lets exactly one of them publish.
-        services.relay_runner().start_in_background("doctor-outbox-relay")
+    # Every worker runs these threads; a Postgres advisory lock lets exactly one of them work at a time.
+    services.start_background_work()
     return app

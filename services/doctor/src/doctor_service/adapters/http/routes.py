@@ -15,18 +15,22 @@ from marshmallow import Schema
 
 from doctor_service.adapters.http.schemas import (
     DoctorCreateSchema,
+    DoctorProfilePatchSchema,
     DoctorProfileSchema,
     DoctorSchema,
     DoctorSearchQuerySchema,
     ScheduleSchema,
-    SpecializationListSchema,
+    SpecializationQuerySchema,
+    SpecializationSchema,
     TimeOffListSchema,
     TimeOffSchema,
 )
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
+from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.preconditions import strong_etag
 from hospital_shared.schedule import TimeOff
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
@@ -43,14 +47,24 @@ IF_MATCH = {
     "name": "If-Match",
     "required": True,
     "schema": {"type": "string"},
-    "description": 'The ETag from the last GET of the schedule, such as "3".',
+    "description": 'The ETag from the last GET of the schedule, such as "3" (strong tags only; 3 means "3").',
 }
+PROFILE_IF_MATCH = {
+    **IF_MATCH,
+    "description": 'The ETag from the last GET of the profile, such as "5" (strong tags only; 5 means "5").',
+}
+OPTIONAL_PROFILE_IF_MATCH = {**PROFILE_IF_MATCH, "required": False}
 
 
 def _actor() -> Actor:
     identity = current_identity()
     assert identity is not None  # guaranteed by require_identity
     return Actor(user_id=identity.user_id, role=identity.role)
+
+
+def _caller() -> Actor | None:
+    identity = current_identity()
+    return Actor(user_id=identity.user_id, role=identity.role) if identity else None
 
 
 def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specialization]) -> dict[str, Any]:
@@ -70,7 +84,15 @@ def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specializ
         "photo_url": doctor.photo_url,
         "accepting_new_patients": doctor.accepting_new_patients,
         "version": doctor.version,
+        "active": doctor.active,
+        "account_disabled": doctor.account_disabled,
+        "updated_at": doctor.updated_at,
     }
+
+
+def _profile_view(doctor: Doctor, uow: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
+    body = _doctor_view(doctor, services.doctor_catalog(uow))
+    return body, 200, {"ETag": doctor.profile_etag, "Cache-Control": "no-cache"}
 
 
 def _schedule_view(doctor: Doctor) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -88,7 +110,7 @@ _problems = problem_responses(
     {
         404: "No such doctor (or no doctor profile of yours).",
         409: "Conflicts with an existing doctor.",
-        412: "If-Match does not match the current schedule version.",
+        412: "If-Match does not match the current version (or is a weak tag).",
     },
 )
 
@@ -114,20 +136,32 @@ def _query_key(name: str, query: Mapping[str, Any]) -> str:
     return f"{name}:{hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()}"
 
 
-_SPECIALIZATION_LIST = SpecializationListSchema()
+_SPECIALIZATION_PAGE = page_of(SpecializationSchema)()
 _DOCTOR = DoctorSchema()
 _DOCTOR_PAGE = page_of(DoctorSchema)()
 
 
+def _page(items: list[Any], *, page: int, page_size: int) -> dict[str, Any]:
+    start = (page - 1) * page_size
+    return {
+        "items": items[start : start + page_size],
+        "page": page,
+        "page_size": page_size,
+        "total": len(items),
+    }
+
+
 @blp.route("/specializations")
 class Specializations(MethodView):
-    @blp.response(200, SpecializationListSchema)
-    def get(self) -> Any:
-        """List the specialization catalog."""
+    @blp.arguments(SpecializationQuerySchema(), location="query")
+    @blp.response(200, page_of(SpecializationSchema))
+    @_problems(422)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List the specialization catalog, by name."""
         return _kept_answer(
-            "specializations",
-            _SPECIALIZATION_LIST,
-            lambda: {"items": services.list_specializations(container().uow())},
+            _query_key("specializations", query),
+            _SPECIALIZATION_PAGE,
+            lambda: _page(services.list_specializations(container().uow()), **query),
         )
 
 
@@ -137,18 +171,20 @@ class Doctors(MethodView):
     @blp.response(200, page_of(DoctorSchema))
     @_problems(422)
     def get(self, query: dict[str, Any]) -> Any:
-        """Search the public doctor directory by specialization and name."""
+        """Search the doctor directory by specialization and name, or list what changed since a moment."""
+        directory_query = DirectoryQuery(
+            specialization=query.get("specialization"),
+            text=query.get("q"),
+            accepting_only=query.get("accepting_new_patients", False),
+            include_unlisted=query["include_inactive"],
+            updated_since=query.get("updated_since"),
+            page=query["page"],
+            page_size=query["page_size"],
+        )
 
-        def search() -> dict[str, Any]:
+        def search(actor: Actor | None) -> dict[str, Any]:
             uow = container().uow()
-            result = services.search_doctors(
-                uow,
-                specialization=query.get("specialization"),
-                text=query.get("q"),
-                accepting_only=query.get("accepting_new_patients", False),
-                page=query["page"],
-                page_size=query["page_size"],
-            )
+            result = services.search_doctors(uow, directory_query, actor=actor)
             catalog = services.doctor_catalog(uow)
             return {
                 "items": [_doctor_view(d, catalog) for d in result.items],
@@ -157,17 +193,19 @@ class Doctors(MethodView):
                 "total": result.total,
             }
 
-        return _kept_answer(_query_key("directory", query), _DOCTOR_PAGE, search)
+        if directory_query.include_unlisted:  # who asks matters: never from (or into) the shared cache
+            return search(_caller())
+        return _kept_answer(_query_key("directory", query), _DOCTOR_PAGE, lambda: search(None))
 
     @require_identity("admin")
     @blp.arguments(DoctorCreateSchema)
     @blp.response(201, DoctorSchema)
-    @_problems(401, 403, 409, 422)
+    @_problems(401, 403, 409, 422, 503)
     def post(self, body: dict[str, Any]) -> Any:
         """Add a doctor, linked to their Auth user id (admins)."""
         uow = container().uow()
         user_id = body.pop("user_id")
-        doctor = services.create_doctor(uow, user_id=user_id, profile=body)
+        doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=container().accounts)
         return (
             _doctor_view(doctor, services.doctor_catalog(uow)),
             201,
@@ -181,20 +219,35 @@ class MyProfile(MethodView):
     @blp.response(200, DoctorSchema)
     @_problems(401, 403, 404)
     def get(self) -> Any:
-        """Read your own doctor profile."""
+        """Read your own doctor profile (its ETag comes in the ETag header)."""
         uow = container().uow()
-        doctor = services.get_doctor(uow, doctor_id=None, actor=_actor())
-        return _doctor_view(doctor, services.doctor_catalog(uow))
+        return _profile_view(services.get_doctor(uow, doctor_id=None, actor=_actor()), uow)
 
     @require_identity("doctor")
-    @blp.arguments(DoctorProfileSchema(partial=True))
+    @blp.doc(parameters=[PROFILE_IF_MATCH])
+    @blp.arguments(DoctorProfileSchema)
     @blp.response(200, DoctorSchema)
-    @_problems(401, 403, 404, 422)
-    def patch(self, changes: dict[str, Any]) -> Any:
-        """Change fields of your own doctor profile."""
+    @_problems(401, 403, 404, 412, 422, 428)
+    def put(self, document: dict[str, Any]) -> Any:
+        """Replace your whole doctor profile (If-Match required; fields left out take their defaults)."""
         uow = container().uow()
-        doctor = services.update_profile(uow, doctor_id=None, actor=_actor(), changes=changes)
-        return _doctor_view(doctor, services.doctor_catalog(uow))
+        doctor = services.replace_profile(
+            uow, doctor_id=None, actor=_actor(), document=document, if_match=request.headers.get("If-Match")
+        )
+        return _profile_view(doctor, uow)
+
+    @require_identity("doctor")
+    @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
+    @blp.arguments(DoctorProfilePatchSchema(partial=True))
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404, 412, 422)
+    def patch(self, changes: dict[str, Any]) -> Any:
+        """Change fields of your own doctor profile (If-Match optional, honoured when sent)."""
+        uow = container().uow()
+        doctor = services.update_profile(
+            uow, doctor_id=None, actor=_actor(), changes=changes, if_match=request.headers.get("If-Match")
+        )
+        return _profile_view(doctor, uow)
 
 
 @blp.route("/<uuid:doctor_id>")
@@ -202,24 +255,81 @@ class DoctorById(MethodView):
     @blp.response(200, DoctorSchema)
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
-        """Read a doctor's public profile."""
+        """Read a doctor's profile (inactive doctors: admins and the doctor themself only)."""
+        caller = _caller()
+        if caller is not None and caller.role in ("admin", "doctor"):  # may see unlisted doctors: no cache
+            uow = container().uow()
+            return _profile_view(services.get_doctor(uow, doctor_id=doctor_id, actor=caller), uow)
 
         def profile() -> dict[str, Any]:
             uow = container().uow()
             doctor = services.get_doctor(uow, doctor_id=doctor_id)
             return _doctor_view(doctor, services.doctor_catalog(uow))
 
-        return _kept_answer(f"doctor:{doctor_id}", _DOCTOR, profile)
+        response = _kept_answer(f"doctor:{doctor_id}", _DOCTOR, profile)
+        response.headers["ETag"] = strong_etag(json.loads(response.get_data())["version"])
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @require_identity("doctor", "admin")
-    @blp.arguments(DoctorProfileSchema(partial=True))
+    @blp.doc(parameters=[PROFILE_IF_MATCH])
+    @blp.arguments(DoctorProfileSchema)
     @blp.response(200, DoctorSchema)
-    @_problems(401, 403, 404, 422)
-    def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
-        """Change fields of a doctor's profile (admins, or the doctor themself)."""
+    @_problems(401, 403, 404, 412, 422, 428)
+    def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
+        """Replace a doctor's whole profile (admins, or the doctor themself; If-Match required)."""
         uow = container().uow()
-        doctor = services.update_profile(uow, doctor_id=doctor_id, actor=_actor(), changes=changes)
-        return _doctor_view(doctor, services.doctor_catalog(uow))
+        doctor = services.replace_profile(
+            uow,
+            doctor_id=doctor_id,
+            actor=_actor(),
+            document=document,
+            if_match=request.headers.get("If-Match"),
+        )
+        return _profile_view(doctor, uow)
+
+    @require_identity("doctor", "admin")
+    @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
+    @blp.arguments(DoctorProfilePatchSchema(partial=True))
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404, 412, 422)
+    def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
+        """Change fields of a doctor's profile (admins, or the doctor themself; If-Match optional)."""
+        uow = container().uow()
+        doctor = services.update_profile(
+            uow,
+            doctor_id=doctor_id,
+            actor=_actor(),
+            changes=changes,
+            if_match=request.headers.get("If-Match"),
+        )
+        return _profile_view(doctor, uow)
+
+
+def _set_active(doctor_id: uuid.UUID, *, active: bool) -> Any:
+    uow = container().uow()
+    doctor = services.set_doctor_active(uow, doctor_id=doctor_id, actor=_actor(), active=active)
+    return _profile_view(doctor, uow)
+
+
+@blp.route("/<uuid:doctor_id>/deactivate")
+class DeactivateDoctor(MethodView):
+    @require_identity("admin")
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404)
+    def post(self, doctor_id: uuid.UUID) -> Any:
+        """Deactivate a doctor: hidden from the directory and the slot finder, agenda kept (admins)."""
+        return _set_active(doctor_id, active=False)
+
+
+@blp.route("/<uuid:doctor_id>/activate")
+class ActivateDoctor(MethodView):
+    @require_identity("admin")
+    @blp.response(200, DoctorSchema)
+    @_problems(401, 403, 404)
+    def post(self, doctor_id: uuid.UUID) -> Any:
+        """Activate a deactivated doctor again: listed unless their account is disabled (admins)."""
+        return _set_active(doctor_id, active=True)
 
 
 # -- schedules -------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ and names the field of each broken rule in the same problem+json `errors` map.
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from hospital_shared.schedule import SLOT_STEPS, WEEKDAYS, TimeOffKind
+from hospital_shared.schedule import SLOT_STEPS, WEEKDAYS, InvalidSchedule, TimeOffKind, WeeklySchedule
+from hospital_shared.schemas import PageQuerySchema
 
 CLOCK = validate.Regexp(r"^\d{2}:\d{2}$", error="Must be a local time HH:MM.")
 
@@ -21,13 +22,35 @@ class SpecializationSchema(Schema):
     description = fields.String(dump_only=True)
 
 
-class SpecializationListSchema(Schema):
-    items = fields.List(fields.Nested(SpecializationSchema), required=True)
+class SpecializationQuerySchema(PageQuerySchema):
+    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
 
 
 class SpecializationRefSchema(Schema):
     slug = fields.String()
     name = fields.String()
+
+
+class SpecializationRef(fields.Field):
+    """A specialization as input: its slug, or an object with a slug (as a GET answers it; `name` ignored)."""
+
+    default_error_messages = {
+        "invalid": 'Give a specialization slug such as "cardiology", or an object {"slug": "cardiology"}.'
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, Mapping):
+            value = value.get("slug")
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        return value
+
+
+SPECIALIZATIONS_INPUT = {
+    "maxItems": 5,
+    "example": ["cardiology"],
+    "description": 'Slugs, or objects with a slug as GET answers them: [{"slug": "cardiology", ...}].',
+}
 
 
 class DoctorSchema(Schema):
@@ -43,15 +66,27 @@ class DoctorSchema(Schema):
     photo_url = fields.String(dump_only=True, allow_none=True)
     accepting_new_patients = fields.Boolean(dump_only=True)
     version = fields.Integer(
-        dump_only=True, metadata={"description": "Grows with every change of the doctor."}
+        dump_only=True,
+        metadata={"description": "Grows with every change of the doctor; also sent as the ETag header."},
+    )
+    active = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "False when an admin deactivated the doctor (hidden from the directory)."},
+    )
+    account_disabled = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "True while the doctor's Auth-MS account is disabled (hidden as well)."},
+    )
+    updated_at = fields.DateTime(
+        dump_only=True, metadata={"description": "When anything of the doctor last changed (for syncs)."}
     )
 
 
-class DoctorProfileSchema(Schema):
-    """Editable profile fields; on PATCH every field is optional."""
+class DoctorFieldsSchema(Schema):
+    """The editable profile fields (every one optional: PATCH)."""
 
     full_name = fields.String(metadata={"maxLength": 120, "example": "Dr. Anna Weber"})
-    specializations = fields.List(fields.String(), metadata={"maxItems": 5, "example": ["cardiology"]})
+    specializations = fields.List(SpecializationRef(), metadata=SPECIALIZATIONS_INPUT)
     bio = fields.String(metadata={"maxLength": 2000})
     languages = fields.List(fields.String(), metadata={"maxItems": 10, "example": ["de", "en"]})
     clinic = fields.String(metadata={"maxLength": 120})
@@ -61,10 +96,36 @@ class DoctorProfileSchema(Schema):
     accepting_new_patients = fields.Boolean()
 
 
-class DoctorCreateSchema(DoctorProfileSchema):
+class DoctorProfileSchema(DoctorFieldsSchema):
+    """A profile as sent to PUT or PATCH: what GET answered may come back unchanged.
+
+    The read-only fields are checked (id, user_id, active, account_disabled must be the current ones) or
+    ignored (version, updated_at: If-Match is the precondition)."""
+
+    id = fields.UUID(metadata={"readOnly": True, "description": "May be sent back as read; must then match."})
+    user_id = fields.UUID(
+        metadata={"readOnly": True, "description": "May be sent back as read; must then match."}
+    )
+    active = fields.Boolean(metadata={"readOnly": True})
+    account_disabled = fields.Boolean(metadata={"readOnly": True})
+
+    @pre_load
+    def _ignore_version(self, data: Any, **_kwargs: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {key: value for key, value in data.items() if key not in ("version", "updated_at")}
+        return data
+
+
+class DoctorProfilePatchSchema(DoctorProfileSchema):
+    """Some fields of a profile (PATCH, with partial=True): its own name in the OpenAPI document."""
+
+
+class DoctorCreateSchema(DoctorFieldsSchema):
     user_id = fields.UUID(required=True, metadata={"description": "The doctor's Auth-MS user id."})
     full_name = fields.String(required=True, metadata={"maxLength": 120})
-    specializations = fields.List(fields.String(), required=True, metadata={"minItems": 1, "maxItems": 5})
+    specializations = fields.List(
+        SpecializationRef(), required=True, metadata={**SPECIALIZATIONS_INPUT, "minItems": 1}
+    )
     time_zone = fields.String(required=True, metadata={"example": "Europe/Berlin"})
 
 
@@ -74,16 +135,33 @@ class DoctorSearchQuerySchema(Schema):
         validate=validate.Length(max=100), metadata={"description": "Words of the name or clinic."}
     )
     accepting_new_patients = fields.Boolean(metadata={"description": "Only doctors taking new patients."})
+    updated_since = fields.AwareDateTime(
+        metadata={
+            "description": "Only doctors changed at or after this moment (ISO 8601 with offset). The list is "
+            "then ordered by updated_at, then id (otherwise by name, then id); a nightly sync keeps the "
+            "largest updated_at it saw and asks again from a few minutes before it."
+        }
+    )
+    include_inactive = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Admins only: also deactivated doctors and those whose account is disabled."
+        },
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class WindowSchema(Schema):
-    start = fields.String(required=True, validate=CLOCK, metadata={"example": "09:00"})
+    # Shapes only: the domain checks the times themselves (and overlaps), naming each field the same way.
+    start = fields.String(required=True, metadata={"example": "09:00", "pattern": r"^\d{2}:\d{2}$"})
     end = fields.String(
         required=True,
-        validate=CLOCK,
-        metadata={"example": "17:00", "description": "Exclusive; 24:00 allowed."},
+        metadata={
+            "example": "17:00",
+            "description": "Exclusive; 24:00 allowed.",
+            "pattern": r"^\d{2}:\d{2}$",
+        },
     )
 
 
@@ -140,6 +218,38 @@ class ScheduleSchema(Schema):
         if isinstance(data, Mapping) and "version" in data:
             return {key: value for key, value in data.items() if key != "version"}
         return data
+
+    def handle_error(self, error: ValidationError, data: Any, **kwargs: Any) -> None:
+        """Report the schedule's rule errors (overlaps, times, steps) together with the shape errors.
+
+        Without shape errors the use case checks the rules; with them, it never runs, so they are checked
+        here on the document as sent. Appointment types are left to the second round: their defaults come
+        from the doctor's specializations, which only the use case knows."""
+        if not isinstance(data, Mapping) or not isinstance(error.messages, dict):
+            raise error
+        try:
+            WeeklySchedule.from_document({k: v for k, v in data.items() if k != "appointment_types"})
+        except InvalidSchedule as invalid:
+            reported = set(field_paths(error.messages))
+            extra = {
+                path: messages
+                for path, messages in invalid.errors.items()
+                if not path.startswith("appointment_types") and path not in reported
+            }
+            if extra:
+                raise ValidationError({**error.messages, **extra}) from error
+        raise error
+
+
+def field_paths(messages: Any, prefix: str = "") -> list[str]:
+    """The paths marshmallow's nested messages name, in the style weekly.monday[0].end."""
+    if not isinstance(messages, Mapping):
+        return [prefix] if prefix else []
+    paths: list[str] = []
+    for key, value in messages.items():
+        path = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
+        paths.extend(field_paths(value, path))
+    return paths
 
 
 class TimeOffSchema(Schema):

@@ -7,11 +7,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -62,12 +64,15 @@ class DoctorRow(Base):
     time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
     photo_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     accepting_new_patients: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Unlisted (directory, slot finder) when an admin deactivated them or their account is disabled.
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    account_disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     schedule: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     schedule_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
     )
 
     specialization_links: Mapped[list[DoctorSpecializationRow]] = relationship(
@@ -76,6 +81,10 @@ class DoctorRow(Base):
     time_off: Mapped[list[TimeOffRow]] = relationship(
         cascade="all, delete-orphan", order_by="TimeOffRow.start_date", lazy="selectin"
     )
+
+    __table_args__ = (Index("ix_doctors_updated_at_id", "updated_at", "id"),)
+    # updated_at comes back from INSERT/UPDATE ... RETURNING, so a write answers with it at no extra query.
+    __mapper_args__ = {"eager_defaults": True}
 
 
 class TimeOffRow(Base):
@@ -101,6 +110,19 @@ class TimeOffRow(Base):
             name="doctor_time_off_hours_in_order",
         ),
         CheckConstraint("kind IN ('time_off', 'custom_hours')", name="doctor_time_off_known_kind"),
+    )
+
+
+class AccountEventsCursorRow(Base):
+    """How far Auth-MS's account-events stream has been applied (the last stream id)."""
+
+    __tablename__ = "account_events_cursor"
+
+    stream: Mapped[str] = mapped_column(Text, primary_key=True)
+    last_id: Mapped[str] = mapped_column(Text, nullable=False)
+    events_applied: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
     )
 
 

@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.postgres.models import (
+    AccountEventsCursorRow,
     DoctorRow,
     DoctorSpecializationRow,
     SpecializationRow,
@@ -21,7 +23,9 @@ from doctor_service.adapters.postgres.models import (
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
+    AccountEventsCursor,
     DirectoryCache,
+    DirectoryQuery,
     DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
@@ -60,6 +64,9 @@ def _doctor_to_domain(row: DoctorRow) -> Doctor:
         time_off=entries,
         version=row.version,
         schedule_version=row.schedule_version,
+        active=row.active,
+        account_disabled=row.account_disabled,
+        updated_at=row.updated_at,
     )
 
 
@@ -72,6 +79,8 @@ def _copy_fields(doctor: Doctor, row: DoctorRow) -> None:
     row.time_zone = doctor.time_zone
     row.photo_url = doctor.photo_url
     row.accepting_new_patients = doctor.accepting_new_patients
+    row.active = doctor.active
+    row.account_disabled = doctor.account_disabled
     row.schedule = doctor.schedule.to_document()
     row.schedule_version = doctor.schedule_version
     row.version = doctor.version
@@ -159,6 +168,7 @@ class SqlDoctorRepository(DoctorRepository):
                 "This user already has a doctor profile.", errors={"user_id": ["Already a doctor."]}
             ) from error
         self._rows[doctor.id] = row
+        doctor.updated_at = row.updated_at
 
     def get(self, doctor_id: uuid.UUID, *, for_update: bool = False) -> Doctor | None:
         return self._one(select(DoctorRow).where(DoctorRow.id == doctor_id), for_update=for_update)
@@ -174,40 +184,55 @@ class SqlDoctorRepository(DoctorRepository):
         _sync_specializations(doctor, row)
         _sync_time_off(doctor, row)
         self._session.flush()
+        doctor.updated_at = row.updated_at
 
-    def search(
-        self, *, specialization: str | None, text: str | None, accepting_only: bool, page: int, page_size: int
-    ) -> DoctorPage:
+    def search(self, query: DirectoryQuery) -> DoctorPage:
         # One query for the page and the total; only the listed columns, no schedule, no ORM objects.
-        conditions = []
-        if specialization:
-            linked = select(DoctorSpecializationRow.doctor_id).where(
-                DoctorSpecializationRow.specialization_slug == specialization
-            )
-            conditions.append(DoctorRow.id.in_(linked))
-        for word in (text or "").split()[:5]:
-            pattern = f"%{_escape_like(word)}%"
-            conditions.append(
-                or_(
-                    DoctorRow.full_name.ilike(pattern, escape="\\"),
-                    DoctorRow.clinic.ilike(pattern, escape="\\"),
-                    DoctorRow.location.ilike(pattern, escape="\\"),
-                )
-            )
-        if accepting_only:
-            conditions.append(DoctorRow.accepting_new_patients.is_(True))
+        conditions = _conditions(query)
+        if query.updated_since is not None:
+            # A sync's order: what changed first comes first; id breaks ties, so pages never shuffle.
+            order = (DoctorRow.updated_at, DoctorRow.id)
+        else:
+            order = (DoctorRow.full_name, DoctorRow.id)
         rows = self._session.execute(
             select(*_LISTING_COLUMNS, func.count().over().label("total"))
             .where(*conditions)
-            .order_by(DoctorRow.full_name, DoctorRow.id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
+            .order_by(*order)
+            .offset((query.page - 1) * query.page_size)
+            .limit(query.page_size)
         ).all()
         if rows:
             total = rows[0].total
         else:  # past the last page (or nothing found): the window count has no row to ride on
             total = self._session.scalar(select(func.count()).select_from(DoctorRow).where(*conditions)) or 0
-        return DoctorPage(items=[_listing(row) for row in rows], page=page, page_size=page_size, total=total)
+        return DoctorPage(
+            items=[_listing(row) for row in rows], page=query.page, page_size=query.page_size, total=total
+        )
+
+
+def _conditions(query: DirectoryQuery) -> list[Any]:
+    conditions: list[Any] = []
+    if query.specialization:
+        linked = select(DoctorSpecializationRow.doctor_id).where(
+            DoctorSpecializationRow.specialization_slug == query.specialization
+        )
+        conditions.append(DoctorRow.id.in_(linked))
+    for word in (query.text or "").split()[:5]:
+        pattern = f"%{_escape_like(word)}%"
+        conditions.append(
+            or_(
+                DoctorRow.full_name.ilike(pattern, escape="\\"),
+                DoctorRow.clinic.ilike(pattern, escape="\\"),
+                DoctorRow.location.ilike(pattern, escape="\\"),
+            )
+        )
+    if query.accepting_only:
+        conditions.append(DoctorRow.accepting_new_patients.is_(True))
+    if not query.include_unlisted:
+        conditions.extend([DoctorRow.active.is_(True), DoctorRow.account_disabled.is_(False)])
+    if query.updated_since is not None:
+        conditions.append(DoctorRow.updated_at >= query.updated_since)
+    return conditions
 
 
 _SPECIALIZATION_SLUGS = (
@@ -233,6 +258,9 @@ _LISTING_COLUMNS = (
     DoctorRow.photo_url,
     DoctorRow.accepting_new_patients,
     DoctorRow.version,
+    DoctorRow.active,
+    DoctorRow.account_disabled,
+    DoctorRow.updated_at,
 )
 
 
@@ -250,7 +278,34 @@ def _listing(row: Row[Any]) -> DoctorListing:
         photo_url=row.photo_url,
         accepting_new_patients=row.accepting_new_patients,
         version=row.version,
+        active=row.active,
+        account_disabled=row.account_disabled,
+        updated_at=row.updated_at,
     )
+
+
+class SqlAccountEventsCursor(AccountEventsCursor):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, stream: str, *, for_update: bool = False) -> str | None:
+        query = select(AccountEventsCursorRow.last_id).where(AccountEventsCursorRow.stream == stream)
+        return self._session.scalar(query.with_for_update() if for_update else query)
+
+    def advance(self, stream: str, last_id: str, applied: int) -> None:
+        statement = pg_insert(AccountEventsCursorRow).values(
+            stream=stream, last_id=last_id, events_applied=applied
+        )
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[AccountEventsCursorRow.stream],
+                set_={
+                    "last_id": last_id,
+                    "events_applied": AccountEventsCursorRow.events_applied + applied,
+                    "updated_at": func.now(),
+                },
+            )
+        )
 
 
 class SqlOutbox(Outbox):
@@ -286,6 +341,7 @@ class SqlDoctorUnitOfWork(SqlAlchemyUnitOfWork, DoctorUnitOfWork):
         self.doctors = SqlDoctorRepository(session)
         self.specializations = SqlSpecializationRepository(session)
         self.outbox = SqlOutbox(session)
+        self.account_cursor = SqlAccountEventsCursor(session)
 
     def catalog(self) -> dict[str, Specialization]:
         if self._catalog_copy is None:

@@ -1,0 +1,112 @@
+"""Following Auth-MS's account-events stream: a disabled account's doctor leaves the directory.
+
+Each event carries the account's current state (`account.disabled`), so applying one twice changes nothing,
+and events of one account come in order. The stream position is stored in the same transaction as the
+doctors it changed, so a consumer that stops resumes exactly where Doctor-MS stands; a doctor that changed
+gets an outbox event, so Appointment-MS hides (or shows) them too.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from doctor_service.domain.events import DoctorEventType, doctor_changed
+from doctor_service.ports import DoctorUnitOfWork
+from doctor_service.service_layer.services import Clock, utc_now
+from hospital_shared.events import StreamEvent, StreamReader
+
+log = logging.getLogger(__name__)
+
+
+class AccountEventSource(Protocol):
+    def read(self, after: str, *, count: int, block_ms: int | None) -> list[StreamEvent]: ...
+
+
+def account_disabled_flag(event: StreamEvent) -> bool | None:
+    """Whether the event says the account is disabled; None when it says nothing usable about that."""
+    account: Any = event.payload.get("account")
+    if isinstance(account, dict) and isinstance(account.get("disabled"), bool):
+        return account["disabled"]
+    if event.type == "account.disabled":
+        return True
+    if event.type == "account.enabled":
+        return False
+    return None
+
+
+def apply_account_events(
+    events: Sequence[StreamEvent],
+    *,
+    stream: str,
+    uow: DoctorUnitOfWork,
+    after: str | None = None,
+    clock: Clock = utc_now,
+) -> int:
+    """Apply a batch in one transaction; returns how many doctors changed.
+
+    `after` is the cursor the batch was read after: when the stored cursor moved meanwhile (another consumer
+    applied first) nothing is applied, and the caller reads again."""
+    if not events:
+        return 0
+    changed = 0
+    with uow:
+        if (
+            after is not None
+            and (uow.account_cursor.get(stream, for_update=True) or StreamReader.BEGINNING) != after
+        ):
+            return 0
+        catalog = None
+        for event in events:
+            disabled = account_disabled_flag(event)
+            if disabled is None:
+                continue
+            try:
+                user_id = uuid.UUID(str(event.payload.get("user_id") or event.aggregate_id))
+            except ValueError:
+                log.warning("account event without a user id ignored", extra={"stream_id": event.stream_id})
+                continue
+            doctor = uow.doctors.get_by_user(user_id, for_update=True)
+            if doctor is None or not doctor.set_account_disabled(disabled):
+                continue
+            catalog = catalog if catalog is not None else uow.catalog()
+            uow.doctors.save(doctor)
+            kind = DoctorEventType.ACCOUNT_DISABLED if disabled else DoctorEventType.ACCOUNT_ENABLED
+            uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock()))
+            changed += 1
+        uow.account_cursor.advance(stream, events[-1].stream_id, changed)
+        uow.commit()
+    if changed:
+        uow.directory.invalidate()
+    return changed
+
+
+class AccountStreamFollower:
+    """Applies the account-events stream, one batch per call; run by hospital_shared.events.RelayRunner under
+    an advisory lock, so one process applies at a time and another takes over when it dies."""
+
+    def __init__(
+        self,
+        *,
+        stream: str,
+        events: AccountEventSource,
+        uow_factory: Callable[[], DoctorUnitOfWork],
+        batch_size: int = 200,
+        block_ms: int | None = 500,
+    ) -> None:
+        self.stream = stream
+        self.events = events
+        self.uow_factory = uow_factory
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+
+    def publish_pending(self) -> int:
+        """Apply the next batch after the stored cursor, waiting up to block_ms for one; returns how many
+        entries were read."""
+        with self.uow_factory() as uow:
+            cursor = uow.account_cursor.get(self.stream) or StreamReader.BEGINNING
+        batch = self.events.read(cursor, count=self.batch_size, block_ms=self.block_ms)
+        apply_account_events(batch, stream=self.stream, uow=self.uow_factory(), after=cursor)
+        return len(batch)

@@ -1,0 +1,265 @@
+"""Directory integrity with fakes: unchanged writes change nothing, who may be a doctor, who is listed."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from doctor_service.ports import Account, DirectoryQuery
+from doctor_service.service_layer import services
+from doctor_service.service_layer.account_events import apply_account_events
+from doctor_service.service_layer.services import Actor
+from hospital_shared.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+from hospital_shared.events import StreamEvent
+
+from .fakes import FakeAccounts, FakeUnitOfWork
+
+ADMIN = Actor(uuid.uuid4(), "admin")
+PROFILE = {"full_name": "Dr. Anna Weber", "specializations": ["cardiology"], "time_zone": "Europe/Berlin"}
+WEEK = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "17:00"}]}}
+STREAM = "account-events"
+
+
+def new_doctor(uow: FakeUnitOfWork, accounts: FakeAccounts | None = None):
+    user_id = uuid.uuid4()
+    doctor = services.create_doctor(
+        uow, user_id=user_id, profile=PROFILE, accounts=accounts or FakeAccounts()
+    )
+    return doctor, Actor(user_id, "doctor")
+
+
+def listed(uow: FakeUnitOfWork, **query) -> list[uuid.UUID]:
+    return [d.id for d in services.search_doctors(uow, DirectoryQuery(**query), actor=ADMIN).items]
+
+
+def account_event(stream_id: str, user_id: uuid.UUID, *, disabled: bool) -> StreamEvent:
+    kind = "account.disabled" if disabled else "account.enabled"
+    payload = {
+        "schema_version": 1,
+        "type": kind,
+        "user_id": str(user_id),
+        "version": 2,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "account": {"id": str(user_id), "role": "doctor", "disabled": disabled},
+    }
+    return StreamEvent(stream_id, str(uuid.uuid4()), kind, str(user_id), 2, payload["occurred_at"], payload)
+
+
+def test_an_unchanged_schedule_put_keeps_the_version_and_writes_no_event() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    first = services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+
+    again = services.replace_schedule(
+        uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag
+    )
+
+    assert (again.schedule_etag, again.version) == ('"2"', 2)
+    assert len(uow.outbox.committed) == 2
+
+
+def test_an_unchanged_schedule_put_still_needs_the_current_etag() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+
+    with pytest.raises(PreconditionFailed):
+        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+
+
+def test_a_profile_sent_back_unchanged_changes_nothing() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+    read_back = {
+        **PROFILE,
+        "id": str(doctor.id),
+        "user_id": str(doctor.user_id),
+        "bio": "",
+        "languages": ["en"],
+    }
+
+    patched = services.update_profile(uow, doctor_id=None, actor=me, changes=read_back)
+    put = services.replace_profile(uow, doctor_id=None, actor=me, document=read_back, if_match='"1"')
+
+    assert (patched.version, put.version) == (1, 1)
+    assert len(uow.outbox.committed) == 1
+
+
+def test_a_whole_profile_put_needs_if_match_and_resets_what_it_leaves_out() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    services.update_profile(uow, doctor_id=None, actor=me, changes={"bio": "Heart doctor."})
+
+    with pytest.raises(PreconditionRequired):
+        services.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match=None)
+    with pytest.raises(PreconditionFailed):
+        services.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match='"1"')
+    replaced = services.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match="2")
+
+    assert (replaced.bio, replaced.version) == ("", 3)
+
+
+def test_a_patch_honours_if_match_when_sent() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    with pytest.raises(PreconditionFailed):
+        services.update_profile(uow, doctor_id=None, actor=me, changes={"bio": "x"}, if_match='"7"')
+
+
+def test_a_differing_id_or_user_id_in_a_profile_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.update_profile(
+            uow, doctor_id=None, actor=me, changes={"id": str(uuid.uuid4()), "user_id": str(uuid.uuid4())}
+        )
+    assert set(caught.value.errors) == {"id", "user_id"}
+
+
+@pytest.mark.parametrize(
+    ("account", "message"),
+    [(None, "No Auth-MS account"), (Account(uuid.uuid4(), "patient", False), "patient account")],
+)
+def test_only_an_existing_doctor_account_may_become_a_doctor(account, message) -> None:
+    uow, accounts, user_id = FakeUnitOfWork(), FakeAccounts(), uuid.uuid4()
+    accounts.known[user_id] = account
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_doctor(uow, user_id=user_id, profile=PROFILE, accounts=accounts)
+
+    assert message in caught.value.errors["user_id"][0]
+    assert uow.outbox.committed == [] and uow.doctors.committed == {}
+
+
+def test_with_auth_ms_down_no_doctor_is_created() -> None:
+    uow, accounts = FakeUnitOfWork(), FakeAccounts()
+    accounts.down = True
+
+    with pytest.raises(ServiceUnavailable):
+        services.create_doctor(uow, user_id=uuid.uuid4(), profile=PROFILE, accounts=accounts)
+    assert uow.doctors.committed == {}
+
+
+def test_a_deactivated_doctor_leaves_the_directory_but_stays_readable_by_admins_and_themself() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False)
+
+    assert listed(uow) == []
+    assert listed(uow, include_unlisted=True) == [doctor.id]
+    assert services.get_doctor(uow, doctor_id=doctor.id, actor=ADMIN).active is False
+    assert services.get_doctor(uow, doctor_id=None, actor=me).active is False
+    with pytest.raises(NotFound):
+        services.get_doctor(uow, doctor_id=doctor.id)
+    event = uow.outbox.committed[-1]
+    assert (event.type.value, event.payload["doctor"]["active"]) == ("doctor.deactivated", False)
+
+
+def test_only_admins_deactivate_and_list_inactive_doctors() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    with pytest.raises(Forbidden):
+        services.set_doctor_active(uow, doctor_id=doctor.id, actor=me, active=False)
+    with pytest.raises(Forbidden):
+        services.search_doctors(uow, DirectoryQuery(include_unlisted=True), actor=me)
+
+
+def test_deactivating_twice_writes_one_event() -> None:
+    uow = FakeUnitOfWork()
+    doctor, _ = new_doctor(uow)
+
+    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False)
+    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False)
+
+    assert [e.type.value for e in uow.outbox.committed] == ["doctor.created", "doctor.deactivated"]
+
+
+def test_a_disabled_account_hides_its_doctor_until_enabled_again() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    apply_account_events([account_event("1-0", me.user_id, disabled=True)], stream=STREAM, uow=uow)
+    hidden = listed(uow)
+    apply_account_events([account_event("2-0", me.user_id, disabled=False)], stream=STREAM, uow=uow)
+
+    assert (hidden, listed(uow)) == ([], [doctor.id])
+    assert [e.type.value for e in uow.outbox.committed][-2:] == [
+        "doctor.account_disabled",
+        "doctor.account_enabled",
+    ]
+    assert uow.account_cursor.committed[STREAM] == "2-0"
+
+
+def test_an_enabled_account_of_a_deactivated_doctor_stays_hidden() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False)
+
+    apply_account_events([account_event("1-0", me.user_id, disabled=True)], stream=STREAM, uow=uow)
+    apply_account_events([account_event("2-0", me.user_id, disabled=False)], stream=STREAM, uow=uow)
+
+    assert listed(uow) == []
+
+
+def test_repeated_account_events_change_nothing_twice() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    event = account_event("1-0", me.user_id, disabled=True)
+
+    changed = [apply_account_events([event], stream=STREAM, uow=uow) for _ in range(2)]
+
+    assert changed == [1, 0]
+
+
+def test_a_batch_read_after_a_stale_cursor_is_not_applied() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    apply_account_events([account_event("5-0", me.user_id, disabled=False)], stream=STREAM, uow=uow)
+
+    applied = apply_account_events(
+        [account_event("3-0", me.user_id, disabled=True)], stream=STREAM, uow=uow, after="2-0"
+    )
+
+    assert (applied, listed(uow) != []) == (0, True)
+
+
+def test_events_of_accounts_without_a_doctor_are_skipped() -> None:
+    uow = FakeUnitOfWork()
+
+    assert (
+        apply_account_events([account_event("1-0", uuid.uuid4(), disabled=True)], stream=STREAM, uow=uow) == 0
+    )
+    assert json.dumps(uow.account_cursor.committed) == '{"account-events": "1-0"}'
+
+
+def test_time_off_in_the_past_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2020-01-01"})
+    assert list(caught.value.errors) == ["start_date"]
+
+
+def test_time_off_overlapping_other_time_off_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    _, me = new_doctor(uow)
+    services.add_time_off(
+        uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24", "end_date": "2099-12-26"}
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2099-12-26"})
+    assert list(caught.value.errors) == ["start_date"]
