@@ -184,10 +184,11 @@ class DemoAccount:
 
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - published demo credentials, printed by the seed command
+# One person, one name: the names Patient-MS's and Doctor-MS's demo seeds give the same people.
 DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.hospital.test", "Ada Admin", Role.ADMIN),
-    DemoAccount("doctor@demo.hospital.test", "Dr. Dora Heart", Role.DOCTOR),
-    DemoAccount("patient@demo.hospital.test", "Pat Patient", Role.PATIENT),
+    DemoAccount("doctor@demo.hospital.test", "Dr. Emma Fischer", Role.DOCTOR),
+    DemoAccount("patient@demo.hospital.test", "Paula Patient", Role.PATIENT),
 )
 
 
