@@ -26,7 +26,10 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 TOKEN = "test-internal-token"
 # A Monday morning, before the demo doctors' 08:00 Berlin start.
 MONDAY = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
-TABLES = ("appointments", "doctors", "projection_cursor", "idempotency_keys", "mail_outbox")
+TABLES = (
+    "appointments", "doctors", "projection_cursor", "idempotency_keys", "mail_outbox",
+    "webhook_deliveries", "webhook_subscriptions", "webhook_events",
+)  # fmt: skip
 
 
 class FixedClock(Clock):
@@ -56,6 +59,7 @@ def settings(database_url: str) -> Settings:
         projection_consumer_enabled=False,
         mail_relay_enabled=False,
         replica_heartbeat_enabled=False,
+        webhook_dispatch_enabled=False,
     )
 
 

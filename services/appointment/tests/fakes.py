@@ -26,6 +26,7 @@ from appointment_service.ports import (
     AppointmentUnitOfWork,
     Clock,
     DoctorDirectory,
+    EventOutbox,
     EventSource,
     IdempotencyKeys,
     MailOutbox,
@@ -230,6 +231,10 @@ class FakeDoctors(DoctorDirectory):
     def known_specializations(self) -> set[str]:
         return {s.slug for r in self.rows.values() for s in r.doctor.specializations}
 
+    def snapshot_of(self, doctor_id: uuid.UUID) -> dict[str, Any] | None:
+        row = self.rows.get(doctor_id)
+        return copy.deepcopy(row.snapshot) if row else None
+
     def apply(self, *, doctor_id: uuid.UUID, version: int, snapshot: dict[str, Any]) -> set[str] | None:
         stored = self.rows.get(doctor_id)
         if stored is not None and stored.version >= version:
@@ -288,6 +293,18 @@ class FakeMailOutbox(MailOutbox):
         self.rows.append(OutboxMail(kind, appointment_id, patient_id, copy.deepcopy(payload)))
 
 
+class FakeEventOutbox(EventOutbox):
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, dict[str, Any]]] = []
+
+    def add(self, event_type: str, data: dict[str, Any]) -> None:
+        self.rows.append((event_type, copy.deepcopy(data)))
+
+    @property
+    def types(self) -> list[str]:
+        return [event_type for event_type, _ in self.rows]
+
+
 class FakeUnitOfWork(AppointmentUnitOfWork):
     """One in-memory database; what a `with uow:` block did not commit is gone when the block ends."""
 
@@ -296,6 +313,7 @@ class FakeUnitOfWork(AppointmentUnitOfWork):
         self.doctors = FakeDoctors()
         self.idempotency = FakeIdempotencyKeys()
         self.mails = FakeMailOutbox()
+        self.events = FakeEventOutbox()
         self.commits = 0
         self.transactions = 0
         self._checkpoint: tuple[Any, ...] | None = None
@@ -308,6 +326,7 @@ class FakeUnitOfWork(AppointmentUnitOfWork):
                 self.doctors.cursors,
                 self.idempotency.rows,
                 self.mails.rows,
+                self.events.rows,
             )
         )
 
@@ -334,6 +353,7 @@ class FakeUnitOfWork(AppointmentUnitOfWork):
             self.doctors.cursors,
             self.idempotency.rows,
             self.mails.rows,
+            self.events.rows,
         ) = state
 
 

@@ -17,18 +17,24 @@ from appointment_service.adapters.mail.relay import MailRelay
 from appointment_service.adapters.mail.smtp import SmtpMailSender
 from appointment_service.adapters.postgres.mail_outbox import SqlMailRelayUnitOfWork
 from appointment_service.adapters.postgres.repository import ParsedDoctors, SqlAppointmentUnitOfWork
+from appointment_service.adapters.postgres.webhooks import SqlWebhookUnitOfWork
 from appointment_service.adapters.readiness.http_probes import HttpReadinessProbes
 from appointment_service.adapters.redis.doctor_events import RedisDoctorEvents
 from appointment_service.adapters.redis.replica_registry import RedisReplicaRegistry
 from appointment_service.adapters.redis.slot_cache import RedisSlotCache
 from appointment_service.adapters.replica_heartbeat import ReplicaHeartbeat
+from appointment_service.adapters.webhooks.https_sender import HttpsWebhookSender, SystemResolver
+from appointment_service.adapters.webhooks.metrics import record_webhook_outcome
 from appointment_service.config import Settings
 from appointment_service.domain.mails import Mailbox, RetryPolicy
 from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
+from appointment_service.domain.webhooks import Backoff
 from appointment_service.ports import Clock
 from appointment_service.service_layer.mail_relay import MailRelayPorts
 from appointment_service.service_layer.projection import DoctorStreamFollower, projection_lag
 from appointment_service.service_layer.system import publish_heartbeat
+from appointment_service.service_layer.webhook_dispatch import DispatchSettings, WebhookDispatcher
+from appointment_service.service_layer.webhooks import TargetPolicy
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck
@@ -45,6 +51,7 @@ class Container(ServiceContainer):
     _slot_cache: RedisSlotCache | None = field(default=None, repr=False)
     _follower: RelayRunner | None = field(default=None, repr=False)
     _mail_relay_runner: RelayRunner | None = field(default=None, repr=False)
+    _webhook_runner: RelayRunner | None = field(default=None, repr=False)
     # This process's last minute of requests, for its heartbeat.
     request_window: RequestWindow = field(default_factory=RequestWindow)
     _service_probes: HttpReadinessProbes | None = field(default=None, repr=False)
@@ -93,6 +100,51 @@ class Container(ServiceContainer):
                 relay, lock, interval_seconds=self.settings.mail_relay_interval_seconds
             )
         return self._mail_relay_runner
+
+    def webhook_uow(self) -> SqlWebhookUnitOfWork:
+        return SqlWebhookUnitOfWork(self.session_factory)
+
+    @property
+    def webhook_targets(self) -> TargetPolicy:
+        """Where admins may point endpoints (public hosts, unless WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
+        return TargetPolicy(SystemResolver(), allow_private=self.settings.webhook_allow_private_targets)
+
+    @property
+    def webhook_retry_window(self) -> timedelta:
+        return timedelta(hours=self.settings.webhook_retry_hours)
+
+    def webhook_dispatcher(self) -> WebhookDispatcher:
+        settings = self.settings
+        sender = HttpsWebhookSender(
+            resolver=SystemResolver(), allow_private=settings.webhook_allow_private_targets,
+            ca_bundle=settings.webhook_ca_bundle,
+            connect_timeout_seconds=settings.webhook_connect_timeout_seconds,
+            read_timeout_seconds=settings.webhook_read_timeout_seconds,
+        )  # fmt: skip
+        timeouts = settings.webhook_connect_timeout_seconds + settings.webhook_read_timeout_seconds
+        return WebhookDispatcher(
+            uow_factory=self.webhook_uow, sender=sender, clock=self.clock,
+            settings=DispatchSettings(
+                workers=settings.webhook_workers, per_endpoint=settings.webhook_per_endpoint,
+                retry_window=self.webhook_retry_window, lease=timedelta(seconds=2 * timeouts + 5),
+                backoff=Backoff(
+                    first_delay=timedelta(seconds=settings.webhook_retry_first_seconds),
+                    max_delay=timedelta(seconds=settings.webhook_retry_max_seconds),
+                ),
+            ),
+            on_outcome=record_webhook_outcome,
+        )  # fmt: skip
+
+    def webhook_runner(self) -> RelayRunner:
+        """The webhook dispatcher; one process sends, elected by an advisory lock."""
+        if self._webhook_runner is None:
+            lock = PostgresAdvisoryLock(self.engine, "webhook-dispatcher")
+            self._webhook_runner = RelayRunner(
+                self.webhook_dispatcher(),
+                lock,
+                interval_seconds=self.settings.webhook_dispatch_interval_seconds,
+            )
+        return self._webhook_runner
 
     @property
     def instance_name(self) -> str:
@@ -147,6 +199,9 @@ class Container(ServiceContainer):
             self._follower.stop()
         if self._mail_relay_runner is not None:
             self._mail_relay_runner.stop()
+        if self._webhook_runner is not None:
+            self._webhook_runner.stop()
+            self._webhook_runner.relay.close()  # type: ignore[attr-defined]
         if self._heartbeat is not None:
             self._heartbeat.stop()
         if self._service_probes is not None:

@@ -47,3 +47,20 @@ class Settings(ServiceSettings):
     replica_heartbeat_seconds: float = 5.0
     replica_heartbeat_ttl_seconds: int = 15
     replica_registry_key: str = "appointment:replicas"
+    # Webhooks (see WEBHOOKS.md): one process dispatches (advisory lock); sends run on a pool of workers,
+    # at most WEBHOOK_PER_ENDPOINT at once per endpoint, with short timeouts; a failed try waits
+    # (doubling from the first delay up to the max, with jitter) until WEBHOOK_RETRY_HOURS after the event.
+    webhook_dispatch_enabled: bool = True
+    webhook_dispatch_interval_seconds: float = 0.25
+    webhook_workers: int = 8
+    webhook_per_endpoint: int = 1
+    webhook_connect_timeout_seconds: float = 3.0
+    webhook_read_timeout_seconds: float = 10.0
+    webhook_retry_first_seconds: float = 10.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_retry_hours: float = 24.0
+    # Endpoints resolving to loopback or private addresses are refused (server-side request forgery),
+    # unless this is on (development and test stacks, whose receivers run on loopback).
+    webhook_allow_private_targets: bool = False
+    # A CA bundle (PEM path) to verify endpoints' certificates with instead of the system's CAs (tests).
+    webhook_ca_bundle: str = ""

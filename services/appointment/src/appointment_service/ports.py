@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from appointment_service.domain.appointment import Appointment
@@ -16,6 +16,7 @@ from appointment_service.domain.mails import Mailbox, PatientMail
 from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
 from appointment_service.domain.system import BookingCounts, ServiceHealth
+from appointment_service.domain.webhooks import Delivery, DueDelivery, SendOutcome, Subscription
 from hospital_shared.db import UnitOfWork
 
 
@@ -122,6 +123,10 @@ class DoctorDirectory(abc.ABC):
     def known_specializations(self) -> set[str]: ...
 
     @abc.abstractmethod
+    def snapshot_of(self, doctor_id: uuid.UUID) -> dict[str, Any] | None:
+        """The stored snapshot of a doctor (active or not), None when unknown."""
+
+    @abc.abstractmethod
     def apply(self, *, doctor_id: uuid.UUID, version: int, snapshot: dict[str, Any]) -> set[str] | None:
         """Store the snapshot unless a newer or equal version is stored. Returns the specializations the
         change touches (before and after), or None when it was not newer."""
@@ -171,11 +176,19 @@ class MailOutbox(abc.ABC):
     ) -> None: ...
 
 
+class EventOutbox(abc.ABC):
+    """Events for webhooks, written in the transaction of the change they announce."""
+
+    @abc.abstractmethod
+    def add(self, event_type: str, data: dict[str, Any]) -> None: ...
+
+
 class AppointmentUnitOfWork(UnitOfWork):
     appointments: AppointmentRepository
     doctors: DoctorDirectory
     idempotency: IdempotencyKeys
     mails: MailOutbox
+    events: EventOutbox
 
 
 class SlotCache(abc.ABC):
@@ -313,3 +326,96 @@ class MailSender(abc.ABC):
     @abc.abstractmethod
     def send(self, mail: PatientMail) -> None:
         """Hand the mail to the mail server; raises MailServerUnavailable or MailRejected."""
+
+
+# -- webhooks -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionPage:
+    items: list[Subscription]
+    page: int
+    page_size: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DeliveryPage:
+    items: list[Delivery]
+    page: int
+    page_size: int
+    total: int
+
+
+class WebhookSubscriptions(abc.ABC):
+    @abc.abstractmethod
+    def add(self, subscription: Subscription, *, created_by: uuid.UUID) -> Subscription: ...
+
+    @abc.abstractmethod
+    def get(self, subscription_id: uuid.UUID, *, for_update: bool = False) -> Subscription | None: ...
+
+    @abc.abstractmethod
+    def list(self, *, page: int, page_size: int) -> SubscriptionPage: ...
+
+    @abc.abstractmethod
+    def save(self, subscription: Subscription) -> Subscription: ...
+
+    @abc.abstractmethod
+    def delete(self, subscription_id: uuid.UUID) -> bool: ...
+
+
+class WebhookDeliveries(abc.ABC):
+    @abc.abstractmethod
+    def list(
+        self, subscription_id: uuid.UUID, *, status: str | None, page: int, page_size: int
+    ) -> DeliveryPage:
+        """Deliveries to one endpoint, newest first."""
+
+    @abc.abstractmethod
+    def get(self, subscription_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None: ...
+
+    @abc.abstractmethod
+    def retry(self, delivery_id: uuid.UUID, *, now: datetime, give_up_at: datetime) -> None:
+        """Make a delivery due again now (an admin asked), with a fresh retry window."""
+
+    # The dispatcher's side.
+
+    @abc.abstractmethod
+    def fan_out(self, *, limit: int, retry_window: timedelta) -> int:
+        """Turn up to `limit` new events into one delivery per active endpoint that wants them (locked
+        rows skipped, so two dispatchers never fan out the same event); returns the events handled."""
+
+    @abc.abstractmethod
+    def endpoints_with_due(self, *, now: datetime) -> list[uuid.UUID]:
+        """Active endpoints that have a delivery due by `now`."""
+
+    @abc.abstractmethod
+    def claim_due(
+        self, subscription_id: uuid.UUID, *, now: datetime, limit: int, lease: timedelta
+    ) -> list[DueDelivery]:
+        """The endpoint's oldest due deliveries, made not due again until `now + lease` (so a dispatcher
+        that dies mid-send leaves them to be tried again then)."""
+
+    @abc.abstractmethod
+    def record(
+        self, delivery_id: uuid.UUID, outcome: SendOutcome, *, at: datetime, next_attempt_at: datetime | None
+    ) -> None:
+        """Keep what a try gave: delivered on 2xx; otherwise due again at next_attempt_at, or failed
+        for good when that is None."""
+
+
+class WebhookUnitOfWork(UnitOfWork):
+    subscriptions: WebhookSubscriptions
+    deliveries: WebhookDeliveries
+
+
+class WebhookSender(abc.ABC):
+    @abc.abstractmethod
+    def send(self, url: str, *, body: bytes, headers: dict[str, str]) -> SendOutcome:
+        """POST `body` to `url` with short timeouts; never raises (an error is an outcome)."""
+
+
+class HostResolver(abc.ABC):
+    @abc.abstractmethod
+    def addresses(self, host: str, port: int) -> list[str]:
+        """The IP addresses `host` resolves to (empty when it does not resolve)."""

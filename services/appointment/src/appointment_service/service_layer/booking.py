@@ -19,6 +19,12 @@ from typing import Any
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.slots import Candidate, is_bookable
+from appointment_service.domain.webhooks import (
+    APPOINTMENT_BOOKED,
+    APPOINTMENT_CANCELLED,
+    APPOINTMENT_RESCHEDULED,
+    appointment_data,
+)
 from appointment_service.ports import AppointmentUnitOfWork, Clock, SlotCache
 from hospital_shared.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
@@ -131,6 +137,7 @@ def book_appointment(
             raise
         if cmd.kind == BOOKING:
             _mail(uow, "confirmed", appointment, doctor)
+            uow.events.add(APPOINTMENT_BOOKED, appointment_data(appointment))
         uow.commit()
     _invalidate(cache, doctor)
     return Booked(appointment)
@@ -182,6 +189,7 @@ def confirm_hold(
         uow.appointments.save(hold)
         doctor = uow.doctors.get(hold.doctor_id)
         _mail(uow, "confirmed", hold, doctor)
+        uow.events.add(APPOINTMENT_BOOKED, appointment_data(hold))  # a confirmed hold is a booking
         uow.commit()
     _invalidate(cache, doctor, hold.doctor_id)
     return hold
@@ -218,12 +226,15 @@ def cancel_appointment(
     with uow:
         appointment = visible_appointment(uow, appointment_id, actor, for_update=True)
         appointment.check_changeable(now)
+        was_booked = appointment.status is AppointmentStatus.BOOKED
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_at, appointment.cancelled_by = now, actor.user_id
         appointment.cancelled_by_role, appointment.cancel_reason = actor.role, reason
         uow.appointments.save(appointment)
         doctor = uow.doctors.get(appointment.doctor_id)
         _mail(uow, "cancelled", appointment, doctor)
+        if was_booked:  # a hold given back was never announced as booked
+            uow.events.add(APPOINTMENT_CANCELLED, appointment_data(appointment))
         uow.commit()
     _invalidate(cache, doctor, appointment.doctor_id)
     return appointment
@@ -249,6 +260,7 @@ def reschedule_appointment(
         uow.appointments.save(old)
         _insert(uow, new, now=now)  # raises SlotTaken: the transaction rolls back, the old time stays
         _mail(uow, "rescheduled", new, doctor, previous=old)
+        uow.events.add(APPOINTMENT_RESCHEDULED, appointment_data(new, previous=old))
         uow.commit()
     _invalidate(cache, doctor)
     return new

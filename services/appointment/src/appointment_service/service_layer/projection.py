@@ -13,6 +13,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from appointment_service.domain.webhooks import (
+    DOCTOR_SCHEDULE_CHANGED,
+    schedule_changed,
+    schedule_changed_data,
+)
 from appointment_service.ports import AppointmentUnitOfWork, EventSource, SlotCache
 from hospital_shared.events import StreamEvent, StreamReader
 
@@ -41,14 +46,25 @@ def apply_doctor_events(
             return 0
         for event in events:
             doctor_id = uuid.UUID(event.aggregate_id)
+            before = uow.doctors.snapshot_of(doctor_id)
             touched = uow.doctors.apply(doctor_id=doctor_id, version=event.version, snapshot=event.payload)
             if touched is not None:
                 changed_doctors.append(doctor_id)
                 changed_specializations |= touched
+                _announce_schedule_change(uow, doctor_id, event, before)
         uow.doctors.advance_cursor(stream, events[-1].stream_id, len(changed_doctors))
         uow.commit()
     cache.invalidate(doctor_ids=changed_doctors, specializations=sorted(changed_specializations))
     return len(changed_doctors)
+
+
+def _announce_schedule_change(
+    uow: AppointmentUnitOfWork, doctor_id: uuid.UUID, event: StreamEvent, before: dict[str, Any] | None
+) -> None:
+    """A doctor.schedule_changed event for webhooks, in the projection's transaction."""
+    if schedule_changed(before, event.payload):
+        data = schedule_changed_data(doctor_id, version=event.version, snapshot=event.payload)
+        uow.events.add(DOCTOR_SCHEDULE_CHANGED, data)
 
 
 def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSource) -> dict[str, Any]:

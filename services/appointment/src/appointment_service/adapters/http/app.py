@@ -7,6 +7,7 @@ from flask import Flask
 from appointment_service.adapters.http.request_stats import record_requests
 from appointment_service.adapters.http.routes import appointments, internal, slots
 from appointment_service.adapters.http.system_routes import system
+from appointment_service.adapters.http.webhook_routes import webhooks
 from appointment_service.bootstrap import bootstrap
 from appointment_service.config import Settings
 from hospital_shared.web import create_service_app
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         container=services,
         title="Appointment-MS",
         description="Free slots, bookings, cancellations and rescheduling.",
-        blueprints=[slots, appointments, system, internal],
+        blueprints=[slots, appointments, system, webhooks, internal],
         readiness_checks=services.readiness_checks(),
     )
     record_requests(app, services.request_window)
@@ -32,4 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.mail_relay_enabled:
         # Every process runs a mail relay thread; a Postgres advisory lock lets exactly one of them send.
         services.mail_relay_runner().start_in_background("appointment-mail-relay")
+    if settings.webhook_dispatch_enabled:
+        # Like the mail relay: a dispatcher thread in every process, one of them elected to send.
+        services.webhook_runner().start_in_background("appointment-webhooks")
     return app

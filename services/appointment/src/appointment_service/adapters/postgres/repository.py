@@ -21,6 +21,7 @@ from appointment_service.adapters.postgres.models import (
     IdempotencyKeyRow,
     MailOutboxRow,
     ProjectionCursorRow,
+    WebhookEventRow,
 )
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
@@ -31,6 +32,7 @@ from appointment_service.ports import (
     AppointmentRepository,
     AppointmentUnitOfWork,
     DoctorDirectory,
+    EventOutbox,
     IdempotencyKeys,
     MailOutbox,
     Page,
@@ -42,6 +44,7 @@ from hospital_shared.db import SqlAlchemyUnitOfWork
 APPOINTMENTS = AppointmentRow.__table__
 IDEMPOTENCY_KEYS = IdempotencyKeyRow.__table__
 MAIL_OUTBOX = MailOutboxRow.__table__
+WEBHOOK_EVENTS = WebhookEventRow.__table__
 
 # Appointments that show the patient has seen the doctor (for doctors not accepting new patients).
 SEEN_STATUSES = ("booked", "completed")
@@ -126,7 +129,7 @@ class SqlAppointmentRepository(AppointmentRepository):
                 or_(AppointmentRow.doctor_id == doctor_id, AppointmentRow.patient_id == patient_id),
                 overlapping,
             )
-            .values(status=AppointmentStatus.EXPIRED.value)
+            .values(status=AppointmentStatus.EXPIRED.value, updated_at=func.now())
         )
         return result.rowcount or 0
 
@@ -356,6 +359,9 @@ class SqlDoctorDirectory(DoctorDirectory):
     def known_specializations(self) -> set[str]:
         return set(self._session.scalars(select(func.unnest(DoctorRow.specializations)).distinct()))
 
+    def snapshot_of(self, doctor_id: uuid.UUID) -> dict[str, Any] | None:
+        return self._session.scalar(select(DoctorRow.snapshot).where(DoctorRow.id == doctor_id))
+
     def apply(self, *, doctor_id: uuid.UUID, version: int, snapshot: dict[str, Any]) -> set[str] | None:
         stored = self._session.execute(
             select(DoctorRow.version, DoctorRow.specializations)
@@ -457,6 +463,16 @@ class SqlMailOutbox(MailOutbox):
         )
 
 
+class SqlEventOutbox(EventOutbox):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event_type: str, data: dict[str, Any]) -> None:
+        self._session.connection().execute(
+            insert(WEBHOOK_EVENTS).values(event_id=uuid.uuid4(), event_type=event_type, data=data)
+        )
+
+
 class SqlAppointmentUnitOfWork(SqlAlchemyUnitOfWork, AppointmentUnitOfWork):
     def __init__(self, session_factory: sessionmaker[Session], parsed: ParsedDoctors) -> None:
         super().__init__(session_factory)
@@ -467,3 +483,4 @@ class SqlAppointmentUnitOfWork(SqlAlchemyUnitOfWork, AppointmentUnitOfWork):
         self.doctors = SqlDoctorDirectory(session, self._parsed)
         self.idempotency = SqlIdempotencyKeys(session)
         self.mails = SqlMailOutbox(session)
+        self.events = SqlEventOutbox(session)
