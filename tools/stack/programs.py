@@ -47,11 +47,24 @@ def _internal_urls(config: StackConfig, service: Service) -> dict[str, str]:
         },
         # Whether a doctor treats a patient; any replica answers the same (replica 1 is always there).
         "patient": {"APPOINTMENT_INTERNAL_URL": by_name["appointment"]},
+        # Whether a new doctor's user id is an enabled doctor account.
+        "doctor": {"AUTH_INTERNAL_URL": by_name["auth"]},
     }.get(service.name, {})
     urls = {name: f"http://127.0.0.1:{config.port(target, 1)}" for name, target in wanted.items()}
     if service.name == REPLICATED and config.appointment_cache_redis_url:
         urls["CACHE_REDIS_URL"] = config.appointment_cache_redis_url
+    if service.name == REPLICATED:
+        urls |= _webhook_settings(config)
     return urls
+
+
+def _webhook_settings(config: StackConfig) -> dict[str, str]:
+    """Appointment-MS's webhook settings: receivers on loopback are allowed outside production (a developer's
+    or a test's receiver runs there), and any WEBHOOK_* variable of the caller (e.g. WEBHOOK_CA_BUNDLE, the
+    test CA) is passed on."""
+    allow = "0" if config.environment == "production" else "1"
+    passed = {name: value for name, value in os.environ.items() if name.startswith("WEBHOOK_")}
+    return {"WEBHOOK_ALLOW_PRIVATE_TARGETS": allow} | passed
 
 
 def _supervisor_env(values: dict[str, str]) -> str:
