@@ -206,6 +206,8 @@ def _finish_operation(
     statuses = {401, 429}
     if "requestBody" in operation:
         statuses |= {400, 413, 415, 422}
+    if method in _UNSAFE:  # any body is read by the gateway (413) and refused unless it is JSON (415)
+        statuses |= {413, 415}
     if any(p.get("in") in {"query", "header"} for p in operation.get("parameters", [])):
         statuses.add(422)
     if "{" in path:
