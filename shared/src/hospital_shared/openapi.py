@@ -3,12 +3,13 @@
 flask-smorest builds the spec from the views' schemas; `document_api` finishes it in one place, so a new
 route is documented the moment it exists:
 
-- every operation lists the problem+json answers it can give: 400/413/415/422 when it reads a JSON body,
+- every operation lists the problem+json answers it can give: 413/415/422 when it reads a JSON body,
   422 when it reads arguments, 404 for path parameters, 412/428 when If-Match is required, 401 and 403
   from the caller's credentials (401 for any session or API key the gateway refuses, 403 for views guarded
   by `require_identity`, for scoped API keys, and for unsafe methods the gateway's origin and CSRF checks
-  may refuse), 429 everywhere (the gateway's rate and connection limits), 5XX for failures; the domain's
-  own answers (409 and the like) are added by the views with `problem_responses`;
+  may refuse), 400 everywhere (a body that is not JSON, or a cookie and a key at once), 429 everywhere
+  (the gateway's rate and connection limits), 5XX for failures; the domain's own answers (409 and the
+  like) are added by the views with `problem_responses`;
 - the security schemes (session cookie, X-CSRF-Token header, API key as `Authorization: Bearer`) and each
   operation's security, read from the marker `require_identity` / `integration_scope` leave on a view;
 - a unique, stable camelCase operationId per operation (blueprint + method + view);
@@ -53,6 +54,8 @@ _STATUS_NAMES = {
     429: "TooManyRequests",
 }
 _CENTRAL_DESCRIPTIONS = {
+    400: "The request could not be read: a body that is not valid JSON, or a session cookie and an API "
+    "key sent at once.",
     401: "No valid credential: not signed in where that is required, or a session or API key that is "
     "unknown, expired or revoked.",
     403: "Not allowed: the account's role, the API key's scopes, or (unsafe methods) the request's origin "
@@ -203,9 +206,9 @@ def _finish_operation(
         operation["operationId"] = operation_id(endpoint, method)
     access = getattr(view, ACCESS_MARKER, None) if view is not None else None
     parameters = [*path_item.get("parameters", []), *operation.get("parameters", [])]
-    statuses = {401, 429}
+    statuses = {400, 401, 429}  # the gateway: a session cookie and an API key at once is a 400
     if "requestBody" in operation:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {413, 415, 422}
     if method in _UNSAFE:  # any body is read by the gateway (413) and refused unless it is JSON (415)
         statuses |= {413, 415}
     if any(p.get("in") in {"query", "header"} for p in operation.get("parameters", [])):
