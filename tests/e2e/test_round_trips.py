@@ -38,17 +38,24 @@ def test_a_doctor_puts_back_the_schedule_they_read_unchanged(
     again = session.put(
         "/api/v1/doctors/me/schedule", json=read.json(), headers={"If-Match": read.headers["ETag"]}
     )
+    changed = session.put(
+        "/api/v1/doctors/me/schedule",
+        json={**read.json(), "buffer_minutes": 10},
+        headers={"If-Match": again.headers["ETag"]},
+    )
     stale = session.put(
         "/api/v1/doctors/me/schedule", json=read.json(), headers={"If-Match": read.headers["ETag"]}
     )
     elsewhere = session.put(
         "/api/v1/doctors/me/schedule",
         json={**read.json(), "doctor_id": str(uuid.uuid4())},
-        headers={"If-Match": again.headers["ETag"]},
+        headers={"If-Match": changed.headers["ETag"]},
     )
 
     assert again.status_code == 200, again.text
-    assert {**again.json(), "version": read.json()["version"]} == read.json()
+    assert again.json() == read.json()  # unchanged: same version, same ETag, no event
+    assert again.headers["ETag"] == read.headers["ETag"]
+    assert changed.status_code == 200 and changed.headers["ETag"] != read.headers["ETag"]
     assert read.json()["doctor_id"] == profile["id"]
     assert stale.status_code == 412
     assert elsewhere.status_code == 422 and list(elsewhere.json()["errors"]) == ["doctor_id"]
