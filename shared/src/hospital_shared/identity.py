@@ -21,12 +21,9 @@ from typing import Any, TypeVar
 from flask import request
 
 from hospital_shared.errors import Forbidden, Unauthorized
+from hospital_shared.scopes import INTEGRATION_ROLE, SCOPES
 
-INTEGRATION_ROLE = "integration"
 ROLES = frozenset({"patient", "doctor", "admin", INTEGRATION_ROLE})
-SCOPES = frozenset(
-    {"directory:read", "slots:read", "patients:write", "appointments:read", "appointments:write"}
-)
 USER_ID_HEADER = "X-User-Id"
 USER_ROLE_HEADER = "X-User-Role"
 USER_SCOPES_HEADER = "X-User-Scopes"
