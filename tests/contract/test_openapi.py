@@ -129,3 +129,14 @@ def test_guarded_views_require_a_session_and_public_ones_none(specs: dict[str, d
     slots = {(p, m): op for p, m, op in operations(specs["appointment"])}
     public = slots[("/api/v1/slots", "get")]["security"]
     assert public == [] or {} in public
+
+
+def test_the_main_request_bodies_carry_an_example(specs: dict[str, dict[str, Any]]) -> None:
+    bodies = {
+        ("auth", "/api/v1/auth/login", "post"),
+        ("auth", "/api/v1/auth/register", "post"),
+        ("appointment", "/api/v1/appointments", "post"),
+        ("doctor", "/api/v1/doctors/{doctor_id}/schedule", "put"),
+    }
+    for name, path, method in bodies:
+        assert "example" in specs[name]["paths"][path][method]["requestBody"]["content"]["application/json"]

@@ -61,6 +61,35 @@ _CENTRAL_DESCRIPTIONS = {
     403: "Not allowed: the account's role, the API key's scopes, or (unsafe methods) the request's origin "
     "or CSRF token.",
 }
+_WEEK = {
+    "time_zone": "Europe/Berlin",
+    "slot_step_minutes": 15,
+    "buffer_minutes": 5,
+    "minimum_notice_minutes": 60,
+    "booking_horizon_days": 60,
+    "weekly": {
+        "monday": [{"start": "08:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
+        "wednesday": [{"start": "09:00", "end": "15:00"}],
+    },
+    "appointment_types": [{"code": "first-visit", "name": "First visit", "duration_minutes": 45}],
+}
+# Request bodies of the main operations, as an integrator's first call would send them.
+REQUEST_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/v1/auth/login", "post"): {"email": "ada@example.org", "password": "correct horse battery"},
+    ("/api/v1/auth/register", "post"): {
+        "email": "ada@example.org",
+        "password": "correct horse battery",
+        "full_name": "Ada Lovelace",
+    },
+    ("/api/v1/appointments", "post"): {
+        "doctor_id": "3f1c2a9e-8d7b-4c65-a1f0-2b9e7d6c5a41",
+        "start": "2026-12-02T08:00:00+01:00",
+        "appointment_type": "first-visit",
+        "reason": "Chest pain when climbing stairs",
+    },
+    ("/api/v1/doctors/me/schedule", "put"): _WEEK,
+    ("/api/v1/doctors/{doctor_id}/schedule", "put"): _WEEK,
+}
 _SERVER_ERROR = "A failure on our side or a service that cannot be reached right now (5xx), as problem+json."
 
 
@@ -202,6 +231,10 @@ def _finish_operation(
     endpoint: str,
     view: Callable[..., Any] | None,
 ) -> None:
+    example = REQUEST_EXAMPLES.get((path, method))
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if example is not None and body is not None:
+        body.setdefault("example", example)
     if endpoint and "operationId" not in operation:
         operation["operationId"] = operation_id(endpoint, method)
     access = getattr(view, ACCESS_MARKER, None) if view is not None else None
