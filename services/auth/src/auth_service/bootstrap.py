@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -11,7 +11,9 @@ from typing import ClassVar
 from auth_service import MIGRATIONS_DIR
 from auth_service.adapters.mail.smtp import BackgroundMailer, SmtpMailer
 from auth_service.adapters.oidc.provider import HttpOpenIdProvider
+from auth_service.adapters.postgres.models import account_outbox
 from auth_service.adapters.postgres.repository import SqlAuthUnitOfWork
+from auth_service.adapters.redis.api_key_limits import RedisApiKeyRateLimiter
 from auth_service.adapters.redis.attempts import RedisAttemptCounter
 from auth_service.adapters.redis.mail_limits import RedisRecipientMailLimit
 from auth_service.adapters.redis.mfa_challenges import RedisMfaChallengeStore
@@ -26,6 +28,7 @@ from auth_service.domain.sessions import SessionPolicy
 from auth_service.domain.totp import MfaPolicy
 from auth_service.ports import AuthPorts, Clock, Mailer, OpenIdProvider
 from hospital_shared.container import ServiceContainer, open_connections
+from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
 
 
 @dataclass
@@ -33,9 +36,32 @@ class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
     ports: AuthPorts
+    _relay_runner: RelayRunner | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAuthUnitOfWork:
-        return SqlAuthUnitOfWork(self.session_factory)
+        return self.ports.uow()  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._relay_runner is not None:
+            self._relay_runner.stop()
+        super().close()
+
+    def outbox_store(self) -> SqlOutboxStore:
+        return SqlOutboxStore(self.engine, account_outbox)
+
+    def relay_runner(self) -> RelayRunner:
+        """The outbox relay for the account-events stream; one per process, elected by an advisory lock."""
+        if self._relay_runner is None:
+            stream = self.settings.account_events_stream
+            relay = OutboxRelay(
+                self.outbox_store(), self.redis, stream, batch_size=self.settings.outbox_relay_batch_size
+            )
+            self._relay_runner = RelayRunner(
+                relay,
+                PostgresAdvisoryLock(self.engine, f"outbox-relay:{stream}"),
+                interval_seconds=self.settings.outbox_relay_interval_seconds,
+            )
+        return self._relay_runner
 
 
 def policy_from(settings: Settings) -> AuthPolicy:
@@ -94,7 +120,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
     connections = open_connections(settings)
     client = connections.redis
     ports = AuthPorts(
-        uow=lambda: SqlAuthUnitOfWork(connections.session_factory),
+        uow=lambda: SqlAuthUnitOfWork(connections.session_factory, now=clock.now),
         sessions=RedisSessionStore(client, clock, index_ttl_seconds=settings.session_absolute_seconds),
         attempts=RedisAttemptCounter(client, clock),
         hasher=BcryptPasswordHasher(settings.bcrypt_rounds),
@@ -110,5 +136,6 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
             challenge_lifetime_seconds=settings.mfa_challenge_ttl_seconds,
             issuer=settings.mfa_issuer,
         ),
+        api_key_limits=RedisApiKeyRateLimiter(client),
     )
     return Container.from_connections(settings, connections, ports=ports)

@@ -56,6 +56,12 @@ class Settings(ServiceSettings):
     mfa_issuer: str = "Hospital"
     mfa_challenge_ttl_seconds: int = 5 * 60
 
+    # Account events (created, disabled, enabled, role changed), relayed from the outbox to this stream.
+    account_events_stream: str = "account-events"
+    outbox_relay_enabled: bool = True
+    outbox_relay_interval_seconds: float = 0.5
+    outbox_relay_batch_size: int = 100
+
     # Google (or any OpenID provider) sign-in.
     spa_url: str = "/"
     oidc_issuer: str = GOOGLE_ISSUER

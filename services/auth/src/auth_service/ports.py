@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from auth_service.domain.api_keys import ApiKey, RateWindow
 from auth_service.domain.id_token import SignedToken
 from auth_service.domain.mails import MailMessage
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
@@ -104,11 +105,44 @@ class ExternalIdentityRepository(abc.ABC):
         """Remove every link of the account (on password reset and when it is disabled)."""
 
 
+@dataclass(frozen=True)
+class ApiKeyPage:
+    items: list[ApiKey]
+    page: int
+    page_size: int
+    total: int
+
+
+class ApiKeyRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, key: ApiKey) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, key_id: uuid.UUID, *, for_update: bool = False) -> ApiKey | None: ...
+
+    @abc.abstractmethod
+    def by_secret_digest(self, digest: str) -> ApiKey | None: ...
+
+    @abc.abstractmethod
+    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
+        """Every key, newest first (revoked and expired ones too)."""
+
+    @abc.abstractmethod
+    def save(self, key: ApiKey) -> None: ...
+
+    @abc.abstractmethod
+    def mark_used(self, key_id: uuid.UUID, *, now: datetime) -> None:
+        """Record `now` as the key's last use (the caller makes this rare: once a minute at most)."""
+
+
 class AuthUnitOfWork(UnitOfWork):
+    """Account changes are written with their account events, in one transaction (see `users.add/save`)."""
+
     users: UserRepository
     tokens: OneTimeTokenRepository
     identities: ExternalIdentityRepository
     mfa: MfaRepository
+    api_keys: ApiKeyRepository
 
 
 class SessionStore(abc.ABC):
@@ -315,6 +349,14 @@ class MfaChallengeStore(abc.ABC):
         """Remove the challenge; True for exactly one caller (a challenge finishes one sign-in)."""
 
 
+class ApiKeyRateLimiter(abc.ABC):
+    """Counts each key's calls in fixed one-minute windows, shared by every Auth-MS process."""
+
+    @abc.abstractmethod
+    def hit(self, key_id: uuid.UUID, *, limit: int, now: datetime) -> RateWindow:
+        """Count one call of the key in the window that holds `now`; where the key then stands."""
+
+
 @dataclass
 class AuthPorts:
     """Everything the use cases work through; bootstrap fills it with real adapters, unit tests with fakes."""
@@ -331,3 +373,4 @@ class AuthPorts:
     mail_limits: RecipientMailLimit | None = None  # None: no per-recipient quota (unit tests that ignore it)
     mfa_challenges: MfaChallengeStore | None = None
     mfa_policy: MfaPolicy = field(default_factory=lambda: MfaPolicy())
+    api_key_limits: ApiKeyRateLimiter | None = None  # None: API keys are not rate limited (unit tests)

@@ -21,7 +21,7 @@ from auth_service.config import Settings
 from auth_service.mail_sink import MailboxHandler, start_sink
 from hospital_shared.testing import free_port, migrated_database, reset_service_state, running_app
 
-AUTH_TABLES = ("users", "one_time_tokens", "external_identities")
+AUTH_TABLES = ("users", "one_time_tokens", "external_identities", "api_keys", "account_outbox")
 REDIS_URL = "redis://127.0.0.1:6379/11"
 TOKEN = "test-internal-token"
 PUBLIC_BASE_URL = "https://hospital.test"
@@ -139,16 +139,21 @@ class Gateway:
             "X-Internal-Token": TOKEN,
             "X-Original-Method": method,
             "X-Original-URI": path,
-            **{k: v for k, v in browser.items() if k in {"Origin", "Sec-Fetch-Site", "X-CSRF-Token"}},
+            **{
+                k: v
+                for k, v in browser.items()
+                if k in {"Origin", "Sec-Fetch-Site", "X-CSRF-Token", "Authorization"}
+            },
         }
         verdict = self.client.get(f"/internal/verify?mode={mode}", headers=verify_headers)
         self.last_verify = verdict
         if verdict.status_code != 204:
             return verdict
-        upstream = {k: v for k, v in browser.items() if k.lower() not in {"x-user-id", "x-user-role"}}
+        dropped = {"x-user-id", "x-user-role", "x-user-scopes", "authorization"}
+        upstream = {k: v for k, v in browser.items() if k.lower() not in dropped}
         upstream["X-Internal-Token"] = TOKEN
         upstream["X-Forwarded-For"] = self.client_address
-        for name in ("X-User-Id", "X-User-Role"):
+        for name in ("X-User-Id", "X-User-Role", "X-User-Scopes"):
             if name in verdict.headers:
                 upstream[name] = verdict.headers[name]
         return self.client.open(path, method=method, json=json, headers=upstream)

@@ -17,10 +17,19 @@ def test_a_service_with_the_internal_token_gets_a_users_address(gateway: Gateway
     answer = client.get(f"/internal/users/{ann['id']}/contact", headers=SERVICE)
 
     assert answer.status_code == 200
-    assert answer.json == {"email": "ann@example.org", "full_name": "Ann Example", "email_verified": False}
+    assert answer.json == {
+        "email": "ann@example.org",
+        "full_name": "Ann Example",
+        "email_verified": False,
+        "role": "patient",
+        "registered_by_key": None,
+        "disabled": False,
+    }
 
 
-def test_unknown_and_disabled_accounts_are_404_problems(app, gateway: Gateway, client: FlaskClient):
+def test_a_disabled_account_is_answered_with_disabled_true_and_an_unknown_one_is_404(
+    app, gateway: Gateway, client: FlaskClient
+):
     patient = gateway.register("ann@example.org").json
     create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
     admin = Gateway(app.test_client())
@@ -30,9 +39,10 @@ def test_unknown_and_disabled_accounts_are_404_problems(app, gateway: Gateway, c
     disabled = client.get(f"/internal/users/{patient['id']}/contact", headers=SERVICE)
     unknown = client.get(f"/internal/users/{uuid.uuid4()}/contact", headers=SERVICE)
 
-    assert (disabled.status_code, unknown.status_code) == (404, 404)
-    assert disabled.mimetype == "application/problem+json"
-    assert disabled.json == unknown.json
+    assert disabled.status_code == 200
+    assert (disabled.json["disabled"], disabled.json["role"]) == (True, "patient")
+    assert unknown.status_code == 404
+    assert unknown.mimetype == "application/problem+json"
 
 
 def test_without_the_internal_token_the_answer_is_401(gateway: Gateway, client: FlaskClient):

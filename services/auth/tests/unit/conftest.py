@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from auth_service.domain.api_keys import ApiKey, RateWindow
 from auth_service.domain.id_token import IdTokenInvalid, SignedToken
 from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.mails import MailMessage
@@ -16,6 +17,9 @@ from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.users import Role, User
 from auth_service.ports import (
+    ApiKeyPage,
+    ApiKeyRateLimiter,
+    ApiKeyRepository,
     AttemptCounter,
     AttemptState,
     AuthPorts,
@@ -134,6 +138,46 @@ class FakeIdentityRepository(ExternalIdentityRepository):
         return len(doomed)
 
 
+class FakeApiKeyRepository(ApiKeyRepository):
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, ApiKey] = {}
+        self.used: list[tuple[uuid.UUID, datetime]] = []
+
+    def add(self, key: ApiKey) -> None:
+        self.rows[key.id] = key
+
+    def get(self, key_id: uuid.UUID, *, for_update: bool = False) -> ApiKey | None:
+        return self.rows.get(key_id)
+
+    def by_secret_digest(self, digest: str) -> ApiKey | None:
+        return next((k for k in self.rows.values() if k.secret_sha256 == digest), None)
+
+    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
+        keys = sorted(self.rows.values(), key=lambda k: k.created_at, reverse=True)
+        start = (page - 1) * page_size
+        return ApiKeyPage(keys[start : start + page_size], page=page, page_size=page_size, total=len(keys))
+
+    def save(self, key: ApiKey) -> None:
+        self.rows[key.id] = key
+
+    def mark_used(self, key_id: uuid.UUID, *, now: datetime) -> None:
+        self.used.append((key_id, now))
+        self.rows[key_id] = replace(self.rows[key_id], last_used_at=now)
+
+
+class FakeApiKeyLimits(ApiKeyRateLimiter):
+    """Counts per key and clock minute, like the Redis adapter."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[uuid.UUID, int], int] = {}
+
+    def hit(self, key_id: uuid.UUID, *, limit: int, now: datetime) -> RateWindow:
+        epoch = int(now.timestamp())
+        window = (key_id, epoch // 60)
+        self.counts[window] = self.counts.get(window, 0) + 1
+        return RateWindow(limit=limit, used=self.counts[window], reset_seconds=60 - epoch % 60)
+
+
 class FakeUnitOfWork(AuthUnitOfWork):
     """Shares the repositories across units of work; changes count only when committed."""
 
@@ -142,6 +186,7 @@ class FakeUnitOfWork(AuthUnitOfWork):
         self.tokens = FakeTokenRepository()
         self.identities = FakeIdentityRepository()
         self.mfa = FakeMfaRepository()
+        self.api_keys = FakeApiKeyRepository()
         self.commits = 0
         self._snapshot: tuple | None = None
 
@@ -356,6 +401,7 @@ def ports(uow: FakeUnitOfWork) -> AuthPorts:
         policy=make_policy(),
         openid=FakeOpenIdProvider(),
         mfa_challenges=FakeMfaChallengeStore(),
+        api_key_limits=FakeApiKeyLimits(),
     )
 
 

@@ -20,12 +20,12 @@ def test_an_enabled_accounts_address_and_name_are_given(ports, add_user):
     )
 
 
-def test_unknown_and_disabled_accounts_are_not_found_alike(ports, add_user):
+def test_a_disabled_account_is_answered_and_says_it_is_disabled(ports, add_user):
     disabled = add_user("gone@example.org", disabled=True)
 
-    with pytest.raises(NotFound) as for_disabled:
-        user_contact(disabled.id, ports=ports)
-    with pytest.raises(NotFound) as for_unknown:
-        user_contact(uuid.uuid4(), ports=ports)
+    assert user_contact(disabled.id, ports=ports).disabled is True
 
-    assert for_disabled.value.to_problem() == for_unknown.value.to_problem()
+
+def test_an_unknown_account_is_not_found(ports):
+    with pytest.raises(NotFound):
+        user_contact(uuid.uuid4(), ports=ports)

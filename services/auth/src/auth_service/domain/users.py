@@ -33,6 +33,8 @@ class User:
     email_verified: bool
     disabled: bool
     created_at: datetime
+    # The API key of the integration that registered this patient (None: self-registered or staff).
+    registered_by_key: uuid.UUID | None = None
 
     @classmethod
     def new(
@@ -45,6 +47,7 @@ class User:
         password_hash: str | None = None,
         email_verified: bool = False,
         user_id: uuid.UUID | None = None,
+        registered_by_key: uuid.UUID | None = None,
     ) -> User:
         return cls(
             id=user_id or uuid.uuid4(),
@@ -55,6 +58,7 @@ class User:
             email_verified=email_verified,
             disabled=False,
             created_at=now,
+            registered_by_key=registered_by_key,
         )
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auth_service.domain.mails import set_password_mail
 from auth_service.domain.one_time_tokens import TokenPurpose
@@ -153,15 +153,8 @@ def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tup
             )
             uow.users.add(user)
         else:
-            user = User(
-                id=existing.id,
-                email=existing.email,
-                full_name=existing.full_name,
-                role=Role.ADMIN,
-                password_hash=password_hash,
-                email_verified=True,
-                disabled=False,
-                created_at=existing.created_at,
+            user = replace(
+                existing, role=Role.ADMIN, password_hash=password_hash, email_verified=True, disabled=False
             )
             uow.users.save(user)
             uow.identities.remove_all_for_user(user.id)  # a password reset by the operator

@@ -1,4 +1,5 @@
-"""Use cases for the other services: how to reach a user by mail (Appointment-MS's booking mails)."""
+"""Use cases for the other services: how to reach a user by mail (Appointment-MS's booking mails), and
+which integration registered a patient (Appointment-MS lets only that key book for them)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from hospital_shared.errors import NotFound
 
 
 def user_contact(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
-    """The account whose address another service may mail; unknown and disabled accounts are not found."""
+    """The account another service asks about; a disabled account is answered too (disabled=true), and the
+    caller must not mail it."""
     with ports.uow() as uow:
         user = uow.users.get(user_id)
-    if user is None or user.disabled:
-        raise NotFound("There is no enabled account with this id.")
+    if user is None:
+        raise NotFound("There is no account with this id.")
     return user

@@ -7,7 +7,9 @@ from flask import Flask
 from auth_service.adapters.http import (
     account_routes,
     admin_routes,
+    api_key_routes,
     contact_routes,
+    integration_routes,
     internal_routes,
     link_routes,
     mfa_routes,
@@ -24,7 +26,7 @@ def create_app(
 ) -> Flask:
     settings = settings or Settings.from_env()
     services = bootstrap(settings, clock=clock, mailer=mailer)
-    return create_service_app(
+    app = create_service_app(
         settings,
         container=services,
         title="Auth-MS",
@@ -33,6 +35,8 @@ def create_app(
             account_routes.blp,
             mfa_routes.blp,
             admin_routes.blp,
+            api_key_routes.blp,
+            integration_routes.blp,
             oauth_routes.blp,
             link_routes.blp,
             internal_routes.blp,
@@ -40,3 +44,7 @@ def create_app(
         ],
         readiness_checks=services.readiness_checks(),
     )
+    if settings.outbox_relay_enabled:
+        # Every worker runs a relay thread; a Postgres advisory lock lets exactly one of them publish.
+        services.relay_runner().start_in_background("account-outbox-relay")
+    return app

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from auth_service.adapters.postgres.models import (
+    ApiKeyRow,
     ExternalIdentityRow,
     OneTimeTokenRow,
     RecoveryCodeRow,
     TotpAuthenticatorRow,
     UserRow,
+    account_outbox,
 )
+from auth_service.domain.account_events import account_changes, account_event_payload
+from auth_service.domain.api_keys import ApiKey
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.totp import TotpAuthenticator
 from auth_service.domain.users import Role, User
 from auth_service.ports import (
+    ApiKeyPage,
+    ApiKeyRepository,
     AuthUnitOfWork,
     ExternalIdentityRepository,
     IdentityLink,
@@ -43,6 +50,7 @@ def _user(row: UserRow) -> User:
         email_verified=row.email_verified,
         disabled=row.disabled,
         created_at=row.created_at,
+        registered_by_key=row.registered_by_key,
     )
 
 
@@ -53,21 +61,71 @@ def _copy_user(user: User, row: UserRow) -> None:
     row.password_hash = user.password_hash
     row.email_verified = user.email_verified
     row.disabled = user.disabled
+    row.registered_by_key = user.registered_by_key
+
+
+class AccountEventWriter:
+    """Collects the account events of one unit of work and writes them, with the users' new versions, just
+    before it commits: in the same transaction, and after the account rows themselves."""
+
+    def __init__(self, session: Session, *, now: Callable[[], datetime]) -> None:
+        self._session = session
+        self._now = now
+        self._pending: list[tuple[str, User, bool]] = []
+
+    def record(self, event_types: list[str], user: User, *, created: bool = False) -> None:
+        self._pending.extend((event_type, user, created) for event_type in event_types)
+
+    def forget(self) -> None:
+        self._pending.clear()
+
+    def write(self) -> None:
+        pending, self._pending = self._pending, []
+        for event_type, user, created in pending:
+            version = 1 if created else self._next_version(user.id)
+            now = self._now()
+            self._session.execute(
+                account_outbox.insert().values(
+                    event_id=uuid.uuid4(),
+                    event_type=event_type,
+                    aggregate_id=user.id,
+                    version=version,
+                    payload=account_event_payload(event_type, user, version=version, occurred_at=now),
+                    occurred_at=now,
+                )
+            )
+
+    def _next_version(self, user_id: uuid.UUID) -> int:
+        # One UPDATE ... RETURNING takes the row lock, so two changes of one account get two versions.
+        version = self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(version=UserRow.version + 1)
+            .returning(UserRow.version)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+        return int(version)
 
 
 class SqlUserRepository(UserRepository):
-    def __init__(self, session: Session) -> None:
+    """Accounts; every creation, disable, enable and role change also becomes an account event (see
+    `AccountEventWriter`), so no path that changes an account can forget to tell the other services."""
+
+    def __init__(self, session: Session, *, events: AccountEventWriter) -> None:
         self._session = session
+        self._events = events
 
     def add(self, user: User) -> None:
-        row = UserRow(id=user.id, created_at=user.created_at)
+        row = UserRow(id=user.id, created_at=user.created_at, version=1)
         _copy_user(user, row)
         self._session.add(row)
+        self._events.record(account_changes(None, user), user, created=True)
 
     def save(self, user: User) -> None:
         row = self._session.get(UserRow, user.id)
         if row is None:
             raise LookupError(f"no user {user.id}")
+        self._events.record(account_changes(_user(row), user), user)
         _copy_user(user, row)
 
     def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
@@ -281,17 +339,104 @@ class SqlMfaRepository(MfaRepository):
         return count or 0
 
 
+def _api_key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        secret_sha256=row.secret_sha256,
+        scopes=frozenset(row.scopes),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        rate_limit_per_minute=row.rate_limit_per_minute,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+class SqlApiKeyRepository(ApiKeyRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, key: ApiKey) -> None:
+        self._session.add(
+            ApiKeyRow(
+                id=key.id,
+                name=key.name,
+                prefix=key.prefix,
+                secret_sha256=key.secret_sha256,
+                scopes=sorted(key.scopes),
+                created_by=key.created_by,
+                created_at=key.created_at,
+                expires_at=key.expires_at,
+                revoked_at=key.revoked_at,
+                last_used_at=key.last_used_at,
+                rate_limit_per_minute=key.rate_limit_per_minute,
+            )
+        )
+
+    def get(self, key_id: uuid.UUID, *, for_update: bool = False) -> ApiKey | None:
+        row = self._session.get(ApiKeyRow, key_id, with_for_update=for_update, populate_existing=for_update)
+        return _api_key(row) if row else None
+
+    def by_secret_digest(self, digest: str) -> ApiKey | None:
+        row = self._session.scalars(select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == digest)).first()
+        return _api_key(row) if row else None
+
+    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
+        total = self._session.scalar(select(func.count()).select_from(ApiKeyRow)) or 0
+        rows = self._session.scalars(
+            select(ApiKeyRow)
+            .order_by(ApiKeyRow.created_at.desc(), ApiKeyRow.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+        return ApiKeyPage(items=[_api_key(r) for r in rows], page=page, page_size=page_size, total=total)
+
+    def save(self, key: ApiKey) -> None:
+        row = self._session.get(ApiKeyRow, key.id)
+        if row is None:
+            raise LookupError(f"no API key {key.id}")
+        row.revoked_at = key.revoked_at
+
+    def mark_used(self, key_id: uuid.UUID, *, now: datetime) -> None:
+        self._session.execute(
+            update(ApiKeyRow)
+            .where(ApiKeyRow.id == key_id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class SqlAuthUnitOfWork(SqlAlchemyUnitOfWork, AuthUnitOfWork):
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, now: Callable[[], datetime] = _utc_now
+    ) -> None:
+        super().__init__(session_factory)
+        self._now = now
+
     def _start(self, session: Session) -> None:
-        self.users = SqlUserRepository(session)
+        self._events = AccountEventWriter(session, now=self._now)
+        self.users = SqlUserRepository(session, events=self._events)
         self.tokens = SqlOneTimeTokenRepository(session)
         self.identities = SqlExternalIdentityRepository(session)
         self.mfa = SqlMfaRepository(session)
+        self.api_keys = SqlApiKeyRepository(session)
 
     def commit(self) -> None:
         try:
+            self._events.write()
             super().commit()
         except IntegrityError as error:
             # Two requests raced for the same email or provider user: the loser gets a clean 409.
             self.rollback()
             raise Conflict("This account changed at the same time; try again.") from error
+
+    def rollback(self) -> None:
+        self._events.forget()
+        super().rollback()
