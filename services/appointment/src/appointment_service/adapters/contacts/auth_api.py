@@ -40,6 +40,8 @@ class AuthApiPatientContacts(PatientContacts):
             address, name = body["email"], body.get("full_name") or ""
         except (ValueError, KeyError, TypeError) as error:
             raise ContactsUnavailable(f"Auth-MS answered something unexpected: {error}") from error
+        if body.get("disabled"):  # Auth-MS answers disabled accounts too (disabled=true): never mail them
+            raise RecipientUnknown("the account is disabled")
         if not isinstance(address, str) or "@" not in address:
             raise RecipientUnknown("the account has no usable mail address")
         return Mailbox(address=address, name=str(name))
