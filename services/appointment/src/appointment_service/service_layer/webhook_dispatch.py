@@ -76,6 +76,7 @@ class WebhookDispatcher:
         self._executor = ThreadPoolExecutor(max_workers=self.settings.workers, thread_name_prefix="webhook")
         self._in_flight: Counter[uuid.UUID] = Counter()
         self._lock = threading.Lock()
+        self._closed = threading.Event()
 
     def publish_pending(self) -> int:
         return self.fan_out() + self.start_due()
@@ -125,8 +126,13 @@ class WebhookDispatcher:
             return sum(self._in_flight.values())
 
     def _deliver(self, delivery: DueDelivery) -> None:
+        """Send, then go on with the endpoint's next due delivery (an endpoint with a backlog is drained
+        at its own pace, not one delivery per dispatcher round)."""
+        current: DueDelivery | None = delivery
         try:
-            self.deliver(delivery)
+            while current is not None and not self._closed.is_set():
+                self.deliver(current)
+                current = self._next_due(current.subscription_id)
         except Exception:  # a worker must survive anything (its delivery is tried again after the lease)
             log.exception("webhook delivery could not be recorded", extra={"delivery_id": str(delivery.id)})
         finally:
@@ -134,6 +140,12 @@ class WebhookDispatcher:
                 self._in_flight[delivery.subscription_id] -= 1
                 if self._in_flight[delivery.subscription_id] <= 0:
                     del self._in_flight[delivery.subscription_id]
+
+    def _next_due(self, endpoint: uuid.UUID) -> DueDelivery | None:
+        with self.uow_factory() as uow:
+            due = uow.deliveries.claim_due(endpoint, now=self.clock.now(), limit=1, lease=self.settings.lease)
+            uow.commit()
+        return due[0] if due else None
 
     def deliver(self, delivery: DueDelivery) -> SendOutcome:
         """One try of one delivery, and its outcome kept."""
@@ -157,4 +169,5 @@ class WebhookDispatcher:
         return outcome
 
     def close(self) -> None:
+        self._closed.set()
         self._executor.shutdown(wait=False, cancel_futures=True)
