@@ -38,6 +38,8 @@ class AppointmentFilter:
     end: datetime | None = None  # appointments starting before this
     statuses: tuple[str, ...] = ()
     newest_first: bool = False
+    # Sync: only appointments changed at or after this, in (updated_at, id) order.
+    updated_since: datetime | None = None
 
 
 class Clock(abc.ABC):

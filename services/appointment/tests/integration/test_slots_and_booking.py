@@ -370,3 +370,33 @@ def test_a_released_hold_is_offered_again_in_every_specialization_of_the_doctor(
     assert next_slot(client, specialization="pulmonology").json["start"] != first["start"]
     assert client.delete(f"/api/v1/appointments/holds/{hold.json['id']}", headers=holder).status_code == 204
     assert next_slot(client, specialization="pulmonology").json["start"] == first["start"]
+
+
+def test_updated_since_lists_changed_appointments_in_a_stable_order_for_mirroring(
+    client: FlaskClient, add_doctor: Any
+) -> None:
+    snapshot = doctor_snapshot()
+    add_doctor(snapshot)
+    admin = identity_headers(uuid.uuid4(), "admin", TOKEN)
+    first = book(client, patient(), snapshot["doctor_id"], FIRST).json
+    second = book(client, patient(), snapshot["doctor_id"], "2027-03-01T08:00:00Z").json
+    assert first["updated_at"] and first["updated_at"] <= second["updated_at"]
+    everything = client.get(
+        "/api/v1/appointments", query_string={"updated_since": first["updated_at"]}, headers=admin
+    ).json
+    assert [a["id"] for a in everything["items"]] == [first["id"], second["id"]]
+    cancelled = client.post(f"/api/v1/appointments/{first['id']}/cancel", json={}, headers=admin).json
+    assert cancelled["updated_at"] > second["updated_at"]
+    since = client.get(
+        "/api/v1/appointments", query_string={"updated_since": second["updated_at"], "page_size": 1},
+        headers=admin,
+    ).json  # fmt: skip
+    assert since["total"] == 2 and [a["id"] for a in since["items"]] == [second["id"]]
+    page_two = client.get(
+        "/api/v1/appointments",
+        query_string={"updated_since": second["updated_at"], "page_size": 1, "page": 2},
+        headers=admin,
+    ).json  # fmt: skip
+    assert [a["id"] for a in page_two["items"]] == [first["id"]]
+    bad = client.get("/api/v1/appointments", query_string={"updated_since": "yesterday"}, headers=admin)
+    assert bad.status_code == 422

@@ -38,6 +38,7 @@ class Appointment:
     blocked_until: datetime | None = None
     hold_expires_at: datetime | None = None
     created_at: datetime | None = None
+    updated_at: datetime | None = None
     cancelled_at: datetime | None = None
     cancelled_by: uuid.UUID | None = None
     cancelled_by_role: str | None = None

@@ -23,6 +23,7 @@ class AppointmentQuery:
     doctor_id: uuid.UUID | None = None
     patient_id: uuid.UUID | None = None
     status: str | None = None
+    updated_since: datetime | None = None
     page: int = 1
     page_size: int = 20
 
@@ -76,5 +77,5 @@ def _scoped(
     statuses = (query.status,) if query.status else LISTED_STATUSES
     return AppointmentFilter(
         patient_id=patient_id, doctor_id=doctor_id, start=start, end=end, statuses=statuses,
-        newest_first=newest_first,
+        newest_first=newest_first, updated_since=query.updated_since,
     )  # fmt: skip

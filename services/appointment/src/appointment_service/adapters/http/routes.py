@@ -203,7 +203,8 @@ class Appointments(MethodView):
             agenda.AppointmentQuery(
                 scope=query["scope"], start=query.get("from_"), end=query.get("to"),
                 doctor_id=query.get("doctor_id"), patient_id=query.get("patient_id"),
-                status=query.get("status"), page=query["page"], page_size=query["page_size"],
+                status=query.get("status"), updated_since=query.get("updated_since"),
+                page=query["page"], page_size=query["page_size"],
             ),
             actor=_actor(), uow=services.uow(), clock=services.clock,
         )  # fmt: skip

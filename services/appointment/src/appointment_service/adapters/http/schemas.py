@@ -150,6 +150,14 @@ class AppointmentQuerySchema(PageQuerySchema):
     status = fields.String(
         validate=validate.OneOf(["held", "booked", "cancelled", "completed", "expired", "rescheduled"])
     )
+    updated_since = fields.AwareDateTime(
+        metadata={
+            "description": "For mirroring: only appointments changed at or after this (ISO 8601, offset), "
+            "ordered by updated_at, then id. Ask again with the last item's updated_at (the boundary item "
+            "comes again; a change committing late may carry a slightly earlier updated_at, so go back a "
+            "minute and deduplicate by id)."
+        }
+    )
 
 
 class RelationshipQuerySchema(Schema):
@@ -174,6 +182,7 @@ class AppointmentSchema(Schema):
     specialization = fields.String(dump_only=True)
     hold_expires_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    updated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     cancelled_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     cancelled_by_role = fields.String(dump_only=True, allow_none=True)
     cancel_reason = fields.String(dump_only=True, allow_none=True)

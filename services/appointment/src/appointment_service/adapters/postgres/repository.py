@@ -66,6 +66,7 @@ def _to_domain(row: AppointmentRow) -> Appointment:
         blocked_until=row.blocked_until,
         hold_expires_at=row.hold_expires_at,
         created_at=row.created_at,
+        updated_at=row.updated_at,
         cancelled_at=row.cancelled_at,
         cancelled_by=row.cancelled_by,
         cancelled_by_role=row.cancelled_by_role,
@@ -110,11 +111,11 @@ class SqlAppointmentRepository(AppointmentRepository):
             )
             # No conflict target: covers both exclusion constraints, and never raises or deadlocks.
             .on_conflict_do_nothing()
-            .returning(APPOINTMENTS.c.id, APPOINTMENTS.c.created_at)
+            .returning(APPOINTMENTS.c.id, APPOINTMENTS.c.created_at, APPOINTMENTS.c.updated_at)
         )
         inserted = self._session.connection().execute(statement).first()
         if inserted is not None:
-            appointment.created_at = inserted.created_at
+            appointment.created_at, appointment.updated_at = inserted.created_at, inserted.updated_at
         return inserted is not None
 
     def expire_holds(
@@ -158,7 +159,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         return _to_domain(row) if row else None
 
     def save(self, appointment: Appointment) -> None:
-        self._session.connection().execute(
+        appointment.updated_at = self._session.connection().scalar(
             update(AppointmentRow)
             .where(AppointmentRow.id == appointment.id)
             .values(
@@ -172,6 +173,7 @@ class SqlAppointmentRepository(AppointmentRepository):
                 rescheduled_to=appointment.rescheduled_to,
                 updated_at=func.now(),
             )
+            .returning(AppointmentRow.updated_at)
         )
 
     def claim(self, appointment_id: uuid.UUID, patient_id: uuid.UUID) -> bool:
@@ -275,10 +277,15 @@ class SqlAppointmentRepository(AppointmentRepository):
             conditions.append(a.starts_at < where.end)
         if where.statuses:
             conditions.append(a.status.in_(where.statuses))
+        if where.updated_since is not None:
+            conditions.append(a.updated_at >= where.updated_since)
         total = self._session.scalar(select(func.count()).select_from(a).where(*conditions)) or 0
-        order = a.starts_at.desc() if where.newest_first else a.starts_at
+        if where.updated_since is not None:
+            order = (a.updated_at, a.id)  # a stable order for mirroring: page after page, nothing skipped
+        else:
+            order = (a.starts_at.desc() if where.newest_first else a.starts_at, a.id)
         rows = self._session.scalars(
-            select(a).where(*conditions).order_by(order, a.id).offset((page - 1) * page_size).limit(page_size)
+            select(a).where(*conditions).order_by(*order).offset((page - 1) * page_size).limit(page_size)
         )
         return Page(items=[_to_domain(row) for row in rows], page=page, page_size=page_size, total=total)
 
