@@ -29,7 +29,7 @@ from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
-from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.identity import current_identity, integration_scope, require_identity
 from hospital_shared.preconditions import strong_etag
 from hospital_shared.schedule import TimeOff
 from hospital_shared.schemas import page_of, problem_responses
@@ -153,6 +153,7 @@ def _page(items: list[Any], *, page: int, page_size: int) -> dict[str, Any]:
 
 @blp.route("/specializations")
 class Specializations(MethodView):
+    @integration_scope("directory:read")
     @blp.arguments(SpecializationQuerySchema(), location="query")
     @blp.response(200, page_of(SpecializationSchema))
     @_problems(422)
@@ -167,6 +168,7 @@ class Specializations(MethodView):
 
 @blp.route("")
 class Doctors(MethodView):
+    @integration_scope("directory:read")
     @blp.arguments(DoctorSearchQuerySchema(), location="query")  # an instance: webargs reuses it per request
     @blp.response(200, page_of(DoctorSchema))
     @_problems(422)
@@ -252,6 +254,7 @@ class MyProfile(MethodView):
 
 @blp.route("/<uuid:doctor_id>")
 class DoctorById(MethodView):
+    @integration_scope("directory:read")
     @blp.response(200, DoctorSchema)
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
@@ -363,6 +366,7 @@ class MySchedule(MethodView):
 
 @blp.route("/<uuid:doctor_id>/schedule")
 class DoctorSchedule(MethodView):
+    @integration_scope("directory:read")
     @blp.response(200, ScheduleSchema)
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
