@@ -134,9 +134,22 @@ def doctor_app() -> Iterator[tuple[Flask, tuple[str, ...]]]:
             internal_token=TOKEN,
             doctor_events_stream="fuzz-doctor-events",
             outbox_relay_enabled=False,
+            account_events_enabled=False,
         )
         tables = ("doctors", "doctor_specializations", "doctor_time_off", "doctor_outbox")
-        yield create_app(settings), tables
+        app = create_app(settings)
+        # No Auth-MS here: every user id is an enabled doctor account, as in Doctor-MS's own tests.
+        app.extensions["container"]._accounts = EveryoneIsADoctor()
+        yield app, tables
+
+
+class EveryoneIsADoctor:
+    """Auth-MS's accounts as Doctor-MS asks them, answered without an Auth-MS."""
+
+    def account(self, user_id: uuid.UUID) -> Any:
+        from doctor_service.ports import Account
+
+        return Account(id=user_id, role="doctor", disabled=False)
 
 
 @contextlib.contextmanager
