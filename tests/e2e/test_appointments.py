@@ -49,6 +49,15 @@ def wait_until(check: Any, *, seconds: float = 10.0, every: float = 0.05) -> Any
         time.sleep(every)
 
 
+def doctor_account(admin: BrowserSession, full_name: str) -> str:
+    """The user id of a new doctor account (Doctor-MS lists only enabled Auth-MS doctor accounts)."""
+    address = f"doctor.{uuid.uuid4().hex[:8]}@example.org"
+    body = {"email": address, "full_name": full_name, "role": "doctor"}
+    account = admin.post("/api/v1/auth/users", json=body)
+    assert account.status_code == 201, account.text
+    return account.json()["id"]
+
+
 @pytest.fixture(scope="module")
 def hospital(stack: StackUnderTest) -> dict[str, Any]:
     """Three replicas, an admin, two cardiologists working every day, and twenty signed-in patients."""
@@ -60,8 +69,8 @@ def hospital(stack: StackUnderTest) -> dict[str, Any]:
     for name in ("Dr. Ada Quinn", "Dr. Bo Rhee"):
         created = admin.post(
             "/api/v1/doctors",
-            json={"user_id": str(uuid.uuid4()), "full_name": name, "specializations": ["cardiology"],
-                  "time_zone": "Europe/Berlin", "languages": ["en", "de"]},
+            json={"user_id": doctor_account(admin, name), "full_name": name,
+                  "specializations": ["cardiology"], "time_zone": "Europe/Berlin", "languages": ["en", "de"]},
         )  # fmt: skip
         assert created.status_code == 201, created.text
         doctor_id = created.json()["id"]
