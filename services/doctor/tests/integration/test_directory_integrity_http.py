@@ -179,15 +179,17 @@ def test_past_and_overlapping_time_off_is_refused_for_the_doctor_and_for_admins(
     assert list(past.json["errors"]) == ["start_date"] and list(overlap.json["errors"]) == ["start_date"]
 
 
-def _xadd_account_event(app: Flask, user_id: uuid.UUID, *, disabled: bool) -> None:
-    kind = "account.disabled" if disabled else "account.enabled"
+def _xadd_account_event(
+    app: Flask, user_id: uuid.UUID, *, disabled: bool = False, role: str | None = None
+) -> None:
+    kind = "account.role_changed" if role else "account.disabled" if disabled else "account.enabled"
     payload = {
         "schema_version": 1,
         "type": kind,
         "user_id": str(user_id),
         "version": 2,
         "occurred_at": datetime.now(UTC).isoformat(),
-        "account": {"id": str(user_id), "role": "doctor", "disabled": disabled},
+        "account": {"id": str(user_id), "role": role or "doctor", "disabled": disabled},
     }
     app.extensions["container"].redis.xadd(
         ACCOUNT_STREAM,
@@ -225,3 +227,31 @@ def test_a_disabled_account_from_the_stream_hides_its_doctor_and_tells_appointme
     ]
     assert events[-1].aggregate_id == doctor["id"]
     follower.stop()
+
+
+def test_an_account_given_another_role_hides_its_doctor_until_it_is_a_doctor_account_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    doctor, user_id = create_doctor(client)
+    follower = app.extensions["container"].account_follower()
+    follower.relay.block_ms = None
+    profile = f"/api/v1/doctors/{doctor['id']}"
+
+    _xadd_account_event(app, user_id, role="patient")
+    follower.run_once()
+    hidden = client.get("/api/v1/doctors", headers=PUBLIC).json["total"]
+    as_admin = client.get(profile, headers=admin()).json
+    _xadd_account_event(app, user_id, role="doctor")
+    follower.run_once()
+
+    assert (hidden, client.get("/api/v1/doctors", headers=PUBLIC).json["total"]) == (0, 1)
+    flags = (as_admin["account_role"], as_admin["active"], as_admin["account_disabled"])
+    assert flags == ("patient", True, False)  # only the account's role hid them
+    assert client.get(profile, headers=PUBLIC).json["account_role"] == "doctor"
+    assert app.extensions["container"].relay_runner().run_once() == 3
+    events = list(StreamReader(app.extensions["container"].redis, STREAM).replay())
+    told = [(e.type, e.payload["doctor"]["active"], e.payload["doctor"]["account_role"]) for e in events[1:]]
+    assert told == [
+        ("doctor.account_role_changed", False, "patient"),
+        ("doctor.account_role_changed", True, "doctor"),
+    ]

@@ -61,6 +61,7 @@ def test_a_schedule_change_reaches_the_stream_with_the_full_schedule_and_a_growi
         "active": True,
         "deactivated": False,
         "account_disabled": False,
+        "account_role": "doctor",
     }
     assert last["schedule"]["version"] == 3
     assert last["schedule"]["buffer_minutes"] == 10

@@ -40,15 +40,17 @@ def listed(uow: FakeUnitOfWork, **query) -> list[uuid.UUID]:
     return [d.id for d in services.search_doctors(uow, DirectoryQuery(**query), actor=ADMIN).items]
 
 
-def account_event(stream_id: str, user_id: uuid.UUID, *, disabled: bool) -> StreamEvent:
-    kind = "account.disabled" if disabled else "account.enabled"
+def account_event(
+    stream_id: str, user_id: uuid.UUID, *, disabled: bool = False, role: str | None = None
+) -> StreamEvent:
+    kind = "account.role_changed" if role else "account.disabled" if disabled else "account.enabled"
     payload = {
         "schema_version": 1,
         "type": kind,
         "user_id": str(user_id),
         "version": 2,
         "occurred_at": datetime.now(UTC).isoformat(),
-        "account": {"id": str(user_id), "role": "doctor", "disabled": disabled},
+        "account": {"id": str(user_id), "role": role or "doctor", "disabled": disabled},
     }
     return StreamEvent(stream_id, str(uuid.uuid4()), kind, str(user_id), 2, payload["occurred_at"], payload)
 
@@ -209,6 +211,38 @@ def test_an_enabled_account_of_a_deactivated_doctor_stays_hidden() -> None:
 
     apply_account_events([account_event("1-0", me.user_id, disabled=True)], stream=STREAM, uow=uow)
     apply_account_events([account_event("2-0", me.user_id, disabled=False)], stream=STREAM, uow=uow)
+
+    assert listed(uow) == []
+
+
+def test_an_account_turned_patient_hides_its_doctor_until_it_is_a_doctor_account_again() -> None:
+    uow = FakeUnitOfWork()
+    doctor, me = new_doctor(uow)
+
+    apply_account_events([account_event("1-0", me.user_id, role="patient")], stream=STREAM, uow=uow)
+    hidden = listed(uow)
+    apply_account_events([account_event("2-0", me.user_id, role="doctor")], stream=STREAM, uow=uow)
+
+    assert (hidden, listed(uow)) == ([], [doctor.id])
+    assert [(e.type.value, e.payload["doctor"]["active"]) for e in uow.outbox.committed][-2:] == [
+        ("doctor.account_role_changed", False),
+        ("doctor.account_role_changed", True),
+    ]
+
+
+def test_a_deactivated_or_disabled_doctor_stays_hidden_when_their_account_is_a_doctor_account_again() -> None:
+    uow = FakeUnitOfWork()
+    deactivated, first = new_doctor(uow)
+    _, second = new_doctor(uow)
+    services.set_doctor_active(uow, doctor_id=deactivated.id, actor=ADMIN, active=False)
+    events = [
+        account_event("1-0", first.user_id, role="admin"),
+        account_event("2-0", second.user_id, role="admin", disabled=True),
+        account_event("3-0", first.user_id, role="doctor"),
+        account_event("4-0", second.user_id, role="doctor", disabled=True),
+    ]
+
+    apply_account_events(events, stream=STREAM, uow=uow)
 
     assert listed(uow) == []
 

@@ -24,6 +24,7 @@ from hospital_shared.schedule import (
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 MAX_SPECIALIZATIONS = 5
+DOCTOR_ROLE = "doctor"  # the Auth-MS role a listed doctor's account has
 PROFILE_FIELDS = (
     "full_name",
     "specializations",
@@ -70,7 +71,8 @@ class Doctor:
     that changes nothing (the same document sent back) grows neither.
 
     A doctor is listed (public directory, slot finder) while `active` (an admin may deactivate them) and
-    their Auth-MS account is not disabled (`account_disabled`, kept from Auth-MS's account events).
+    their Auth-MS account is an enabled doctor account (`account_disabled` and `account_role`, kept from
+    Auth-MS's account events).
     """
 
     id: uuid.UUID
@@ -89,6 +91,7 @@ class Doctor:
     schedule_version: int = 1
     active: bool = True
     account_disabled: bool = False
+    account_role: str = DOCTOR_ROLE
     updated_at: datetime | None = None  # set by the repository
 
     @property
@@ -106,7 +109,7 @@ class Doctor:
     @property
     def listed(self) -> bool:
         """Shown in the public directory and offered by the slot finder."""
-        return self.active and not self.account_disabled
+        return self.active and not self.account_disabled and self.account_role == DOCTOR_ROLE
 
     def is_visible_to(self, user_id: uuid.UUID | None, role: str | None) -> bool:
         """Listed doctors are public; an unlisted one only to admins and to the doctor themself."""
@@ -153,8 +156,9 @@ class Doctor:
             errors["active"] = [
                 "Read-only here: an admin uses POST /api/v1/doctors/<id>/deactivate or /activate."
             ]
-        if "account_disabled" in document and document["account_disabled"] != self.account_disabled:
-            errors["account_disabled"] = ["Read-only: follows the Auth-MS account."]
+        for key in ("account_disabled", "account_role"):
+            if key in document and document[key] != getattr(self, key):
+                errors[key] = ["Read-only: follows the Auth-MS account."]
         if errors:
             raise ValidationFailed(
                 "Read-only fields do not match this doctor; nothing was changed.", errors=errors
@@ -182,11 +186,14 @@ class Doctor:
         self.version += 1
         return True
 
-    def set_account_disabled(self, disabled: bool) -> bool:
-        """Follow the Auth-MS account: a disabled account's doctor leaves the directory."""
-        if self.account_disabled == disabled:
+    def follow_account(self, *, disabled: bool | None = None, role: str | None = None) -> bool:
+        """Follow the Auth-MS account (None: the event did not say): a disabled account, or one whose role
+        is no longer doctor, takes the doctor out of the directory until it is an enabled doctor account."""
+        disabled = self.account_disabled if disabled is None else disabled
+        role = self.account_role if role is None else role
+        if (disabled, role) == (self.account_disabled, self.account_role):
             return False
-        self.account_disabled = disabled
+        self.account_disabled, self.account_role = disabled, role
         self.version += 1
         return True
 
@@ -266,6 +273,7 @@ class DoctorListing:
     version: int
     active: bool = True
     account_disabled: bool = False
+    account_role: str = DOCTOR_ROLE
     updated_at: datetime | None = None
 
     @classmethod
@@ -285,6 +293,7 @@ class DoctorListing:
             version=doctor.version,
             active=doctor.active,
             account_disabled=doctor.account_disabled,
+            account_role=doctor.account_role,
             updated_at=doctor.updated_at,
         )
 

@@ -24,6 +24,7 @@ class DoctorEventType(enum.StrEnum):
     ACTIVATED = "doctor.activated"
     ACCOUNT_DISABLED = "doctor.account_disabled"
     ACCOUNT_ENABLED = "doctor.account_enabled"
+    ACCOUNT_ROLE_CHANGED = "doctor.account_role_changed"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def doctor_changed(
             "active": doctor.listed,
             "deactivated": not doctor.active,
             "account_disabled": doctor.account_disabled,
+            "account_role": doctor.account_role,
         },
         "schedule": {"version": doctor.schedule_version, **doctor.schedule.to_document()},
         "time_off": [entry.to_document() for entry in doctor.time_off],

@@ -1,6 +1,8 @@
-"""Following Auth-MS's account-events stream: a disabled account's doctor leaves the directory.
+"""Following Auth-MS's account-events stream: a disabled account's doctor leaves the directory, and so
+does one whose account an admin gave another role than doctor (until it is a doctor account again).
 
-Each event carries the account's current state (`account.disabled`), so applying one twice changes nothing,
+Each event carries the account's current state (`account.disabled`, `account.role`), so applying one twice
+changes nothing,
 and events of one account come in order. The stream position is stored in the same transaction as the
 doctors it changed, so a consumer that stops resumes exactly where Doctor-MS stands; a doctor that changed
 gets an outbox event, so Appointment-MS hides (or shows) them too.
@@ -13,6 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from doctor_service.domain.doctor import Doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
 from doctor_service.ports import DoctorUnitOfWork
 from doctor_service.service_layer.services import Clock, utc_now
@@ -35,6 +38,20 @@ def account_disabled_flag(event: StreamEvent) -> bool | None:
     if event.type == "account.enabled":
         return False
     return None
+
+
+def account_role(event: StreamEvent) -> str | None:
+    """The account's role the event states; None when it states none."""
+    account: Any = event.payload.get("account")
+    if isinstance(account, dict) and isinstance(account.get("role"), str) and account["role"]:
+        return account["role"]
+    return None
+
+
+def _event_type(doctor: Doctor, *, was_disabled: bool) -> DoctorEventType:
+    if doctor.account_disabled == was_disabled:
+        return DoctorEventType.ACCOUNT_ROLE_CHANGED
+    return DoctorEventType.ACCOUNT_DISABLED if doctor.account_disabled else DoctorEventType.ACCOUNT_ENABLED
 
 
 def apply_account_events(
@@ -60,8 +77,8 @@ def apply_account_events(
             return 0
         catalog = None
         for event in events:
-            disabled = account_disabled_flag(event)
-            if disabled is None:
+            disabled, role = account_disabled_flag(event), account_role(event)
+            if disabled is None and role is None:
                 continue
             try:
                 user_id = uuid.UUID(str(event.payload.get("user_id") or event.aggregate_id))
@@ -69,11 +86,12 @@ def apply_account_events(
                 log.warning("account event without a user id ignored", extra={"stream_id": event.stream_id})
                 continue
             doctor = uow.doctors.get_by_user(user_id, for_update=True)
-            if doctor is None or not doctor.set_account_disabled(disabled):
+            was_disabled = doctor.account_disabled if doctor is not None else False
+            if doctor is None or not doctor.follow_account(disabled=disabled, role=role):
                 continue
             catalog = catalog if catalog is not None else uow.catalog()
             uow.doctors.save(doctor)
-            kind = DoctorEventType.ACCOUNT_DISABLED if disabled else DoctorEventType.ACCOUNT_ENABLED
+            kind = _event_type(doctor, was_disabled=was_disabled)
             uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock()))
             changed += 1
         uow.account_cursor.advance(stream, events[-1].stream_id, changed)

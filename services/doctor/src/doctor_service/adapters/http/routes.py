@@ -86,6 +86,7 @@ def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specializ
         "version": doctor.version,
         "active": doctor.active,
         "account_disabled": doctor.account_disabled,
+        "account_role": doctor.account_role,
         "updated_at": doctor.updated_at,
     }
 

@@ -77,6 +77,13 @@ class DoctorSchema(Schema):
         dump_only=True,
         metadata={"description": "True while the doctor's Auth-MS account is disabled (hidden as well)."},
     )
+    account_role = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "The Auth-MS account's role as last heard: other than doctor hides them as well.",
+            "example": "doctor",
+        },
+    )
     updated_at = fields.DateTime(
         dump_only=True, metadata={"description": "When anything of the doctor last changed (for syncs)."}
     )
@@ -99,8 +106,8 @@ class DoctorFieldsSchema(Schema):
 class DoctorProfileSchema(DoctorFieldsSchema):
     """A profile as sent to PUT or PATCH: what GET answered may come back unchanged.
 
-    The read-only fields are checked (id, user_id, active, account_disabled must be the current ones) or
-    ignored (version, updated_at: If-Match is the precondition)."""
+    The read-only fields are checked (id, user_id, active, account_disabled, account_role must be the
+    current ones) or ignored (version, updated_at: If-Match is the precondition)."""
 
     id = fields.UUID(metadata={"readOnly": True, "description": "May be sent back as read; must then match."})
     user_id = fields.UUID(
@@ -108,6 +115,7 @@ class DoctorProfileSchema(DoctorFieldsSchema):
     )
     active = fields.Boolean(metadata={"readOnly": True})
     account_disabled = fields.Boolean(metadata={"readOnly": True})
+    account_role = fields.String(metadata={"readOnly": True})
 
     @pre_load
     def _ignore_version(self, data: Any, **_kwargs: Any) -> Any:

@@ -64,9 +64,11 @@ class DoctorRow(Base):
     time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
     photo_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     accepting_new_patients: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # Unlisted (directory, slot finder) when an admin deactivated them or their account is disabled.
+    # Unlisted (directory, slot finder) when an admin deactivated them, or their account is disabled or
+    # no longer a doctor account (account_role, as Auth-MS last said).
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     account_disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    account_role: Mapped[str] = mapped_column(Text, nullable=False, default="doctor")
     schedule: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     schedule_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

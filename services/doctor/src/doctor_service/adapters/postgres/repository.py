@@ -20,7 +20,7 @@ from doctor_service.adapters.postgres.models import (
     TimeOffRow,
     doctor_outbox,
 )
-from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
+from doctor_service.domain.doctor import DOCTOR_ROLE, Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
     AccountEventsCursor,
@@ -66,6 +66,7 @@ def _doctor_to_domain(row: DoctorRow) -> Doctor:
         schedule_version=row.schedule_version,
         active=row.active,
         account_disabled=row.account_disabled,
+        account_role=row.account_role,
         updated_at=row.updated_at,
     )
 
@@ -81,6 +82,7 @@ def _copy_fields(doctor: Doctor, row: DoctorRow) -> None:
     row.accepting_new_patients = doctor.accepting_new_patients
     row.active = doctor.active
     row.account_disabled = doctor.account_disabled
+    row.account_role = doctor.account_role
     row.schedule = doctor.schedule.to_document()
     row.schedule_version = doctor.schedule_version
     row.version = doctor.version
@@ -229,7 +231,13 @@ def _conditions(query: DirectoryQuery) -> list[Any]:
     if query.accepting_only:
         conditions.append(DoctorRow.accepting_new_patients.is_(True))
     if not query.include_unlisted:
-        conditions.extend([DoctorRow.active.is_(True), DoctorRow.account_disabled.is_(False)])
+        conditions.extend(
+            [
+                DoctorRow.active.is_(True),
+                DoctorRow.account_disabled.is_(False),
+                DoctorRow.account_role == DOCTOR_ROLE,
+            ]
+        )
     if query.updated_since is not None:
         conditions.append(DoctorRow.updated_at >= query.updated_since)
     return conditions
@@ -260,6 +268,7 @@ _LISTING_COLUMNS = (
     DoctorRow.version,
     DoctorRow.active,
     DoctorRow.account_disabled,
+    DoctorRow.account_role,
     DoctorRow.updated_at,
 )
 
@@ -280,6 +289,7 @@ def _listing(row: Row[Any]) -> DoctorListing:
         version=row.version,
         active=row.active,
         account_disabled=row.account_disabled,
+        account_role=row.account_role,
         updated_at=row.updated_at,
     )
 
