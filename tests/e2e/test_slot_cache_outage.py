@@ -11,7 +11,7 @@ import redis
 
 from tests.e2e.browser import BrowserSession
 from tests.e2e.stack import PrivateRedis, StackUnderTest
-from tests.e2e.test_appointments import PASSWORD, wait_until, week
+from tests.e2e.test_appointments import PASSWORD, doctor_account, wait_until, week
 
 pytestmark = pytest.mark.e2e
 
@@ -50,8 +50,8 @@ def test_search_and_booking_work_with_the_cache_redis_stopped_and_it_refills_whe
     admin = BrowserSession(stack.url).login(admin_email, PASSWORD)
     created = admin.post(
         "/api/v1/doctors",
-        json={"user_id": str(uuid.uuid4()), "full_name": "Dr. Cy Dahl", "specializations": ["cardiology"],
-              "time_zone": "Europe/Berlin"},
+        json={"user_id": doctor_account(admin, "Dr. Cy Dahl"), "full_name": "Dr. Cy Dahl",
+              "specializations": ["cardiology"], "time_zone": "Europe/Berlin"},
     )  # fmt: skip
     doctor_id = created.json()["id"]
     etag = admin.get(f"/api/v1/doctors/{doctor_id}/schedule").headers["ETag"]
