@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
@@ -31,6 +32,11 @@ def admin() -> dict[str, str]:
 
 def as_doctor(user_id: uuid.UUID) -> dict[str, str]:
     return identity_headers(user_id, "doctor", TOKEN)
+
+
+def days_ahead(days: int) -> str:
+    """The ISO date `days` after today: time off may not start in the past, so no test pins a calendar day."""
+    return (date.today() + timedelta(days=days)).isoformat()
 
 
 def create_doctor(client: FlaskClient, **profile: Any) -> tuple[dict[str, Any], uuid.UUID]:

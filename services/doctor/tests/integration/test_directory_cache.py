@@ -18,7 +18,7 @@ from doctor_service.config import Settings
 from hospital_shared.redis_client import make_redis
 from hospital_shared.testing import free_port
 
-from .helpers import PUBLIC, admin, app_for, as_doctor, create_doctor
+from .helpers import PUBLIC, admin, app_for, as_doctor, create_doctor, days_ahead
 
 CARDIOLOGY = "/api/v1/doctors?specialization=cardiology"
 
@@ -86,7 +86,7 @@ def test_every_change_shows_in_the_next_read_at_once(client: FlaskClient, change
         week = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "12:00"}]}}
         client.put("/api/v1/doctors/me/schedule", headers={**me, "If-Match": '"1"'}, json=week)
     else:
-        client.post("/api/v1/doctors/me/time-off", headers=me, json={"start_date": "2026-12-24"})
+        client.post("/api/v1/doctors/me/time-off", headers=me, json={"start_date": days_ahead(30)})
     after = client.get(CARDIOLOGY, headers=PUBLIC).json
     profile_after = client.get(f"/api/v1/doctors/{doctor['id']}", headers=PUBLIC).json
 

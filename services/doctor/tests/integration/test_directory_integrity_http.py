@@ -12,7 +12,7 @@ from hospital_shared.events import StreamReader
 
 from ..conftest import ACCOUNT_STREAM, STREAM
 from ..unit.fakes import FakeAccounts
-from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor
+from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor, days_ahead
 
 ME = "/api/v1/doctors/me"
 
@@ -172,8 +172,8 @@ def test_past_and_overlapping_time_off_is_refused_for_the_doctor_and_for_admins(
 
     past = client.post(mine, json={"start_date": "2020-01-01", "end_date": "2020-01-02"}, headers=me)
     admin_past = client.post(theirs, json={"start_date": "2020-01-01"}, headers=admin())
-    first = client.post(mine, json={"start_date": "2099-12-24", "end_date": "2099-12-26"}, headers=me)
-    overlap = client.post(theirs, json={"start_date": "2099-12-26"}, headers=admin())
+    first = client.post(mine, json={"start_date": days_ahead(30), "end_date": days_ahead(32)}, headers=me)
+    overlap = client.post(theirs, json={"start_date": days_ahead(32)}, headers=admin())
 
     assert [r.status_code for r in (past, admin_past, first, overlap)] == [422, 422, 201, 422]
     assert list(past.json["errors"]) == ["start_date"] and list(overlap.json["errors"]) == ["start_date"]

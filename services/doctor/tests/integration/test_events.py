@@ -13,7 +13,7 @@ from hospital_shared.redis_client import make_redis
 from hospital_shared.testing import free_port
 
 from ..conftest import STREAM
-from .helpers import WEEK, app_for, as_doctor, create_doctor
+from .helpers import WEEK, app_for, as_doctor, create_doctor, days_ahead
 
 
 def stream(app: Flask) -> StreamReader:
@@ -75,14 +75,14 @@ def test_a_schedule_change_reaches_the_stream_with_the_full_schedule_and_a_growi
 def test_time_off_and_profile_changes_are_events_too(app: Flask, client: FlaskClient) -> None:
     _, user_id = create_doctor(client)
     me = as_doctor(user_id)
-    client.post("/api/v1/doctors/me/time-off", headers=me, json={"start_date": "2026-12-24"})
+    client.post("/api/v1/doctors/me/time-off", headers=me, json={"start_date": days_ahead(30)})
     client.patch("/api/v1/doctors/me", headers=me, json={"accepting_new_patients": False})
 
     app.extensions["container"].relay_runner().run_once()
     events = list(stream(app).replay())
 
     assert [e.type for e in events] == ["doctor.created", "doctor.time_off_added", "doctor.profile_updated"]
-    assert events[-1].payload["time_off"][0]["start_date"] == "2026-12-24"
+    assert events[-1].payload["time_off"][0]["start_date"] == days_ahead(30)
     assert events[-1].payload["doctor"]["accepting_new_patients"] is False
 
 

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from hospital_shared.identity import identity_headers
 
 from ..conftest import TOKEN
-from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor
+from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor, days_ahead
 
 
 def test_a_doctor_replaces_the_whole_week_in_one_put_and_a_stale_etag_gets_412(client: FlaskClient) -> None:
@@ -120,24 +120,25 @@ def test_bad_schedules_are_4xx_naming_the_field_and_change_nothing(client: Flask
 def test_time_off_is_added_listed_and_removed(client: FlaskClient) -> None:
     _, user_id = create_doctor(client)
     me = as_doctor(user_id)
+    christmas, after = days_ahead(30), days_ahead(33)
 
     holiday = client.post(
         "/api/v1/doctors/me/time-off",
         headers=me,
-        json={"start_date": "2026-12-24", "end_date": "2026-12-26", "reason": "Holidays"},
+        json={"start_date": christmas, "end_date": days_ahead(32), "reason": "Holidays"},
     )
     custom = client.post(
         "/api/v1/doctors/me/time-off",
         headers=me,
-        json={"kind": "custom_hours", "start_date": "2026-12-27", "start_time": "10:00", "end_time": "12:00"},
+        json={"kind": "custom_hours", "start_date": after, "start_time": "10:00", "end_time": "12:00"},
     )
     listed = client.get("/api/v1/doctors/me/time-off", headers=me).json["items"]
     removed = client.delete(f"/api/v1/doctors/me/time-off/{holiday.json['id']}", headers=me)
 
     assert holiday.status_code == 201 and custom.status_code == 201
     assert [(e["kind"], e["start_date"], e["start_time"]) for e in listed] == [
-        ("time_off", "2026-12-24", None),
-        ("custom_hours", "2026-12-27", "10:00"),
+        ("time_off", christmas, None),
+        ("custom_hours", after, "10:00"),
     ]
     assert removed.status_code == 204
     assert len(client.get("/api/v1/doctors/me/time-off", headers=me).json["items"]) == 1
@@ -150,7 +151,7 @@ def test_bad_time_off_is_a_422_naming_the_field(client: FlaskClient) -> None:
     response = client.post(
         "/api/v1/doctors/me/time-off",
         headers=as_doctor(user_id),
-        json={"start_date": "2026-12-24", "end_date": "2026-12-20"},
+        json={"start_date": days_ahead(30), "end_date": days_ahead(26)},
     )
 
     assert response.status_code == 422
@@ -163,8 +164,8 @@ def test_another_doctor_cannot_see_or_change_time_off(client: FlaskClient) -> No
     other = as_doctor(uuid.uuid4())
 
     assert client.get(url, headers=other).status_code == 403
-    assert client.post(url, headers=other, json={"start_date": "2026-12-24"}).status_code == 403
-    assert client.post(url, headers=admin(), json={"start_date": "2026-12-24"}).status_code == 201
+    assert client.post(url, headers=other, json={"start_date": days_ahead(30)}).status_code == 403
+    assert client.post(url, headers=admin(), json={"start_date": days_ahead(30)}).status_code == 201
 
 
 def test_two_editors_putting_with_the_same_etag_at_once_get_one_200_and_one_412(
