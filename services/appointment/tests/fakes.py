@@ -17,10 +17,12 @@ from typing import Any
 
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.integrations import PatientAccount
 from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
 from appointment_service.domain.system import BookingCounts, ServiceHealth
 from appointment_service.ports import (
+    AccountsUnavailable,
     AppointmentFilter,
     AppointmentRepository,
     AppointmentUnitOfWork,
@@ -31,6 +33,7 @@ from appointment_service.ports import (
     IdempotencyKeys,
     MailOutbox,
     Page,
+    PatientAccounts,
     ReplicaRegistry,
     ServiceProbes,
     SlotCache,
@@ -445,3 +448,29 @@ class FakeServiceProbes(ServiceProbes):
 
     def check_all(self) -> list[ServiceHealth]:
         return list(self.answers.values())
+
+
+class FakePatientAccounts(PatientAccounts):
+    """Auth-MS's accounts; `down` makes every question fail as an unreachable Auth-MS would."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[uuid.UUID, PatientAccount] = {}
+        self.down = False
+        self.asked = 0
+
+    def register(
+        self, *, key_id: uuid.UUID | None, role: str = "patient", disabled: bool = False
+    ) -> uuid.UUID:
+        """A new account, registered by the API key `key_id` (None: the person signed up themselves)."""
+        user_id = uuid.uuid4()
+        self.accounts[user_id] = PatientAccount(user_id, role, key_id, disabled)
+        return user_id
+
+    def disable(self, user_id: uuid.UUID) -> None:
+        self.accounts[user_id] = replace(self.accounts[user_id], disabled=True)
+
+    def account_of(self, user_id: uuid.UUID) -> PatientAccount | None:
+        self.asked += 1
+        if self.down:
+            raise AccountsUnavailable("Auth-MS is down")
+        return self.accounts.get(user_id)

@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from appointment_service import MIGRATIONS_DIR
 from appointment_service.adapters.clock import SystemClock
-from appointment_service.adapters.contacts.auth_api import AuthApiPatientContacts
+from appointment_service.adapters.contacts.auth_api import AuthApiPatientAccounts, AuthApiPatientContacts
+from appointment_service.adapters.contacts.recent import RecentPatientAccounts
 from appointment_service.adapters.mail.relay import MailRelay
 from appointment_service.adapters.mail.smtp import SmtpMailSender
 from appointment_service.adapters.postgres.mail_outbox import SqlMailRelayUnitOfWork
@@ -29,7 +30,7 @@ from appointment_service.config import Settings
 from appointment_service.domain.mails import Mailbox, RetryPolicy
 from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
 from appointment_service.domain.webhooks import Backoff
-from appointment_service.ports import Clock
+from appointment_service.ports import Clock, PatientAccounts
 from appointment_service.service_layer.mail_relay import MailRelayPorts
 from appointment_service.service_layer.projection import DoctorStreamFollower, projection_lag
 from appointment_service.service_layer.system import publish_heartbeat
@@ -55,6 +56,8 @@ class Container(ServiceContainer):
     # This process's last minute of requests, for its heartbeat.
     request_window: RequestWindow = field(default_factory=RequestWindow)
     _service_probes: HttpReadinessProbes | None = field(default=None, repr=False)
+    _patient_accounts: AuthApiPatientAccounts | None = field(default=None, repr=False)
+    _recent_patient_accounts: RecentPatientAccounts | None = field(default=None, repr=False)
     _heartbeat: ReplicaHeartbeat | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAppointmentUnitOfWork:
@@ -66,6 +69,27 @@ class Container(ServiceContainer):
             url = self.settings.cache_redis_url
             self._slot_cache = RedisSlotCache(make_redis(url) if url else self.redis)
         return self._slot_cache
+
+    @property
+    def patient_accounts(self) -> PatientAccounts:
+        """Auth-MS, asked afresh: whose patient an account is, before an integration changes anything."""
+        if self._patient_accounts is None:
+            settings = self.settings
+            self._patient_accounts = AuthApiPatientAccounts(
+                settings.auth_internal_url,
+                internal_token=settings.internal_token,
+                timeout_seconds=settings.auth_timeout_seconds,
+            )
+        return self._patient_accounts
+
+    @property
+    def recent_patient_accounts(self) -> PatientAccounts:
+        """The same, kept a few seconds (INTEGRATION_ACCOUNT_CACHE_SECONDS): for integrations' reads only."""
+        if self._recent_patient_accounts is None:
+            self._recent_patient_accounts = RecentPatientAccounts(
+                self.patient_accounts, ttl_seconds=self.settings.integration_account_cache_seconds
+            )
+        return self._recent_patient_accounts
 
     def doctor_events(self) -> RedisDoctorEvents:
         return RedisDoctorEvents(self.redis, self.settings.doctor_events_stream)

@@ -34,6 +34,9 @@ class Settings(ServiceSettings):
     # Auth-MS's internal address (patients' mail addresses), reached with the internal token.
     auth_internal_url: str = "http://127.0.0.1:5001"
     auth_timeout_seconds: float = 3.0
+    # How long an integration's reads may go on an answer of Auth-MS about its patient's account (a patient
+    # disabled since is still read for up to this long); bookings, cancels and reschedules always ask afresh.
+    integration_account_cache_seconds: float = 5.0
     # The other services' internal addresses, whose /readyz the admin's system page probes.
     patient_internal_url: str = "http://127.0.0.1:5002"
     doctor_internal_url: str = "http://127.0.0.1:5003"

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from appointment_service.domain.appointment import Appointment
 from appointment_service.domain.doctor import BookableDoctor
+from appointment_service.domain.integrations import PatientAccount
 from appointment_service.domain.mails import Mailbox, PatientMail
 from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
@@ -328,6 +329,21 @@ class MailSender(abc.ABC):
     @abc.abstractmethod
     def send(self, mail: PatientMail) -> None:
         """Hand the mail to the mail server; raises MailServerUnavailable or MailRejected."""
+
+
+# -- integrations ---------------------------------------------------------------------------------------
+
+
+class AccountsUnavailable(Exception):
+    """Auth-MS could not say whose patient an account is (down, slow, or an unexpected answer)."""
+
+
+class PatientAccounts(abc.ABC):
+    """Auth-MS's accounts, asked before an integration acts for a patient."""
+
+    @abc.abstractmethod
+    def account_of(self, user_id: uuid.UUID) -> PatientAccount | None:
+        """The account, None when Auth-MS has none; raises AccountsUnavailable when it cannot tell."""
 
 
 # -- webhooks -------------------------------------------------------------------------------------------

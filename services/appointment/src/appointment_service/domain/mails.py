@@ -25,7 +25,12 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-CANCELLED_BY = {"patient": "by you", "doctor": "by your doctor", "admin": "by the hospital"}
+CANCELLED_BY = {
+    "patient": "by you",
+    "doctor": "by your doctor",
+    "admin": "by the hospital",
+    "integration": "by a service acting for you",  # a partner's API key, for a patient it registered
+}
 
 
 class MailKind(enum.StrEnum):

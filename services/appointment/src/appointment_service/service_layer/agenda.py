@@ -1,4 +1,5 @@
-"""What a caller may see of the appointments: a patient their own, a doctor their agenda, an admin any."""
+"""What a caller may see of the appointments: a patient their own, a doctor their agenda, an admin any,
+an integration those of the patients its API key registered."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from appointment_service.domain.appointment import Appointment
-from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, Page
+from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, Page, PatientAccounts
 from appointment_service.service_layer.booking import visible_appointment
+from appointment_service.service_layer.integrations import acting_for, listed_patient
 from hospital_shared.identity import Identity
 
 MAX_PAGE_SIZE = 100
@@ -29,22 +31,30 @@ class AppointmentQuery:
 
 
 def list_appointments(
-    query: AppointmentQuery, *, actor: Identity, uow: AppointmentUnitOfWork, clock: Clock
-) -> Page:
-    """A patient's own appointments, a doctor's agenda, or (admins) any doctor's or patient's."""
+    query: AppointmentQuery, *, actor: Identity, uow: AppointmentUnitOfWork, clock: Clock,
+    accounts: PatientAccounts | None = None,
+) -> Page:  # fmt: skip
+    """A patient's own appointments, a doctor's agenda, (admins) any doctor's or patient's, or (an
+    integration) those of one patient its key registered."""
+    integration_patient = listed_patient(actor, query.patient_id, accounts=accounts)
     now = clock.now()
     page_size = min(max(query.page_size, 1), MAX_PAGE_SIZE)
     with uow:
-        where = _scoped(query, actor, uow, now)
+        where = _scoped(query, actor, uow, now, integration_patient=integration_patient)
         if where is None:
             return Page(items=[], page=max(query.page, 1), page_size=page_size, total=0)
         return uow.appointments.list(where, page=max(query.page, 1), page_size=page_size)
 
 
-def get_appointment(appointment_id: uuid.UUID, *, actor: Identity, uow: AppointmentUnitOfWork) -> Appointment:
-    """One appointment, for its patient, its doctor or an admin (404 for everyone else)."""
+def get_appointment(
+    appointment_id: uuid.UUID, *, actor: Identity, uow: AppointmentUnitOfWork,
+    accounts: PatientAccounts | None = None,
+) -> Appointment:  # fmt: skip
+    """One appointment, for its patient, its doctor, an admin or an integration acting for its patient
+    (404 for everyone else)."""
+    patient_id = acting_for(appointment_id, actor, uow=uow, accounts=accounts)
     with uow:
-        return visible_appointment(uow, appointment_id, actor)
+        return visible_appointment(uow, appointment_id, actor, acting_for_patient=patient_id)
 
 
 def doctor_treats_patient(
@@ -59,10 +69,15 @@ def doctor_treats_patient(
 
 
 def _scoped(
-    query: AppointmentQuery, actor: Identity, uow: AppointmentUnitOfWork, now: datetime
-) -> AppointmentFilter | None:
+    query: AppointmentQuery, actor: Identity, uow: AppointmentUnitOfWork, now: datetime,
+    *, integration_patient: uuid.UUID | None,
+) -> AppointmentFilter | None:  # fmt: skip
     patient_id, doctor_id = query.patient_id, query.doctor_id
-    if actor.role == "patient":
+    if actor.is_integration:
+        if integration_patient is None:
+            return None
+        patient_id = integration_patient
+    elif actor.role == "patient":
         patient_id = actor.user_id
     elif actor.role == "doctor":
         doctor = uow.doctors.by_user(actor.user_id)

@@ -25,7 +25,8 @@ from appointment_service.domain.webhooks import (
     APPOINTMENT_RESCHEDULED,
     appointment_data,
 )
-from appointment_service.ports import AppointmentUnitOfWork, Clock, SlotCache
+from appointment_service.ports import AppointmentUnitOfWork, Clock, PatientAccounts, SlotCache
+from appointment_service.service_layer.integrations import acting_for, check_acts_for
 from hospital_shared.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
 
@@ -35,7 +36,9 @@ BOOKING = "booking"
 
 @dataclass(frozen=True)
 class BookAppointment:
-    """A patient asks for a start with a doctor (`kind` booking, or hold to keep it for a few minutes)."""
+    """A patient asks for a start with a doctor (`kind` booking, or hold to keep it for a few minutes).
+
+    `booked_by`: the API key's id when an integration books for the patient (its own Idempotency-Keys)."""
 
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
@@ -45,6 +48,12 @@ class BookAppointment:
     reason: str = ""
     idempotency_key: str | None = None
     kind: str = BOOKING
+    booked_by: uuid.UUID | None = None
+
+    @property
+    def caller_id(self) -> uuid.UUID:
+        """Whose Idempotency-Keys these are: the integration's, or the patient's own."""
+        return self.booked_by or self.patient_id
 
     @property
     def request_hash(self) -> str:
@@ -53,6 +62,8 @@ class BookAppointment:
             "duration_minutes": self.duration_minutes, "appointment_type": self.appointment_type,
             "reason": self.reason,
         }  # fmt: skip
+        if self.booked_by is not None:  # one key, one request: the same key for another patient is refused
+            document["patient_id"] = str(self.patient_id)
         return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
@@ -98,9 +109,16 @@ class SlotTaken(Conflict):
 
 
 def book_appointment(
-    cmd: BookAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int
-) -> Booked:
-    """Book (or hold) a free slot for the patient; a retry with the same Idempotency-Key is answered alike."""
+    cmd: BookAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int,
+    accounts: PatientAccounts | None = None,
+) -> Booked:  # fmt: skip
+    """Book (or hold) a free slot for the patient; a retry with the same Idempotency-Key is answered alike.
+
+    An integration (`booked_by`) books only for a patient its key registered, as Auth-MS (`accounts`) says."""
+    if cmd.booked_by is not None:
+        if accounts is None:
+            raise ValueError("an integration's booking needs Auth-MS's accounts to check the patient")
+        check_acts_for(key_id=cmd.booked_by, patient_id=cmd.patient_id, accounts=accounts)
     now = clock.now()
     appointment_id = uuid.uuid4()
     with uow:
@@ -108,7 +126,7 @@ def book_appointment(
             # Claimed with the answer a success will give: it commits only together with the appointment
             # (or is turned into the 409 below), so nobody ever reads an answer that did not happen.
             stored = uow.idempotency.claim(
-                user_id=cmd.patient_id, key=cmd.idempotency_key, request_hash=cmd.request_hash,
+                user_id=cmd.caller_id, key=cmd.idempotency_key, request_hash=cmd.request_hash,
                 status_code=201, response={"appointment_id": str(appointment_id)},
             )  # fmt: skip
             if stored is not None:
@@ -128,7 +146,7 @@ def book_appointment(
         except SlotTaken as taken:
             if cmd.idempotency_key:
                 uow.idempotency.answer(
-                    user_id=cmd.patient_id,
+                    user_id=cmd.caller_id,
                     key=cmd.idempotency_key,
                     status_code=409,
                     response=taken.to_problem(),
@@ -219,12 +237,16 @@ def release_hold(
 
 def cancel_appointment(
     appointment_id: uuid.UUID, *, actor: Identity, reason: str, uow: AppointmentUnitOfWork,
-    cache: SlotCache, clock: Clock,
+    cache: SlotCache, clock: Clock, accounts: PatientAccounts | None = None,
 ) -> Appointment:  # fmt: skip
-    """Cancel an upcoming appointment (its patient, its doctor or an admin); the slot is offered again."""
+    """Cancel an upcoming appointment (its patient, its doctor, an admin, or an integration for a patient
+    its key registered); the slot is offered again."""
+    patient_id = acting_for(appointment_id, actor, uow=uow, accounts=accounts)
     now = clock.now()
     with uow:
-        appointment = visible_appointment(uow, appointment_id, actor, for_update=True)
+        appointment = visible_appointment(
+            uow, appointment_id, actor, for_update=True, acting_for_patient=patient_id
+        )
         appointment.check_changeable(now)
         was_booked = appointment.status is AppointmentStatus.BOOKED
         appointment.status = AppointmentStatus.CANCELLED
@@ -241,12 +263,16 @@ def cancel_appointment(
 
 
 def reschedule_appointment(
-    cmd: RescheduleAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock
-) -> Appointment:
+    cmd: RescheduleAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock,
+    accounts: PatientAccounts | None = None,
+) -> Appointment:  # fmt: skip
     """Move an appointment to another start with the same doctor: the new time is taken or nothing changes."""
+    patient_id = acting_for(cmd.appointment_id, cmd.actor, uow=uow, accounts=accounts)
     now = clock.now()
     with uow:
-        old = visible_appointment(uow, cmd.appointment_id, cmd.actor, for_update=True)
+        old = visible_appointment(
+            uow, cmd.appointment_id, cmd.actor, for_update=True, acting_for_patient=patient_id
+        )
         old.check_changeable(now)
         if old.status is not AppointmentStatus.BOOKED:
             raise Conflict("Only a booked appointment can be rescheduled; confirm the hold first.")
@@ -403,16 +429,22 @@ def _insert(uow: AppointmentUnitOfWork, appointment: Appointment, *, now: dateti
 
 
 def visible_appointment(
-    uow: AppointmentUnitOfWork, appointment_id: uuid.UUID, actor: Identity, *, for_update: bool = False
-) -> Appointment:
-    """The appointment if the actor may see it (its patient, its doctor, an admin); 404 for anyone else."""
+    uow: AppointmentUnitOfWork, appointment_id: uuid.UUID, actor: Identity, *, for_update: bool = False,
+    acting_for_patient: uuid.UUID | None = None,
+) -> Appointment:  # fmt: skip
+    """The appointment if the actor may see it (its patient, its doctor, an admin, or an integration acting
+    for its patient: `acting_for_patient`, checked with Auth-MS by integrations.acting_for); else 404."""
     appointment = uow.appointments.get(appointment_id, for_update=for_update)
-    if appointment is None or not _may_see(uow, appointment, actor):
+    if appointment is None or not _may_see(uow, appointment, actor, acting_for_patient):
         raise NotFound("No such appointment.")
     return appointment
 
 
-def _may_see(uow: AppointmentUnitOfWork, appointment: Appointment, actor: Identity) -> bool:
+def _may_see(
+    uow: AppointmentUnitOfWork, appointment: Appointment, actor: Identity, for_patient: uuid.UUID | None
+) -> bool:
+    if actor.is_integration:
+        return for_patient is not None and appointment.patient_id == for_patient
     if actor.role == "admin":
         return True
     if actor.role == "patient":

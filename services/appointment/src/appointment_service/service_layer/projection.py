@@ -18,8 +18,9 @@ from appointment_service.domain.webhooks import (
     schedule_changed,
     schedule_changed_data,
 )
-from appointment_service.ports import AppointmentUnitOfWork, EventSource, SlotCache
+from appointment_service.ports import AppointmentUnitOfWork, DoctorDirectory, EventSource, SlotCache
 from hospital_shared.events import StreamEvent, StreamReader
+from hospital_shared.stream_follower import StreamFollower, apply_after_cursor
 
 
 def apply_doctor_events(
@@ -34,28 +35,30 @@ def apply_doctor_events(
 
     `after` is the cursor the batch was read after: when the stored cursor moved meanwhile (the projection
     was reset, or another consumer applied first) nothing is applied, and the caller reads again."""
-    if not events:
+    changes = apply_after_cursor(
+        events, stream=stream, uow=uow, cursor=lambda u: u.doctors, apply=_apply_to_projection, after=after
+    )
+    if changes is None:
         return 0
-    changed_doctors: list[uuid.UUID] = []
-    changed_specializations: set[str] = set()
-    with uow:
-        if (
-            after is not None
-            and (uow.doctors.cursor(stream, for_update=True) or StreamReader.BEGINNING) != after
-        ):
-            return 0
-        for event in events:
-            doctor_id = uuid.UUID(event.aggregate_id)
-            before = uow.doctors.snapshot_of(doctor_id)
-            touched = uow.doctors.apply(doctor_id=doctor_id, version=event.version, snapshot=event.payload)
-            if touched is not None:
-                changed_doctors.append(doctor_id)
-                changed_specializations |= touched
-                _announce_schedule_change(uow, doctor_id, event, before)
-        uow.doctors.advance_cursor(stream, events[-1].stream_id, len(changed_doctors))
-        uow.commit()
-    cache.invalidate(doctor_ids=changed_doctors, specializations=sorted(changed_specializations))
-    return len(changed_doctors)
+    doctor_ids = [doctor_id for doctor_id, _ in changes]
+    specializations = sorted({slug for _, touched in changes for slug in touched})
+    cache.invalidate(doctor_ids=doctor_ids, specializations=specializations)
+    return len(changes)
+
+
+def _apply_to_projection(
+    uow: AppointmentUnitOfWork, events: Sequence[StreamEvent]
+) -> list[tuple[uuid.UUID, set[str]]]:
+    """Each changed doctor with the specializations the change touched (inside the transaction)."""
+    changes: list[tuple[uuid.UUID, set[str]]] = []
+    for event in events:
+        doctor_id = uuid.UUID(event.aggregate_id)
+        before = uow.doctors.snapshot_of(doctor_id)
+        touched = uow.doctors.apply(doctor_id=doctor_id, version=event.version, snapshot=event.payload)
+        if touched is not None:
+            changes.append((doctor_id, set(touched)))
+            _announce_schedule_change(uow, doctor_id, event, before)
+    return changes
 
 
 def _announce_schedule_change(
@@ -78,7 +81,7 @@ def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSour
     return {"last_applied": cursor, "lag_events": lag}
 
 
-class DoctorStreamFollower:
+class DoctorStreamFollower(StreamFollower[AppointmentUnitOfWork]):
     """Applies the stream to the projection, one batch per call; run by hospital_shared.events.RelayRunner
     under an advisory lock, so one process applies at a time and another takes over when it dies."""
 
@@ -92,18 +95,13 @@ class DoctorStreamFollower:
         batch_size: int = 500,
         block_ms: int | None = 500,
     ) -> None:
-        self.stream = stream
-        self.events = events
-        self.uow_factory = uow_factory
+        super().__init__(
+            stream=stream, events=events, uow_factory=uow_factory, batch_size=batch_size, block_ms=block_ms
+        )
         self.cache = cache
-        self.batch_size = batch_size
-        self.block_ms = block_ms
 
-    def publish_pending(self) -> int:
-        """Apply the next batch after the stored cursor, waiting up to block_ms for one; returns how many
-        entries were read."""
-        with self.uow_factory() as uow:
-            cursor = uow.doctors.cursor(self.stream) or StreamReader.BEGINNING
-        batch = self.events.read(cursor, count=self.batch_size, block_ms=self.block_ms)
-        apply_doctor_events(batch, stream=self.stream, uow=self.uow_factory(), cache=self.cache, after=cursor)
-        return len(batch)
+    def cursor_in(self, uow: AppointmentUnitOfWork) -> DoctorDirectory:
+        return uow.doctors
+
+    def apply(self, events: Sequence[StreamEvent], *, uow: AppointmentUnitOfWork, after: str) -> int:
+        return apply_doctor_events(events, stream=self.stream, uow=uow, cache=self.cache, after=after)
