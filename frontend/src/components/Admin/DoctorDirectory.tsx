@@ -23,7 +23,7 @@ export function DoctorDirectory({ catalog }: { catalog: Specialization[] }) {
   const { data, error, loading, reload } = useAsync(
     () =>
       ok(
-        doctors.GET("/api/v1/doctors/", {
+        doctors.GET("/api/v1/doctors", {
           params: { query: { q: q || undefined, specialization: specialization || undefined, page, page_size: PAGE_SIZE } },
         }),
       ),

@@ -41,14 +41,14 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
   it("creates the account, then the profile for that account", async () => {
     const calls = stubApi({
       "POST /api/v1/auth/users": { status: 201, body: ACCOUNT },
-      "POST /api/v1/doctors/": { status: 201, body: DOCTOR },
+      "POST /api/v1/doctors": { status: 201, body: DOCTOR },
     });
     const user = await fillIn();
     await user.click(screen.getByRole("button", { name: "Create account and profile" }));
 
     expect(await screen.findByRole("heading", { name: "Dr. Anna Weber is in the directory" })).toBeInTheDocument();
     expect(screen.getByText(ACCOUNT.email)).toBeInTheDocument();
-    expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(["POST /api/v1/auth/users", "POST /api/v1/doctors/"]);
+    expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(["POST /api/v1/auth/users", "POST /api/v1/doctors"]);
     expect(calls[0]!.body).toEqual({ email: ACCOUNT.email, full_name: ACCOUNT.full_name, role: "doctor" });
     expect(calls[1]!.body).toMatchObject({
       user_id: ACCOUNT.id,
@@ -62,7 +62,7 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
   it("keeps everything typed when the profile fails, says the account exists, and retries only the profile", async () => {
     const calls = stubApi({
       "POST /api/v1/auth/users": { status: 201, body: ACCOUNT },
-      "POST /api/v1/doctors/": [
+      "POST /api/v1/doctors": [
         { status: 503, body: { status: 503, title: "Service Unavailable" } },
         { status: 201, body: DOCTOR },
       ],
@@ -88,8 +88,8 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
     expect(await screen.findByRole("heading", { name: "Dr. Anna Weber is in the directory" })).toBeInTheDocument();
     expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual([
       "POST /api/v1/auth/users",
-      "POST /api/v1/doctors/",
-      "POST /api/v1/doctors/",
+      "POST /api/v1/doctors",
+      "POST /api/v1/doctors",
     ]);
     expect(calls[2]!.body).toMatchObject({ user_id: ACCOUNT.id, specializations: ["cardiology", "dermatology"] });
   });
@@ -97,7 +97,7 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
   it("shows the server's field errors next to the fields when the profile is refused", async () => {
     stubApi({
       "POST /api/v1/auth/users": { status: 201, body: ACCOUNT },
-      "POST /api/v1/doctors/": {
+      "POST /api/v1/doctors": {
         status: 422,
         body: { status: 422, title: "Unprocessable", detail: "Some fields are not right.", errors: { languages: ["Not language codes: xx1."] } },
       },
@@ -120,7 +120,7 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
         body: { status: 409, title: "Conflict", detail: "An account with this email already exists.", errors: { email: ["already registered"] } },
       },
       "GET /api/v1/auth/users": { status: 200, body: { items: [ACCOUNT], page: 1, page_size: 5, total: 1 } },
-      "POST /api/v1/doctors/": { status: 201, body: DOCTOR },
+      "POST /api/v1/doctors": { status: 201, body: DOCTOR },
     });
     const user = await fillIn();
     await user.click(screen.getByRole("button", { name: "Create account and profile" }));
@@ -132,7 +132,7 @@ describe("adding a doctor", { timeout: 20_000 }, () => {
 
     await user.click(await screen.findByRole("button", { name: "Create the profile for Dr. Anna Weber" }));
     expect(await screen.findByRole("heading", { name: "Dr. Anna Weber is in the directory" })).toBeInTheDocument();
-    expect(calls.filter((call) => call.method === "POST").map((call) => call.path)).toEqual(["/api/v1/auth/users", "/api/v1/doctors/"]);
+    expect(calls.filter((call) => call.method === "POST").map((call) => call.path)).toEqual(["/api/v1/auth/users", "/api/v1/doctors"]);
   });
 
   it("asks for what is missing before calling anyone", async () => {

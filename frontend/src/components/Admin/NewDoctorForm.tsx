@@ -70,7 +70,7 @@ export function NewDoctorForm({ catalog }: { catalog: Specialization[] }) {
     setProfileState("working");
     setProfileError(undefined);
     try {
-      const doctor = await ok(doctors.POST("/api/v1/doctors/", { body: { ...profileOf(draft), user_id: owner.id ?? "" } }));
+      const doctor = await ok(doctors.POST("/api/v1/doctors", { body: { ...profileOf(draft), user_id: owner.id ?? "" } }));
       setProfileState("done");
       setCreated(doctor);
       setTimeout(() => heading.current?.focus());

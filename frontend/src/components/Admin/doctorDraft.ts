@@ -6,6 +6,8 @@ import { viewerTimeZone } from "../../lib/time";
 import { MAX_SPECIALIZATIONS } from "./SpecializationPicker";
 
 export type DoctorProfileBody = components["schemas"]["DoctorProfile"];
+/** The fields an admin types; the rest of the document (id, user_id, flags) is the server's. */
+type EditableProfile = Required<Omit<DoctorProfileBody, "photo_url" | "id" | "user_id" | "active" | "account_disabled" | "account_role">>;
 
 export interface DoctorDraft {
   full_name: string;
@@ -52,7 +54,7 @@ function languageList(text: string): string[] {
 }
 
 /** The whole profile (for creating one). */
-export function profileOf(draft: DoctorDraft): Required<Omit<DoctorProfileBody, "photo_url">> {
+export function profileOf(draft: DoctorDraft): EditableProfile {
   return {
     full_name: draft.full_name.trim(),
     specializations: draft.specializations,

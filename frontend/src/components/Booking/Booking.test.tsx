@@ -46,7 +46,7 @@ function serve({ firstTaken }: { firstTaken: boolean }) {
         return answer(200, { id: "p1", role: "patient", full_name: "Pat", email: "p@example.org", csrf_token: "csrf-1" });
       if (route === "GET /api/v1/doctors/specializations")
         return answer(200, { items: [{ slug: "cardiology", name: "Cardiology", default_duration_minutes: 30 }] });
-      if (route === "GET /api/v1/doctors/") return answer(200, { items: [], page: 1, page_size: 100, total: 0 });
+      if (route === "GET /api/v1/doctors") return answer(200, { items: [], page: 1, page_size: 100, total: 0 });
       if (route === "GET /api/v1/slots/next") return answer(200, taken ? SECOND : FIRST);
       if (route === "GET /api/v1/slots") return answer(200, { items: taken ? [SECOND] : [FIRST, SECOND] });
       if (route === "POST /api/v1/appointments/holds") {

@@ -36,7 +36,7 @@ export function rememberDoctors(list: readonly Doctor[]): void {
 /** The doctors of one specialization (for the doctor and language filters and their photos). */
 export async function doctorsOf(specialization: string): Promise<Doctor[]> {
   const page = await ok(
-    doctors.GET("/api/v1/doctors/", { params: { query: { specialization, page_size: 100 } } }),
+    doctors.GET("/api/v1/doctors", { params: { query: { specialization, page_size: 100 } } }),
   );
   rememberDoctors(page.items);
   return page.items;
@@ -44,7 +44,7 @@ export async function doctorsOf(specialization: string): Promise<Doctor[]> {
 
 /** Doctors whose name or clinic has these words. */
 export async function searchDoctors(q: string): Promise<Doctor[]> {
-  const page = await ok(doctors.GET("/api/v1/doctors/", { params: { query: { q, page_size: 6 } } }));
+  const page = await ok(doctors.GET("/api/v1/doctors", { params: { query: { q, page_size: 6 } } }));
   rememberDoctors(page.items);
   return page.items;
 }
