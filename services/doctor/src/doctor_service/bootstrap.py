@@ -21,7 +21,6 @@ from hospital_shared.events import (
     PostgresAdvisoryLock,
     RelayRunner,
     SqlOutboxStore,
-    StreamEvent,
     StreamReader,
 )
 
@@ -43,16 +42,6 @@ class InvalidatingRelay:
         if published:
             self._directory.invalidate()
         return published
-
-
-class RedisAccountEvents:
-    """Auth-MS's account-events stream, as Doctor-MS reads it."""
-
-    def __init__(self, reader: StreamReader) -> None:
-        self._reader = reader
-
-    def read(self, after: str, *, count: int, block_ms: int | None) -> list[StreamEvent]:
-        return self._reader.read(after, count=count, block_ms=block_ms)
 
 
 @dataclass
@@ -93,7 +82,7 @@ class Container(ServiceContainer):
             stream = self.settings.account_events_stream
             follower = AccountStreamFollower(
                 stream=stream,
-                events=RedisAccountEvents(StreamReader(self.redis, stream)),
+                events=StreamReader(self.redis, stream),
                 uow_factory=self.uow,
             )
             lock = PostgresAdvisoryLock(self.engine, f"account-events:{stream}")

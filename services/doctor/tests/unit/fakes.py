@@ -76,10 +76,10 @@ class FakeAccountCursor(AccountEventsCursor):
         self.committed: dict[str, str] = {}
         self.pending: dict[str, str] = {}
 
-    def get(self, stream: str, *, for_update: bool = False) -> str | None:
+    def cursor(self, stream: str, *, for_update: bool = False) -> str | None:
         return self.committed.get(stream)
 
-    def advance(self, stream: str, last_id: str, applied: int) -> None:
+    def advance_cursor(self, stream: str, last_id: str, applied: int) -> None:
         self.pending[stream] = last_id
 
 

@@ -2,30 +2,27 @@
 does one whose account an admin gave another role than doctor (until it is a doctor account again).
 
 Each event carries the account's current state (`account.disabled`, `account.role`), so applying one twice
-changes nothing,
-and events of one account come in order. The stream position is stored in the same transaction as the
-doctors it changed, so a consumer that stops resumes exactly where Doctor-MS stands; a doctor that changed
-gets an outbox event, so Appointment-MS hides (or shows) them too.
+changes nothing, and events of one account come in order. The stream position is stored in the same
+transaction as the doctors it changed (hospital_shared.stream_follower), so a consumer that stops resumes
+exactly where Doctor-MS stands; a doctor that changed gets an outbox event, so Appointment-MS hides (or
+shows) them too.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from doctor_service.domain.doctor import Doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
 from doctor_service.ports import DoctorUnitOfWork
 from doctor_service.service_layer.services import Clock, utc_now
-from hospital_shared.events import StreamEvent, StreamReader
+from hospital_shared.events import StreamEvent
+from hospital_shared.stream_follower import StreamCursor, StreamFollower, apply_after_cursor
 
 log = logging.getLogger(__name__)
-
-
-class AccountEventSource(Protocol):
-    def read(self, after: str, *, count: int, block_ms: int | None) -> list[StreamEvent]: ...
 
 
 def account_disabled_flag(event: StreamEvent) -> bool | None:
@@ -62,69 +59,56 @@ def apply_account_events(
     after: str | None = None,
     clock: Clock = utc_now,
 ) -> int:
-    """Apply a batch in one transaction; returns how many doctors changed.
+    """Apply a batch in one transaction with the stream's cursor; returns how many doctors changed.
 
     `after` is the cursor the batch was read after: when the stored cursor moved meanwhile (another consumer
     applied first) nothing is applied, and the caller reads again."""
-    if not events:
-        return 0
-    changed = 0
-    with uow:
-        if (
-            after is not None
-            and (uow.account_cursor.get(stream, for_update=True) or StreamReader.BEGINNING) != after
-        ):
-            return 0
-        catalog = None
-        for event in events:
-            disabled, role = account_disabled_flag(event), account_role(event)
-            if disabled is None and role is None:
-                continue
-            try:
-                user_id = uuid.UUID(str(event.payload.get("user_id") or event.aggregate_id))
-            except ValueError:
-                log.warning("account event without a user id ignored", extra={"stream_id": event.stream_id})
-                continue
-            doctor = uow.doctors.get_by_user(user_id, for_update=True)
-            was_disabled = doctor.account_disabled if doctor is not None else False
-            if doctor is None or not doctor.follow_account(disabled=disabled, role=role):
-                continue
-            catalog = catalog if catalog is not None else uow.catalog()
-            uow.doctors.save(doctor)
-            kind = _event_type(doctor, was_disabled=was_disabled)
-            uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock()))
-            changed += 1
-        uow.account_cursor.advance(stream, events[-1].stream_id, changed)
-        uow.commit()
+    changed = apply_after_cursor(
+        events,
+        stream=stream,
+        uow=uow,
+        cursor=lambda u: u.account_cursor,
+        apply=lambda u, batch: _follow_accounts(u, batch, clock=clock),
+        after=after,
+    )
     if changed:
         uow.directory.invalidate()
+    return len(changed or ())
+
+
+def _follow_accounts(
+    uow: DoctorUnitOfWork, events: Sequence[StreamEvent], *, clock: Clock
+) -> list[uuid.UUID]:
+    """The doctors whose listing the events changed, each with an outbox event (inside the transaction)."""
+    changed: list[uuid.UUID] = []
+    catalog = None
+    for event in events:
+        disabled, role = account_disabled_flag(event), account_role(event)
+        if disabled is None and role is None:
+            continue
+        try:
+            user_id = uuid.UUID(str(event.payload.get("user_id") or event.aggregate_id))
+        except ValueError:
+            log.warning("account event without a user id ignored", extra={"stream_id": event.stream_id})
+            continue
+        doctor = uow.doctors.get_by_user(user_id, for_update=True)
+        was_disabled = doctor.account_disabled if doctor is not None else False
+        if doctor is None or not doctor.follow_account(disabled=disabled, role=role):
+            continue
+        catalog = catalog if catalog is not None else uow.catalog()
+        uow.doctors.save(doctor)
+        kind = _event_type(doctor, was_disabled=was_disabled)
+        uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock()))
+        changed.append(doctor.id)
     return changed
 
 
-class AccountStreamFollower:
+class AccountStreamFollower(StreamFollower[DoctorUnitOfWork]):
     """Applies the account-events stream, one batch per call; run by hospital_shared.events.RelayRunner under
     an advisory lock, so one process applies at a time and another takes over when it dies."""
 
-    def __init__(
-        self,
-        *,
-        stream: str,
-        events: AccountEventSource,
-        uow_factory: Callable[[], DoctorUnitOfWork],
-        batch_size: int = 200,
-        block_ms: int | None = 500,
-    ) -> None:
-        self.stream = stream
-        self.events = events
-        self.uow_factory = uow_factory
-        self.batch_size = batch_size
-        self.block_ms = block_ms
+    def cursor_in(self, uow: DoctorUnitOfWork) -> StreamCursor:
+        return uow.account_cursor
 
-    def publish_pending(self) -> int:
-        """Apply the next batch after the stored cursor, waiting up to block_ms for one; returns how many
-        entries were read."""
-        with self.uow_factory() as uow:
-            cursor = uow.account_cursor.get(self.stream) or StreamReader.BEGINNING
-        batch = self.events.read(cursor, count=self.batch_size, block_ms=self.block_ms)
-        apply_account_events(batch, stream=self.stream, uow=self.uow_factory(), after=cursor)
-        return len(batch)
+    def apply(self, events: Sequence[StreamEvent], *, uow: DoctorUnitOfWork, after: str) -> int:
+        return apply_account_events(events, stream=self.stream, uow=uow, after=after)

@@ -298,11 +298,11 @@ class SqlAccountEventsCursor(AccountEventsCursor):
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def get(self, stream: str, *, for_update: bool = False) -> str | None:
+    def cursor(self, stream: str, *, for_update: bool = False) -> str | None:
         query = select(AccountEventsCursorRow.last_id).where(AccountEventsCursorRow.stream == stream)
         return self._session.scalar(query.with_for_update() if for_update else query)
 
-    def advance(self, stream: str, last_id: str, applied: int) -> None:
+    def advance_cursor(self, stream: str, last_id: str, applied: int) -> None:
         statement = pg_insert(AccountEventsCursorRow).values(
             stream=stream, last_id=last_id, events_applied=applied
         )
