@@ -66,6 +66,7 @@ class AuthStub:
     def __init__(self, token: str) -> None:
         self.token = token
         self.accounts: dict[str, dict[str, Any]] = {}
+        self.unavailable = False  # answer 503 to everything, as an Auth-MS that cannot serve
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -84,7 +85,9 @@ class AuthStub:
         account = None
         if len(parts) == 4 and parts[:2] == ["internal", "users"] and parts[3] == "contact":
             account = self.accounts.get(parts[2])
-        if request.headers.get("X-Internal-Token") != self.token:
+        if self.unavailable:
+            status, body = 503, {"status": 503}
+        elif request.headers.get("X-Internal-Token") != self.token:
             status, body = 401, {"status": 401}
         elif account is None:
             status, body = 404, {"status": 404}
@@ -103,6 +106,18 @@ class AuthStub:
         patient_id = uuid.uuid4()
         self.accounts[str(patient_id)] = {"email": address, "full_name": full_name, "email_verified": True}
         return patient_id
+
+    def add_account(
+        self, *, role: str = "patient", registered_by_key: uuid.UUID | None = None, disabled: bool = False
+    ) -> uuid.UUID:
+        """An account as the contact route describes it to services (role, registered_by_key, disabled)."""
+        user_id = uuid.uuid4()
+        self.accounts[str(user_id)] = {
+            "email": f"{user_id.hex[:8]}@example.org", "full_name": "Pat Partner", "email_verified": False,
+            "role": role, "registered_by_key": str(registered_by_key) if registered_by_key else None,
+            "disabled": disabled,
+        }  # fmt: skip
+        return user_id
 
     def stop(self) -> None:
         self.server.shutdown()

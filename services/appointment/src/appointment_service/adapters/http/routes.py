@@ -28,9 +28,9 @@ from appointment_service.adapters.http.schemas import (
     SlotQuerySchema,
     SlotSchema,
 )
-from appointment_service.service_layer import agenda, booking, slot_search
+from appointment_service.service_layer import agenda, booking, integrations, slot_search
 from hospital_shared.errors import NotFound, ValidationFailed
-from hospital_shared.identity import Identity, current_identity, require_identity
+from hospital_shared.identity import Identity, current_identity, integration_scope, require_identity
 from hospital_shared.network import client_network
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import client_address, container
@@ -45,8 +45,12 @@ _slot_problems = problem_responses(slots)
 _problems = problem_responses(
     appointments,
     {
-        404: "No such appointment, or not yours to see.",
+        403: "Not allowed: the account's role, the API key's scopes, or (API keys) a patient the key did "
+        "not register.",
+        404: "No such appointment, or not yours to see (an API key: not one of its patients').",
         409: "The slot was just taken, or the state forbids it.",
+        503: "API keys: Auth-MS cannot confirm the patient's account right now; nothing was changed. "
+        "`Retry-After` says when to try again.",
     },
 )
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
@@ -96,6 +100,7 @@ def _finder_kwargs() -> dict[str, Any]:
 
 @slots.route("")
 class Slots(MethodView):
+    @integration_scope("slots:read")
     @slots.arguments(SlotQuerySchema(), location="query")
     @slots.response(200, SlotListSchema)
     @_slot_problems(422)
@@ -106,6 +111,7 @@ class Slots(MethodView):
 
 @slots.route("/next")
 class NextSlot(MethodView):
+    @integration_scope("slots:read")
     @slots.arguments(NextSlotQuerySchema(), location="query")
     @slots.response(200, SlotSchema)
     @_slot_problems(404, 422)
@@ -122,6 +128,7 @@ def _guest_key() -> str:
 
 @slots.route("/holds")
 class GuestHolds(MethodView):
+    @integration_scope("slots:read")
     @slots.arguments(GuestHoldRequestSchema())
     @slots.response(201, GuestHoldSchema)
     @_slot_problems(409, 422, 429)
@@ -142,6 +149,7 @@ class GuestHolds(MethodView):
 
 @slots.route("/holds/<uuid:hold_id>/release")
 class ReleaseGuestHold(MethodView):
+    @integration_scope("slots:read")
     @slots.arguments(ClaimTokenSchema())
     @slots.response(204)
     @_slot_problems(404, 422)
@@ -168,9 +176,11 @@ def _idempotency_key() -> str | None:
 
 def _book(body: dict[str, Any], kind: str) -> Any:
     services = container()
+    patient_id, booked_by = integrations.booking_parties(_actor(), body.get("patient_id"))
     result = booking.book_appointment(
         booking.BookAppointment(
-            patient_id=_actor().user_id,
+            patient_id=patient_id,
+            booked_by=booked_by,
             doctor_id=body["doctor_id"],
             start=body["start"],
             duration_minutes=body.get("duration_minutes"),
@@ -183,6 +193,7 @@ def _book(body: dict[str, Any], kind: str) -> Any:
         cache=services.slot_cache,
         clock=services.clock,
         hold_minutes=services.settings.hold_minutes,
+        accounts=services.patient_accounts,
     )
     headers = {"Location": f"/api/v1/appointments/{result.appointment.id}"}
     if result.replayed:
@@ -192,12 +203,12 @@ def _book(body: dict[str, Any], kind: str) -> Any:
 
 @appointments.route("")
 class Appointments(MethodView):
-    @require_identity()
+    @require_identity(scope="appointments:read")
     @appointments.arguments(AppointmentQuerySchema(), location="query")
     @appointments.response(200, page_of(AppointmentSchema))
-    @_problems(401, 422)
+    @_problems(401, 403, 422, 503)
     def get(self, query: dict[str, Any]) -> Any:
-        """List appointments: a patient's own, a doctor's agenda, or (admins) anyone's."""
+        """List appointments: your own, your agenda, (admins) anyone's, (API keys) one of your patients'."""
         services = container()
         return agenda.list_appointments(
             agenda.AppointmentQuery(
@@ -207,13 +218,14 @@ class Appointments(MethodView):
                 page=query["page"], page_size=query["page_size"],
             ),
             actor=_actor(), uow=services.uow(), clock=services.clock,
+            accounts=services.recent_patient_accounts,
         )  # fmt: skip
 
-    @require_identity("patient")
+    @require_identity("patient", scope="appointments:write")
     @appointments.arguments(BookingSchema())
     @appointments.response(201, AppointmentSchema)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
-    @_problems(401, 403, 409, 422)
+    @_problems(401, 403, 409, 422, 503)
     def post(self, body: dict[str, Any]) -> Any:
         """Book a free slot (send an Idempotency-Key so a retry cannot book twice)."""
         return _book(body, booking.BOOKING)
@@ -266,35 +278,39 @@ class Hold(MethodView):
 
 @appointments.route("/<uuid:appointment_id>")
 class OneAppointment(MethodView):
-    @require_identity()
+    @require_identity(scope="appointments:read")
     @appointments.response(200, AppointmentSchema)
-    @_problems(401, 404)
+    @_problems(401, 404, 503)
     def get(self, appointment_id: uuid.UUID) -> Any:
-        """One appointment: for its patient, its doctor or an admin."""
-        return agenda.get_appointment(appointment_id, actor=_actor(), uow=container().uow())
+        """One appointment: for its patient, its doctor, an admin or the API key that registered them."""
+        services = container()
+        return agenda.get_appointment(
+            appointment_id, actor=_actor(), uow=services.uow(), accounts=services.recent_patient_accounts
+        )
 
 
 @appointments.route("/<uuid:appointment_id>/cancel")
 class CancelAppointment(MethodView):
-    @require_identity()
+    @require_identity(scope="appointments:write")
     @appointments.arguments(CancelSchema())
     @appointments.response(200, AppointmentSchema)
-    @_problems(401, 404, 409, 422)
+    @_problems(401, 404, 409, 422, 503)
     def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Cancel an upcoming appointment (its patient, its doctor or an admin); the slot is free again."""
         services = container()
         return booking.cancel_appointment(
             appointment_id, actor=_actor(), reason=body["reason"],
             uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            accounts=services.patient_accounts,
         )  # fmt: skip
 
 
 @appointments.route("/<uuid:appointment_id>/reschedule")
 class RescheduleAppointment(MethodView):
-    @require_identity()
+    @require_identity(scope="appointments:write")
     @appointments.arguments(RescheduleSchema())
     @appointments.response(200, AppointmentSchema)
-    @_problems(401, 404, 409, 422)
+    @_problems(401, 404, 409, 422, 503)
     def post(self, body: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Move an appointment to another free start with the same doctor, atomically; returns the new one."""
         services = container()
@@ -304,6 +320,7 @@ class RescheduleAppointment(MethodView):
                 duration_minutes=body.get("duration_minutes"), appointment_type=body.get("appointment_type"),
             ),
             uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            accounts=services.patient_accounts,
         )  # fmt: skip
 
 

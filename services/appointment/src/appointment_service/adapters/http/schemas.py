@@ -110,6 +110,13 @@ class BookingSchema(Schema):
     duration_minutes = fields.Integer(validate=_DURATION)
     appointment_type = fields.String(validate=_CODE)
     reason = fields.String(load_default="", validate=_REASON)
+    patient_id = fields.UUID(
+        metadata={
+            "description": "API keys only, and required with one: the patient to book for, one the key "
+            "registered (POST /api/v1/auth/integrations/patients). People book for themselves and leave it "
+            "out (422 otherwise)."
+        }
+    )
 
 
 class ConfirmHoldSchema(Schema):
@@ -146,7 +153,12 @@ class AppointmentQuerySchema(PageQuerySchema):
     from_ = fields.AwareDateTime(data_key="from")
     to = fields.AwareDateTime()
     doctor_id = fields.UUID()
-    patient_id = fields.UUID()
+    patient_id = fields.UUID(
+        metadata={
+            "description": "Only this patient's appointments. Required with an API key: a patient the key "
+            "registered (403 otherwise). A patient sees only their own, whatever this says."
+        }
+    )
     status = fields.String(
         validate=validate.OneOf(["held", "booked", "cancelled", "completed", "expired", "rescheduled"])
     )
