@@ -29,13 +29,6 @@ EVERY_SCOPE = ("directory:read", "slots:read", "patients:write", "appointments:r
 PARTNER = ("slots:read", "patients:write", "appointments:read", "appointments:write")
 
 
-@pytest.fixture(scope="module")
-def auth_ms() -> Iterator[AuthStub]:
-    stub = AuthStub(TOKEN)
-    yield stub
-    stub.stop()
-
-
 @pytest.fixture
 def settings(settings: Settings, auth_ms: AuthStub) -> Iterator[Settings]:
     auth_ms.unavailable = False

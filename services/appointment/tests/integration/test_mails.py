@@ -41,13 +41,6 @@ def mail_database_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def auth_ms() -> Iterator[AuthStub]:
-    stub = AuthStub(TOKEN)
-    yield stub
-    stub.stop()
-
-
 @pytest.fixture
 def smtp_port() -> int:
     return free_port()
