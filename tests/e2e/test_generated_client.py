@@ -17,7 +17,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import attrs
 import pytest
 import requests
 
@@ -143,8 +142,6 @@ def test_an_integrator_lists_doctors_finds_a_slot_registers_a_patient_books_and_
     )
 
     booking_model = module(appointments, "models.booking").Booking
-    if "patient_id" not in attrs.fields_dict(booking_model):
-        pytest.xfail("Appointment-MS does not take patient_id from integrations yet (contracts.md, issue 10)")
     booked = answered(
         module(appointments, "api.appointments.appointments_post_appointments").sync_detailed(
             client=as_integrator["appointment"],
