@@ -9,7 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List appointments: a patient's own, a doctor's agenda, an admin anyone's, an API key its patient's.
+         * List appointments: your own, your agenda, (admins) anyone's, (API keys) one of your patients'.
          * @description API keys need the scope `appointments:read`.
          */
         get: operations["appointmentsGetAppointments"];
@@ -141,7 +141,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One appointment: for its patient, its doctor, an admin, or the API key that registered its patient.
+         * One appointment: for its patient, its doctor, an admin or the API key that registered them.
          * @description API keys need the scope `appointments:read`.
          */
         get: operations["appointmentsGetOneAppointment"];
