@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from prometheus_client import REGISTRY
 
+from hospital_shared.metrics import ScrapeGauge, add_scrape_gauge
 from hospital_shared.settings import ServiceSettings
 from hospital_shared.web import create_service_app
 
@@ -29,3 +30,44 @@ def test_each_request_is_counted_once_under_its_route_and_status() -> None:
     assert _count("counted", "unmatched", "404") == before_missing + 2
     timed = {"service": "counted", "route": "/healthz", "method": "GET"}
     assert REGISTRY.get_sample_value("http_request_duration_seconds_count", timed) >= 3
+
+
+def _app_with_gauges(*gauges: ScrapeGauge) -> Flask:
+    settings = ServiceSettings(environment="test", internal_token="t" * 20, service_name="gauged")
+    app: Flask = create_service_app(settings, container=object(), title="Gauged", blueprints=[])
+    for gauge in gauges:
+        add_scrape_gauge(app, gauge)
+    return app
+
+
+def test_a_scrape_gauge_is_read_afresh_at_every_scrape() -> None:
+    backlog = [3]
+    gauge = ScrapeGauge(
+        "test_outbox_backlog", "Rows waiting.", ["outbox"], lambda: [(["test_outbox"], backlog[0])]
+    )
+    client = _app_with_gauges(gauge).test_client()
+
+    first = client.get("/metrics").get_data(as_text=True)
+    backlog[0] = 0
+    second = client.get("/metrics").get_data(as_text=True)
+
+    assert 'test_outbox_backlog{outbox="test_outbox"} 3.0' in first
+    assert 'test_outbox_backlog{outbox="test_outbox"} 0.0' in second
+    assert "http_requests_total" in second  # the request metrics are still served beside it
+
+
+def test_a_gauge_whose_source_fails_has_no_sample_and_the_others_are_still_served() -> None:
+    def broken() -> list[tuple[list[str], float]]:
+        raise ConnectionError("database down")
+
+    app = _app_with_gauges(
+        ScrapeGauge("test_broken_backlog", "Fails.", [], broken),
+        ScrapeGauge("test_lag_events", "Works.", [], lambda: [([], 7)]),
+    )
+
+    answer = app.test_client().get("/metrics")
+
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert "test_broken_backlog " not in body
+    assert "test_lag_events 7.0" in body

@@ -7,8 +7,11 @@ gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR before any worker imports prometh
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -21,6 +24,10 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "http_requests_total",
@@ -41,6 +48,45 @@ def _registry() -> CollectorRegistry:
         multiprocess.MultiProcessCollector(registry)
         return registry
     return REGISTRY
+
+
+@dataclass(frozen=True)
+class ScrapeGauge:
+    """A gauge read from its source when Prometheus scrapes (rows in an outbox, entries in a stream).
+
+    Not kept in the multiprocess files: whichever worker answers the scrape asks afresh, so no worker's stale
+    value can linger and no multiprocess_mode has to pick among them. `read` yields (label values, value).
+    """
+
+    name: str
+    documentation: str
+    labels: Sequence[str]
+    read: Callable[[], Iterable[tuple[Sequence[str], float]]]
+
+
+class _ScrapeGauges(Collector):
+    def __init__(self, gauges: list[ScrapeGauge]) -> None:
+        self.gauges = gauges
+
+    def describe(self) -> Iterable[Metric]:
+        return []  # names are not known before the first read; nothing is read at registration
+
+    def collect(self) -> Iterator[Metric]:
+        for gauge in self.gauges:
+            family = GaugeMetricFamily(gauge.name, gauge.documentation, labels=list(gauge.labels))
+            try:
+                for labels, value in gauge.read():
+                    family.add_metric(list(labels), value)
+            except Exception as error:
+                # No sample rather than a made-up one; the source being down shows in /readyz and `up`.
+                log.warning("metric not read", extra={"metric": gauge.name, "error": str(error)[:200]})
+                continue
+            yield family
+
+
+def add_scrape_gauge(app: Flask, gauge: ScrapeGauge) -> None:
+    """Serve `gauge` on the app's /metrics (after init_metrics), read at every scrape."""
+    app.extensions["scrape_gauges"].append(gauge)
 
 
 def init_metrics(app: Flask, service_name: str) -> None:
@@ -69,9 +115,14 @@ def init_metrics(app: Flask, service_name: str) -> None:
         counter(route, method, response.status_code).inc()
         return response
 
+    gauges: list[ScrapeGauge] = app.extensions.setdefault("scrape_gauges", [])
+    read_at_scrape = CollectorRegistry()
+    read_at_scrape.register(_ScrapeGauges(gauges))
+
     @app.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+        body = generate_latest(_registry()) + generate_latest(read_at_scrape)
+        return Response(body, mimetype=CONTENT_TYPE_LATEST)
 
 
 def mark_worker_dead(pid: int) -> None:
