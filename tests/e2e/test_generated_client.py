@@ -14,12 +14,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 import requests
 
+from tests.e2e import openapi_validation
 from tests.e2e.browser import BrowserSession
 from tests.e2e.stack import StackUnderTest
 
@@ -53,6 +55,25 @@ def clients(stack: StackUnderTest, tmp_path_factory: pytest.TempPathFactory) -> 
         yield packages
     finally:
         sys.path.remove(str(folder))
+
+
+class _Answer:
+    """An httpx answer as tests.e2e.openapi_validation reads answers (the requests shape)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.request = SimpleNamespace(method=response.request.method, url=str(response.request.url))
+        self.status_code, self.headers = response.status_code, response.headers
+        self.content, self.text = response.content, response.text
+
+
+def validating(base_url: str) -> dict[str, Any]:
+    """httpx arguments that check every answer a generated client receives against the served specs."""
+
+    def check(response: httpx.Response) -> None:
+        response.read()
+        openapi_validation.check(_Answer(response), gateway_url=base_url)  # type: ignore[arg-type]
+
+    return {"event_hooks": {"response": [check]}}
 
 
 def module(package: str, path: str) -> ModuleType:
@@ -90,7 +111,9 @@ def a_cardiologist(stack: StackUnderTest, admin: BrowserSession) -> str:
 
 def issue_key_as_admin(auth: str, base_url: str, email: str) -> str:
     """The admin signs in and issues the integration's key, on the generated Auth-MS client too."""
-    as_admin = module(auth, "client").Client(base_url=base_url, headers={"Origin": base_url})
+    as_admin = module(auth, "client").Client(
+        base_url=base_url, headers={"Origin": base_url}, httpx_args=validating(base_url)
+    )
     signed_in = answered(
         module(auth, "api.auth.auth_post_login").sync_detailed(
             client=as_admin,
@@ -131,7 +154,10 @@ def test_an_integrator_lists_doctors_finds_a_slot_registers_a_patient_books_and_
 
     as_integrator = {
         name: module(package, "client").AuthenticatedClient(
-            base_url=stack.url, token=secret, raise_on_unexpected_status=True
+            base_url=stack.url,
+            token=secret,
+            raise_on_unexpected_status=True,
+            httpx_args=validating(stack.url),
         )
         for name, package in clients.items()
     }
