@@ -16,6 +16,10 @@ differ. Environment:
   GATEWAY_OPERATOR_NETWORKS  clients told replica names (X-Served-By) and readiness details (default: none;
                      admins always are)
   GATEWAY_HSTS       on / off: Strict-Transport-Security (default: on, off when ENVIRONMENT is dev or test)
+  GATEWAY_RESOLVER   DNS server address(es) nginx asks again every 5 s for each upstream name, so that every
+                     replica behind a name is used as replicas come and go (compose: Docker's 127.0.0.11, for
+                     `docker compose up --scale appointment=3`); empty: names are resolved once, at start.
+                     Names are asked as written, without resolv.conf's search domains.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ def write_configuration(environ: Mapping[str, str]) -> Path:
         trusted_proxies=networks(environ.get("GATEWAY_TRUSTED_PROXIES", "")),
         operator_networks=networks(environ.get("GATEWAY_OPERATOR_NETWORKS", "")),
         strict_transport_security=hsts_from(environ),
+        resolvers=environ.get("GATEWAY_RESOLVER", "").replace(",", " ").split(),
     )
     (run_dir / "gateway.conf").write_text(gateway_conf)
     nginx_conf = run_dir / "nginx.conf"

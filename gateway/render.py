@@ -33,10 +33,29 @@ def _rate(value: str) -> str:
     return value
 
 
-def server_lines(addresses: Sequence[str]) -> str:
+def server_lines(addresses: Sequence[str], *, zone: str = "") -> str:
+    """An upstream's servers. With a `zone` (the resolver is on), nginx keeps re-resolving each name and
+    follows its addresses as they come and go: every replica of a scaled compose service, for instance."""
     if not addresses:
         raise ValueError("an upstream needs at least one server")
-    return "\n".join(f"    server {address} max_fails=2 fail_timeout=5s;" for address in addresses)
+    resolve = " resolve" if zone else ""
+    servers = [f"    server {address}{resolve} max_fails=2 fail_timeout=5s;" for address in addresses]
+    return "\n".join([f"    zone {zone} 64k;", *servers] if zone else servers)
+
+
+RESOLVE_VALID = "5s"  # how long a resolved address list is kept before nginx asks again
+
+
+def resolver_lines(resolvers: Sequence[str]) -> str:
+    """nginx's resolver for upstream names (empty: names are resolved once, when nginx starts)."""
+    for resolver in resolvers:
+        try:
+            ipaddress.ip_address(resolver)
+        except ValueError:
+            raise ValueError(f"a resolver is an IP address (like 127.0.0.11), not {resolver!r}") from None
+    if not resolvers:
+        return ""
+    return f"resolver {' '.join(resolvers)} valid={RESOLVE_VALID} ipv6=off;\nresolver_timeout 2s;"
 
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -72,6 +91,7 @@ def render_gateway(
     trusted_proxies: Sequence[str] = (),
     operator_networks: Sequence[str] = (),
     strict_transport_security: bool = False,
+    resolvers: Sequence[str] = (),
 ) -> str:
     """The server block: upstreams (service name -> host:port list), locations, limits and error pages.
 
@@ -79,7 +99,9 @@ def render_gateway(
     Authorization header) is not sent to Auth-MS for verification. `trusted_proxies` are the peers whose
     X-Forwarded-For gives the client's address (a load balancer, an ingress); `operator_networks` are the
     clients told replica names and readiness details; `strict_transport_security` sends HSTS (the site is
-    served over https).
+    served over https); `resolvers` (DNS servers, such as Docker's 127.0.0.11) make nginx re-resolve every
+    upstream name while it runs, so replicas added or removed behind one name are followed without a reload
+    (nginx 1.27.3 or later: the gateway image's, not Debian's of the native stack, which passes none).
     """
     if not re.fullmatch(r"[A-Za-z0-9_.~+/=-]{16,}", internal_token):
         raise ValueError("the internal token must be 16+ URL-safe characters")
@@ -99,7 +121,11 @@ def render_gateway(
             "real_ip": real_ip_lines(trusted_proxies),
             "operator_networks": "\n".join(f"    {n} 1;" for n in networks(operator_networks)),
             "strict_transport_security": HSTS if strict_transport_security else "",
-            **{f"{name}_servers": server_lines(addresses) for name, addresses in upstreams.items()},
+            "resolver": resolver_lines(resolvers),
+            **{
+                f"{name}_servers": server_lines(addresses, zone=name if resolvers else "")
+                for name, addresses in upstreams.items()
+            },
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -83,3 +84,40 @@ def test_a_local_run_sends_no_hsts_and_production_does_by_default(tmp_path: Path
     assert "includeSubDomains" not in rendered(ENVIRONMENT="dev")
     assert "includeSubDomains" in rendered(ENVIRONMENT="production")
     assert "includeSubDomains" in rendered()  # unset is production, as for the services
+
+
+def test_with_a_resolver_every_upstream_name_is_followed_as_replicas_come_and_go(tmp_path: Path) -> None:
+    environ = container_environment(tmp_path) | {
+        "APPOINTMENT_UPSTREAMS": "appointment:5004",
+        "GATEWAY_RESOLVER": "127.0.0.11",
+    }
+    gateway_conf = (write_configuration(environ).parent / "gateway.conf").read_text()
+    assert "resolver 127.0.0.11 valid=5s ipv6=off;" in gateway_conf
+    block = re.search(r"upstream appointment \{(.*?)\}", gateway_conf, re.S)
+    assert block is not None
+    # `resolve` needs the upstream's state in shared memory (a zone), which every worker then sees.
+    assert "zone appointment 64k;" in block.group(1)
+    assert "server appointment:5004 resolve max_fails=2 fail_timeout=5s;" in block.group(1)
+    assert gateway_conf.count(" resolve max_fails") == 4
+    if nginx_version() >= (1, 27, 3):  # open-source nginx has had `resolve` since 1.27.3 (the image's 1.28)
+        nginx_conf = tmp_path / "run" / "nginx.conf"
+        result = subprocess.run(["/usr/sbin/nginx", "-t", "-q", "-c", str(nginx_conf)], capture_output=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_without_a_resolver_the_upstreams_are_as_before(tmp_path: Path) -> None:
+    gateway_conf = (write_configuration(container_environment(tmp_path)).parent / "gateway.conf").read_text()
+    directives = [line.split()[0] for line in gateway_conf.splitlines() if line.strip() and line[0] != "#"]
+    assert "resolver" not in directives
+    assert not re.search(r"^\s*zone |\sresolve\s", gateway_conf, re.M)
+
+
+def test_a_resolver_must_be_an_ip_address(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="resolver"):
+        write_configuration(container_environment(tmp_path) | {"GATEWAY_RESOLVER": "dns.example"})
+
+
+def nginx_version() -> tuple[int, ...]:
+    banner = subprocess.run(["/usr/sbin/nginx", "-v"], capture_output=True, text=True).stderr
+    found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", banner)
+    return tuple(int(part) for part in found.groups()) if found else (0,)
