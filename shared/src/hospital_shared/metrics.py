@@ -89,6 +89,16 @@ def add_scrape_gauge(app: Flask, gauge: ScrapeGauge) -> None:
     app.extensions["scrape_gauges"].append(gauge)
 
 
+def outbox_backlog(outbox: str, pending_count: Callable[[], int]) -> ScrapeGauge:
+    """hospital_outbox_backlog{outbox=...}: rows of a transactional outbox not yet published."""
+    return ScrapeGauge(
+        "hospital_outbox_backlog",
+        "Rows of a transactional outbox not published to their stream yet.",
+        ["outbox"],
+        lambda: [([outbox], pending_count())],
+    )
+
+
 def init_metrics(app: Flask, service_name: str) -> None:
     """Count and time every request by its route template (not the raw path: ids would explode labels)."""
 

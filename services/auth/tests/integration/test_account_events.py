@@ -3,6 +3,7 @@ account-events stream in order, with the account's version."""
 
 from __future__ import annotations
 
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from auth_service.service_layer.admin import create_or_reset_admin
@@ -76,3 +77,9 @@ def test_the_relay_publishes_the_events_to_the_stream_in_order(app):
         ("account.created", 1, "patient"),
     ]
     assert outbox(app) == [("account.created", 1), ("account.created", 1)]
+
+
+def test_the_account_outbox_backlog_is_on_metrics(client: FlaskClient) -> None:
+    body = client.get("/metrics").get_data(as_text=True)
+
+    assert 'hospital_outbox_backlog{outbox="account_outbox"} ' in body

@@ -181,3 +181,22 @@ def test_a_consumer_can_replay_from_the_beginning_or_read_after_an_id(
 
     assert len(everything) == 3 and len(after_first) == 2
     assert {k: v.version for k, v in newest.items()} == {a["id"]: 2, b["id"]: 1}
+
+
+def _outbox_backlog(client: FlaskClient) -> float:
+    sample = 'hospital_outbox_backlog{outbox="doctor_outbox"} '
+    for line in client.get("/metrics").get_data(as_text=True).splitlines():
+        if line.startswith(sample):
+            return float(line.removeprefix(sample))
+    raise AssertionError("no outbox backlog on /metrics")
+
+
+def test_the_outbox_backlog_on_metrics_counts_rows_until_the_relay_publishes_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    create_doctor(client)
+    assert _outbox_backlog(client) >= 1
+
+    app.extensions["container"].relay_runner().run_once()
+
+    assert _outbox_backlog(client) == 0

@@ -18,6 +18,7 @@ from auth_service.adapters.http import (
 from auth_service.bootstrap import bootstrap
 from auth_service.config import Settings
 from auth_service.ports import Clock, Mailer
+from hospital_shared.metrics import add_scrape_gauge, outbox_backlog
 from hospital_shared.web import create_service_app
 
 
@@ -44,6 +45,7 @@ def create_app(
         ],
         readiness_checks=services.readiness_checks(),
     )
+    add_scrape_gauge(app, outbox_backlog("account_outbox", services.outbox_store().pending_count))
     if settings.outbox_relay_enabled:
         # Every worker runs a relay thread; a Postgres advisory lock lets exactly one of them publish.
         services.relay_runner().start_in_background("account-outbox-relay")

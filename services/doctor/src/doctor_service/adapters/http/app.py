@@ -7,6 +7,7 @@ from flask import Flask
 from doctor_service.adapters.http.routes import blp
 from doctor_service.bootstrap import bootstrap
 from doctor_service.config import Settings
+from hospital_shared.metrics import add_scrape_gauge, outbox_backlog
 from hospital_shared.web import create_service_app
 
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         blueprints=[blp],
         readiness_checks=services.readiness_checks(),
     )
+    add_scrape_gauge(app, outbox_backlog("doctor_outbox", services.outbox_store().pending_count))
     # Every worker runs these threads; a Postgres advisory lock lets exactly one of them work at a time.
     services.start_background_work()
     return app
