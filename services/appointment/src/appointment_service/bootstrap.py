@@ -32,13 +32,18 @@ from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
 from appointment_service.domain.webhooks import Backoff
 from appointment_service.ports import Clock, PatientAccounts
 from appointment_service.service_layer.mail_relay import MailRelayPorts
-from appointment_service.service_layer.projection import DoctorStreamFollower, projection_lag
+from appointment_service.service_layer.projection import (
+    DoctorStreamFollower,
+    projection_lag,
+    unapplied_events,
+)
 from appointment_service.service_layer.system import publish_heartbeat
 from appointment_service.service_layer.webhook_dispatch import DispatchSettings, WebhookDispatcher
 from appointment_service.service_layer.webhooks import TargetPolicy
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck
+from hospital_shared.metrics import ScrapeGauge
 from hospital_shared.redis_client import make_redis
 
 
@@ -114,6 +119,20 @@ class Container(ServiceContainer):
             return projection_lag(stream=stream, uow=self.uow(), events=self.doctor_events())
 
         return [*super().readiness_checks(), ReadinessCheck("projection", projection)]
+
+    def projection_lag_gauge(self) -> ScrapeGauge:
+        """appointment_projection_lag_events, read at each scrape (the ProjectionLagging alert's input)."""
+        stream = self.settings.doctor_events_stream
+
+        def read() -> list[tuple[list[str], float]]:
+            return [([], unapplied_events(stream=stream, uow=self.uow(), events=self.doctor_events()))]
+
+        return ScrapeGauge(
+            "appointment_projection_lag_events",
+            "Doctor-events stream entries the doctor projection has not applied yet (counted up to 1000).",
+            [],
+            read,
+        )
 
     def mail_relay_runner(self) -> RelayRunner:
         """The mail outbox relay (mails to patients); one process sends, elected by an advisory lock."""

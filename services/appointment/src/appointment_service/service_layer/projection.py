@@ -70,15 +70,29 @@ def _announce_schedule_change(
         uow.events.add(DOCTOR_SCHEDULE_CHANGED, data)
 
 
-def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSource) -> dict[str, Any]:
-    """How far the projection is behind the stream (for /readyz)."""
+def _cursor_and_lag(
+    *, stream: str, uow: AppointmentUnitOfWork, events: EventSource, limit: int
+) -> tuple[str | None, int]:
     with uow:
         cursor = uow.doctors.cursor(stream)
-    lag = events.entries_after(cursor or StreamReader.BEGINNING, limit=10_000)
+    return cursor, events.entries_after(cursor or StreamReader.BEGINNING, limit=limit)
+
+
+def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSource) -> dict[str, Any]:
+    """How far the projection is behind the stream (for /readyz)."""
+    cursor, lag = _cursor_and_lag(stream=stream, uow=uow, events=events, limit=10_000)
     if cursor is None and lag:
         # An empty projection answers no search right: not ready until the replay has begun.
         raise RuntimeError(f"the doctor projection is empty; replaying {lag} event(s) from the stream")
     return {"last_applied": cursor, "lag_events": lag}
+
+
+def unapplied_events(
+    *, stream: str, uow: AppointmentUnitOfWork, events: EventSource, limit: int = 1000
+) -> int:
+    """Stream entries the projection has not applied yet, counted up to `limit` (for the lag metric: a
+    scrape must stay cheap however far behind the projection is)."""
+    return _cursor_and_lag(stream=stream, uow=uow, events=events, limit=limit)[1]
 
 
 class DoctorStreamFollower(StreamFollower[AppointmentUnitOfWork]):

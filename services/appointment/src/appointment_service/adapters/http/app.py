@@ -10,6 +10,7 @@ from appointment_service.adapters.http.system_routes import system
 from appointment_service.adapters.http.webhook_routes import webhooks
 from appointment_service.bootstrap import bootstrap
 from appointment_service.config import Settings
+from hospital_shared.metrics import add_scrape_gauge
 from hospital_shared.web import create_service_app
 
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         readiness_checks=services.readiness_checks(),
     )
     record_requests(app, services.request_window)
+    add_scrape_gauge(app, services.projection_lag_gauge())
     if settings.replica_heartbeat_enabled:
         # Every worker announces itself, so the system page finds each replica without a list to keep.
         services.replica_heartbeat().start_in_background()

@@ -12,6 +12,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from appointment_service.adapters.http.booking_metrics import counted_booking
 from appointment_service.adapters.http.schemas import (
     AppointmentQuerySchema,
     AppointmentSchema,
@@ -132,6 +133,7 @@ class GuestHolds(MethodView):
     @slots.arguments(GuestHoldRequestSchema())
     @slots.response(201, GuestHoldSchema)
     @_slot_problems(409, 422, 429)
+    @counted_booking("guest_hold")
     def post(self, body: dict[str, Any]) -> Any:
         """Keep a free slot for a few minutes before signing in; confirm it with the claim token after."""
         services = container()
@@ -226,6 +228,7 @@ class Appointments(MethodView):
     @appointments.response(201, AppointmentSchema)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422, 503)
+    @counted_booking("booking")
     def post(self, body: dict[str, Any]) -> Any:
         """Book a free slot (send an Idempotency-Key so a retry cannot book twice)."""
         return _book(body, booking.BOOKING)
@@ -238,6 +241,7 @@ class Holds(MethodView):
     @appointments.response(201, AppointmentSchema)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422)
+    @counted_booking("hold")
     def post(self, body: dict[str, Any]) -> Any:
         """Keep a free slot for a few minutes (status held) while you confirm."""
         return _book(body, booking.HOLD)
@@ -249,6 +253,7 @@ class ConfirmHold(MethodView):
     @appointments.arguments(ConfirmHoldSchema())
     @appointments.response(200, AppointmentSchema)
     @_problems(401, 403, 404, 409, 422)
+    @counted_booking("confirm")
     def post(self, body: dict[str, Any], hold_id: uuid.UUID) -> Any:
         """Turn your hold into a booking (409 when it has expired)."""
         services = container()
