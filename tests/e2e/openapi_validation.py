@@ -5,8 +5,9 @@ The four specs are read once per stack, as an integrator reads them: from the ga
 
 - its status (or its range, 5XX) is in the operation's responses, its Content-Type is one the response
   names, and its body validates against that schema (OpenAPI 3.0 dialect, formats checked);
-- a path no spec names may only be answered 404, and a method a path does not have only 405, both as
-  problem+json (the gateway's `location /api/ { return 404; }`, Flask's routing);
+- a path no spec names may only be answered 404 (or 401, where the gateway asks for credentials before
+  the service routes), and a method a path does not have only 405, all as problem+json (the gateway's
+  `location /api/ { return 404; }`, Flask's routing); one trailing slash is the path without it;
 - answers the gateway gives on its own (its 429 rate and connection limits, 413, 401/403 of its
   auth_request, 502/503/504 error pages) are documented like the services' own: 429 on every operation,
   5XX as ServerError, 401/403/413 where they can happen.
@@ -98,7 +99,8 @@ class Specs:
         self.problem_uri = f"urn:openapi:{next(iter(specs))}#/components/schemas/Problem"
 
     def route(self, path: str) -> _Route | None:
-        path = path.rstrip("/") or "/"  # the services answer /x/ as /x
+        if len(path) > 1 and path.endswith("/"):
+            path = path[:-1]  # the services answer /x/ as /x (but /x// is no address of theirs)
         return next((r for r in self._routes if r.pattern.match(path)), None)
 
     def resolve(self, uri: str, value: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
@@ -174,8 +176,8 @@ def violation_of(response: requests.Response, specs: Specs) -> str:
     if method == "head":
         method = "get"
     route = specs.route(urlsplit(request.url).path)
-    if route is None:
-        return problems_in(response, specs, allowed=(404,))
+    if route is None:  # 401 first where the gateway's auth_request guards the prefix, whatever the path
+        return problems_in(response, specs, allowed=(401, 404))
     operation = route.item.get(method)
     if operation is None:
         return problems_in(response, specs, allowed=(404, 405))
