@@ -91,8 +91,8 @@ def test_a_trailing_slash_is_served_as_the_path_without_it(
 
 def test_the_slot_finder_answers_with_or_without_the_slash_alike(stack: StackUnderTest) -> None:
     query = "?specialization=cardiology&limit=3"
-    plain = requests.get(f"{stack.url}/api/v1/slots{query}", timeout=10, allow_redirects=False)
-    slashed = requests.get(f"{stack.url}/api/v1/slots/{query}", timeout=10, allow_redirects=False)
+    plain = stack.get(f"/api/v1/slots{query}", allow_redirects=False)
+    slashed = stack.get(f"/api/v1/slots/{query}", allow_redirects=False)
     assert (plain.status_code, slashed.status_code) == (200, 200)
     assert slashed.json() == plain.json()
 
@@ -122,8 +122,7 @@ REDIRECT_CANDIDATES = [
 @pytest.mark.parametrize("who", [None, ADMIN])
 def test_no_api_path_answers_a_redirect(stack: StackUnderTest, who: str | None) -> None:
     caller = signed_in(stack, who) if who else BrowserSession(stack.url)
-    # The raw client: these odd paths are about HTTP behaviour, not about answers the specs document.
-    answers = {path: caller.http.get(stack.url + path, allow_redirects=False) for path in REDIRECT_CANDIDATES}
+    answers = {path: get(caller, path) for path in REDIRECT_CANDIDATES}
     redirects = {
         path: (r.status_code, r.headers.get("Location"), r.headers.get("Content-Type"))
         for path, r in answers.items()
@@ -141,7 +140,7 @@ def test_no_api_path_answers_a_redirect(stack: StackUnderTest, who: str | None) 
 def test_an_api_path_that_is_no_resource_is_the_gateways_404_problem(stack: StackUnderTest) -> None:
     patient = signed_in(stack, PATIENT)
     for path in ("/api/v1/auth", "/api/v1/auth/", "/api/v1//patients/me"):
-        answer = patient.http.get(stack.url + path, allow_redirects=False)
+        answer = get(patient, path)
         assert answer.status_code == 404, path
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.json() == NOT_FOUND, path
@@ -247,7 +246,7 @@ def envelope(answer: requests.Response) -> tuple[int, int, int, int]:
 def _book_two_appointments(patient: BrowserSession, stack: StackUnderTest) -> None:
     deadline, booked = time.monotonic() + 30, 0
     while booked < 2 and time.monotonic() < deadline:
-        slots = requests.get(f"{stack.url}/api/v1/slots?specialization=cardiology&limit=10", timeout=10)
+        slots = stack.get("/api/v1/slots?specialization=cardiology&limit=10")
         for slot in slots.json()["items"] if slots.ok else []:
             answer = patient.post(
                 "/api/v1/appointments", json={"doctor_id": slot["doctor_id"], "start": slot["start"]}
@@ -276,7 +275,7 @@ def test_every_list_answers_the_one_envelope_and_honours_paging(stack: StackUnde
     assert envelope(get(patient, "/api/v1/appointments?scope=upcoming&page=3&page_size=1")) == (0, 3, 1, 2)
     agenda = envelope(get(admin, "/api/v1/appointments?scope=upcoming&page=1&page_size=1"))
     assert agenda[:3] == (1, 1, 1) and agenda[3] >= 2
-    slots = requests.get(f"{stack.url}/api/v1/slots?specialization=cardiology&limit=2", timeout=10)
+    slots = stack.get("/api/v1/slots?specialization=cardiology&limit=2")
     assert envelope(slots) == (2, 1, 2, 2)
 
 

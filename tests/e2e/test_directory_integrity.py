@@ -133,9 +133,7 @@ def test_time_off_in_the_past_is_refused(doctors: list[tuple[BrowserSession, dic
 
 
 def _slot_doctor_ids(stack: StackUnderTest) -> set[str]:
-    answer = requests.get(
-        f"{stack.url}/api/v1/slots", params={"specialization": "cardiology", "limit": 50}, timeout=10
-    )
+    answer = stack.get("/api/v1/slots", params={"specialization": "cardiology", "limit": 50})
     return {slot["doctor_id"] for slot in answer.json().get("items", [])}
 
 

@@ -27,6 +27,7 @@ import requests
 
 from hospital_shared.testing import free_port
 from tests.e2e.browser import BrowserSession, FromAddress, token_in, wait_for_mail
+from tests.e2e.openapi_validation import validated_session
 from tests.e2e.stack import PrivateRedis, StackUnderTest
 
 pytestmark = pytest.mark.e2e
@@ -205,7 +206,7 @@ def test_a_spoofed_x_forwarded_for_from_an_untrusted_peer_changes_nothing(
 def test_readiness_through_the_gateway_tells_a_stranger_only_ready_and_no_replica_names(
     stack: StackUnderTest, proxy: str
 ) -> None:
-    stranger = requests.Session()
+    stranger = validated_session(proxy)
     stranger.mount("http://", FromAddress(CLIENT_A))
     for area in ("auth", "patients", "doctors", "appointments"):
         ready = stranger.get(f"{proxy}/api/v1/{area}/readyz", timeout=10)
@@ -221,7 +222,7 @@ def test_readiness_through_the_gateway_tells_a_stranger_only_ready_and_no_replic
     directory = stranger.get(f"{proxy}/api/v1/doctors", timeout=10)
     assert directory.status_code == 200, directory.text
     assert "X-Served-By" not in directory.headers  # a replica's name is not the public's business
-    operator = requests.get(f"{stack.url}/api/v1/doctors", timeout=10)  # this machine, the stack's own
+    operator = stack.get("/api/v1/doctors")  # this machine, the stack's own
     assert operator.headers["X-Served-By"] == "doctor"
 
 
@@ -238,7 +239,7 @@ def test_a_signed_in_admin_is_told_the_replica_and_a_patient_is_not(
 
 
 def test_a_not_ready_service_names_no_internal_host_to_a_stranger(stack: StackUnderTest, proxy: str) -> None:
-    stranger = requests.Session()
+    stranger = validated_session(proxy)
     stranger.mount("http://", FromAddress(CLIENT_A))
     stack.redis.stop()
     try:
