@@ -10,7 +10,7 @@ PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) req
 appointment ?= 2
 
 .PHONY: help system-deps install up down status logs scale admin test lint format bench clean
-.PHONY: frontend vitest browser browser-deps api-types bundle-size
+.PHONY: frontend vitest browser browser-deps compose-deps api-types bundle-size
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -87,10 +87,13 @@ format: $(VENV)/.installed ## apply ruff's formatting and safe fixes
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
+compose-deps: ## install Debian's docker-compose, which checks docker-compose.yml without a Docker engine
+	@bash tools/install-system-deps.sh docker-compose
+
 browser-deps: ## install Debian's Chromium and fonts, which the browser tests drive through Playwright
 	@bash tools/install-system-deps.sh chromium
 
-test: install browser-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
+test: install browser-deps compose-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
 	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
 
 api-types: install $(FRONTEND_MODULES) ## regenerate frontend/src/api/generated/ from the services' OpenAPI documents

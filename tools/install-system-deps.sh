@@ -15,6 +15,8 @@ for item in "$@"; do
     chromium)    command -v chromium >/dev/null || want+=(chromium fonts-liberation fonts-dejavu-core) ;;
     python-venv) python3 -c 'import ensurepip, venv' 2>/dev/null || want+=(python3-venv) ;;
     wrk)         command -v wrk >/dev/null || want+=(wrk) ;;
+    # Debian's docker-compose 1.29: `docker-compose config` validates docker-compose.yml without an engine.
+    docker-compose) command -v docker-compose >/dev/null || want+=(docker-compose) ;;
     *) echo "unknown dependency: $item" >&2; exit 2 ;;
   esac
 done
