@@ -10,7 +10,7 @@ PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) req
 appointment ?= 2
 
 .PHONY: help system-deps install up down status logs scale admin test lint format bench clean
-.PHONY: frontend vitest browser browser-deps compose-deps api-types bundle-size
+.PHONY: frontend vitest browser browser-deps compose-deps monitoring-deps api-types bundle-size
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -60,7 +60,11 @@ frontend vitest:
 	@echo "frontend/package.json does not exist yet: no SPA to build or test (the gateway serves its placeholder)"
 endif
 
-up: install frontend ## start the whole stack at http://localhost:8080 (idempotent)
+# MONITORING=1: Debian's Prometheus too (kept by later `make up`/`scale` until MONITORING=0 or `make down`).
+MONITORING ?=
+export MONITORING
+
+up: install frontend $(if $(filter 1,$(MONITORING)),monitoring-deps) ## start the whole stack at http://localhost:8080 (idempotent; MONITORING=1 adds Prometheus)
 	@$(PY) -m tools.stack up
 
 down: ## stop everything `make up` started
@@ -90,10 +94,13 @@ format: $(VENV)/.installed ## apply ruff's formatting and safe fixes
 compose-deps: ## install Debian's docker-compose, which checks docker-compose.yml without a Docker engine
 	@bash tools/install-system-deps.sh docker-compose
 
+monitoring-deps: ## install Debian's Prometheus and promtool (make up MONITORING=1, the monitoring tests)
+	@bash tools/install-system-deps.sh prometheus
+
 browser-deps: ## install Debian's Chromium and fonts, which the browser tests drive through Playwright
 	@bash tools/install-system-deps.sh chromium
 
-test: install browser-deps compose-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
+test: install browser-deps compose-deps monitoring-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
 	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
 
 api-types: install $(FRONTEND_MODULES) ## regenerate frontend/src/api/generated/ from the services' OpenAPI documents

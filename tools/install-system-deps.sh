@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the stack or the tests need, only those missing.
-# Usage: tools/install-system-deps.sh [nginx] [redis] [postgresql] [node] [chromium] [python-venv] [wrk]
+# Usage: tools/install-system-deps.sh [nginx] [redis] [postgresql] [node] [chromium] [python-venv] [wrk] [prometheus]
 set -euo pipefail
 
 want=()
@@ -17,6 +17,8 @@ for item in "$@"; do
     wrk)         command -v wrk >/dev/null || want+=(wrk) ;;
     # Debian's docker-compose 1.29: `docker-compose config` validates docker-compose.yml without an engine.
     docker-compose) command -v docker-compose >/dev/null || want+=(docker-compose) ;;
+    # Debian's Prometheus with promtool, for `make up MONITORING=1` and the monitoring tests.
+    prometheus)  command -v prometheus >/dev/null && command -v promtool >/dev/null || want+=(prometheus) ;;
     *) echo "unknown dependency: $item" >&2; exit 2 ;;
   esac
 done

@@ -13,6 +13,7 @@ from pathlib import Path
 from hospital_shared.migrations import upgrade_to_head
 from tools.stack.backing import drop_databases, ensure_databases, ensure_postgres, ensure_redis, migrate
 from tools.stack.config import MAX_REPLICAS, REPLICATED, SERVICES, StackConfig, load_state, save_state, say
+from tools.stack.monitoring import monitoring_wanted, remove_monitoring, write_monitoring, write_targets
 from tools.stack.programs import (
     check_gateway_config,
     nginx_binary,
@@ -74,6 +75,11 @@ def up(config: StackConfig) -> None:
     write_gateway(config, replicas)
     check_gateway_config(config)
     write_gateway_program(config)
+    monitoring = monitoring_wanted(config, state)
+    if monitoring:
+        write_monitoring(config, replicas)
+    else:
+        remove_monitoring(config)
     write_supervisord_conf(config)
     if supervisord_pid(config) is None:
         say("starting supervisord")
@@ -84,9 +90,13 @@ def up(config: StackConfig) -> None:
         supervisorctl(config, "start", "all", check=False)
         reload_gateway(config)  # the rendered configuration may have changed since the gateway started
     state["appointment_replicas"] = replicas
+    state["monitoring"] = monitoring
+    state["prometheus_url"] = config.prometheus_url if monitoring else None
     save_state(config, state)
     wait_services_ready(config, range(1, replicas + 1))
     wait_ready(f"http://127.0.0.1:{config.gateway_port}/api/v1/appointments/healthz")
+    if monitoring:
+        wait_ready(f"{config.prometheus_url}/-/ready")
     wait_programs_running(config)
     credentials = seed(config) if config.seed_demo else []
     print()
@@ -94,6 +104,8 @@ def up(config: StackConfig) -> None:
     print(f"    services: {', '.join(s.name for s in present)}; appointment replicas: {replicas}")
     print(f"    mails sent by the platform land in {config.mail_dir}")
     print(f"    logs: make logs (files in {config.log_dir})")
+    if monitoring:
+        print(f"    Prometheus: {config.prometheus_url} (targets: {config.prometheus_url}/classic/targets)")
     for block in credentials:
         print("    " + block.replace("\n", "\n    "))
 
@@ -120,10 +132,15 @@ def scale(config: StackConfig, replicas: int) -> None:
         wait_services_ready(config, range(current + 1, replicas + 1))
         write_gateway(config, replicas)
         reload_gateway(config)
+        if state.get("monitoring"):
+            write_targets(config, replicas)
     elif replicas < current:
-        # Take the leaving replicas out of the gateway first, so no request is sent to a stopping process.
+        # Take the leaving replicas out of the gateway first, so no request is sent to a stopping process,
+        # and out of Prometheus's targets, so a replica stopped on purpose is not alerted on as down.
         write_gateway(config, replicas)
         reload_gateway(config)
+        if state.get("monitoring"):
+            write_targets(config, replicas)
         for replica in range(replicas + 1, current + 1):
             (config.programs_dir / f"{service.name}-{replica}.conf").unlink(missing_ok=True)
         supervisorctl(config, "reread")
@@ -140,6 +157,9 @@ def status(config: StackConfig) -> None:
         print("the stack is not running")
         return
     print(supervisorctl(config, "status", check=False).stdout.rstrip())
+    prometheus = load_state(config).get("prometheus_url")
+    if prometheus:
+        print(f"{'prometheus':12} {prometheus} (targets: {prometheus}/classic/targets)")
     for service in SERVICES:
         if not service.present:
             continue
@@ -177,6 +197,8 @@ def down(config: StackConfig, *, drop: bool = False) -> None:
         drop_databases(config)
     if config.stack_dir.exists():
         state.pop("appointment_replicas", None)
+        state.pop("monitoring", None)
+        state.pop("prometheus_url", None)
         save_state(config, state)
     say("stopped")
 

@@ -55,6 +55,12 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_switch(name: str) -> bool | None:
+    """1/0 from the environment; None when unset or empty (then the stack keeps what it did last time)."""
+    value = os.environ.get(name, "").strip()
+    return None if not value else value not in ("0", "false", "no", "off")
+
+
 @dataclass
 class StackConfig:
     """Where and how this stack runs; every value can be changed through the environment."""
@@ -98,6 +104,11 @@ class StackConfig:
         )
     )
 
+    # Debian's Prometheus under supervisord (make up MONITORING=1); see tools/stack/monitoring.py.
+    monitoring: bool | None = field(default_factory=lambda: _env_switch("MONITORING"))
+    prometheus_port: int = field(default_factory=lambda: _env_int("PROMETHEUS_PORT", 9090))
+    prometheus_scrape_seconds: int = field(default_factory=lambda: _env_int("PROMETHEUS_SCRAPE_SECONDS", 15))
+
     def port(self, service: Service, replica: int = 1) -> int:
         base = _env_int(f"{service.name.upper()}_PORT", service.default_port)
         return base + REPLICA_PORT_STEP * (replica - 1)
@@ -125,6 +136,14 @@ class StackConfig:
     @property
     def mail_dir(self) -> Path:
         return self.stack_dir / "mail"
+
+    @property
+    def prometheus_dir(self) -> Path:
+        return self.stack_dir / "prometheus"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.prometheus_port}"
 
     @property
     def state_file(self) -> Path:
