@@ -125,3 +125,11 @@ bench: install bench-deps ## wrk load on slots, booking, directory vs healthz (o
 
 seed-bench: install ## add the bench hospital (2,000 doctors, 200,000+ bookings) to the running stack
 	@$(PY) -m tests.load.seed_bench $(ARGS)
+
+.PHONY: chaos chaos-deps
+test: chaos-deps  # make test's short chaos run (tests/chaos/test_faults.py) starts a private cluster too
+chaos-deps: ## install Debian's PostgreSQL, whose initdb and pg_ctl the chaos run's private cluster uses
+	@bash tools/install-system-deps.sh postgresql
+
+chaos: install chaos-deps ## faults under load (scaling, reload, kill, Redis/PostgreSQL restart, SMTP stop); report
+	@$(PY) -m tests.chaos $(ARGS)

@@ -46,16 +46,19 @@ def port_is_open(port: int) -> bool:
 
 @dataclass
 class PrivateRedis:
-    """A redis-server of the test's own, so a test may stop and start it without disturbing anyone."""
+    """A redis-server of the test's own, so a test may stop and start it without disturbing anyone.
+
+    `durable`: its data outlives a restart (an append-only file), as a production Redis's does."""
 
     directory: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    durable: bool = False
 
     def start(self) -> None:
         self.process = subprocess.Popen(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+             "--save", "", "--appendonly", "yes" if self.durable else "no", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 10
