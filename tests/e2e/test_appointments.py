@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from tests.e2e import openapi_validation
 from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
 from tests.e2e.stack import StackUnderTest
 
@@ -91,7 +92,9 @@ def replica_get(stack: StackUnderTest, replica: int, path: str) -> requests.Resp
     """Ask one replica directly (as the gateway would), to compare replicas' answers."""
     port = stack.replica_port(replica)
     headers = {"X-Internal-Token": stack.internal_token()}
-    return requests.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=10)
+    # Checked against the specs like the gateway's answers: a replica's answer is what the gateway passes on.
+    checked = openapi_validation.validated_session(stack.url)
+    return checked.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=10)
 
 
 def slot_of(stack: StackUnderTest, doctor_id: str, **params: str) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import requests
 
 from tests.e2e import openapi_validation
 from tests.e2e.browser import BrowserSession
@@ -42,7 +41,7 @@ def clients(stack: StackUnderTest, tmp_path_factory: pytest.TempPathFactory) -> 
     packages = {}
     for name, area in AREAS.items():
         spec = folder / f"{name}.json"
-        spec.write_bytes(requests.get(f"{stack.url}/api/v1/{area}/openapi.json", timeout=15).content)
+        spec.write_bytes(stack.get(f"/api/v1/{area}/openapi.json").content)
         package = f"hospital_{name}_client"
         subprocess.run(
             [str(generator), "generate", "--path", str(spec), "--meta", "none",
