@@ -34,8 +34,9 @@ class SpecializationRefSchema(Schema):
 class SpecializationRef(fields.Field):
     """A specialization as input: its slug, or an object with a slug (as a GET answers it; `name` ignored)."""
 
+    # marshmallow formats the message with str.format: the object's braces are doubled to stay literal.
     default_error_messages = {
-        "invalid": 'Give a specialization slug such as "cardiology", or an object {"slug": "cardiology"}.'
+        "invalid": 'Give a specialization slug such as "cardiology", or an object {{"slug": "cardiology"}}.'
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
