@@ -7,14 +7,9 @@ import uuid
 import pytest
 from flask import Flask
 
+from hospital_shared.access import current_identity, integration_scope, require_identity, require_integration
 from hospital_shared.errors import Forbidden, Unauthorized
-from hospital_shared.identity import (
-    current_identity,
-    identity_headers,
-    integration_scope,
-    require_identity,
-    require_integration,
-)
+from hospital_shared.identity import identity_headers
 
 TOKEN = "identity-test-token"
 KEY_ID = uuid.uuid4()

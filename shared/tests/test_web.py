@@ -14,9 +14,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import create_engine
 
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.errors import Conflict, TooManyRequests, Unauthorized
 from hospital_shared.health import ReadinessCheck, database_check, migrations_check, redis_check
-from hospital_shared.identity import current_identity, identity_headers, require_identity
+from hospital_shared.identity import identity_headers
 from hospital_shared.settings import ServiceSettings
 from hospital_shared.web import create_service_app
 

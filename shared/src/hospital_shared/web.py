@@ -18,6 +18,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from hospital_shared.access import internal_token_is_valid
 from hospital_shared.db import database_unavailable
 from hospital_shared.errors import (
     PROBLEM_BASE,
@@ -28,7 +29,6 @@ from hospital_shared.errors import (
     ValidationFailed,
 )
 from hospital_shared.health import ReadinessCheck, init_health
-from hospital_shared.identity import internal_token_is_valid
 from hospital_shared.logging_setup import configure_logging, request_id_var
 from hospital_shared.metrics import init_metrics
 from hospital_shared.openapi import document_api

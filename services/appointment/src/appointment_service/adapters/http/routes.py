@@ -30,8 +30,9 @@ from appointment_service.adapters.http.schemas import (
     SlotSchema,
 )
 from appointment_service.service_layer import agenda, booking, integrations, slot_search
+from hospital_shared.access import current_identity, integration_scope, require_identity
 from hospital_shared.errors import NotFound, ValidationFailed
-from hospital_shared.identity import Identity, current_identity, integration_scope, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.network import client_network
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import client_address, container

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from appointment_service.adapters.http.schemas import SystemStatusSchema
 from appointment_service.service_layer.system import system_status
-from hospital_shared.identity import require_identity
+from hospital_shared.access import require_identity
 from hospital_shared.schemas import problem_responses
 from hospital_shared.web import container
 

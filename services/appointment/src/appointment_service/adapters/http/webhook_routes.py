@@ -17,7 +17,7 @@ from appointment_service.adapters.http.webhook_schemas import (
     EndpointWithSecretSchema,
 )
 from appointment_service.service_layer import webhooks as use_cases
-from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 

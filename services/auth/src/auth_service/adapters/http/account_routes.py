@@ -30,7 +30,8 @@ from auth_service.adapters.http.web_session import (
 from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
 from auth_service.service_layer import accounts, mfa, passwords, sessions
-from hospital_shared.identity import Identity, current_identity, require_identity
+from hospital_shared.access import current_identity, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.schemas import PageQuerySchema, page_of
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and sessions")

@@ -17,7 +17,7 @@ from auth_service.adapters.http.schemas import (
 from auth_service.adapters.http.web_session import ports
 from auth_service.domain.users import Role
 from auth_service.service_layer import admin
-from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.schemas import page_of, problem_responses
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/auth/users", description="User administration")

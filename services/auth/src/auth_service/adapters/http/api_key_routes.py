@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from auth_service.adapters.http.integration_schemas import ApiKeySchema, IssuedApiKeySchema, NewApiKeySchema
 from auth_service.adapters.http.web_session import ports
 from auth_service.service_layer import api_keys
-from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.schemas import PageQuerySchema, page_of, problem_responses
 
 blp = Blueprint(

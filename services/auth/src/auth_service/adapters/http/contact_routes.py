@@ -16,8 +16,8 @@ from marshmallow import Schema, fields
 
 from auth_service.adapters.http.web_session import ports
 from auth_service.service_layer.contacts import user_contact
+from hospital_shared.access import current_identity
 from hospital_shared.errors import NotFound
-from hospital_shared.identity import current_identity
 from hospital_shared.schemas import problem_responses
 
 blp = Blueprint(

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from auth_service.adapters.http.integration_schemas import IntegrationPatientSchema, RegisteredPatientSchema
 from auth_service.adapters.http.web_session import ports
 from auth_service.service_layer.integrations import IntegrationPatient, register_patient_for_integration
-from hospital_shared.identity import current_identity, require_integration
+from hospital_shared.access import current_identity, require_integration
 from hospital_shared.schemas import problem_responses
 
 blp = Blueprint(

@@ -16,8 +16,9 @@ from auth_service.domain.sessions import Session
 from auth_service.ports import OpenIdProviderError
 from auth_service.service_layer import identity_links, sessions
 from auth_service.service_layer.openid_sign_in import start_openid_sign_in
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.errors import ServiceUnavailable, Unauthorized
-from hospital_shared.identity import Identity, current_identity, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 from hospital_shared.schemas import PageQuerySchema, page_of
 

@@ -20,8 +20,8 @@ from auth_service.adapters.http.web_session import (
 from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
 from auth_service.service_layer import accounts, mfa
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.errors import Forbidden
-from hospital_shared.identity import current_identity, require_identity
 
 blp = Blueprint(
     "mfa", __name__, url_prefix="/api/v1/auth", description="Staff two-step sign-in (authenticator app codes)"

@@ -29,7 +29,7 @@ from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
-from hospital_shared.identity import current_identity, integration_scope, require_identity
+from hospital_shared.access import current_identity, integration_scope, require_identity
 from hospital_shared.preconditions import strong_etag
 from hospital_shared.schedule import TimeOff
 from hospital_shared.schemas import page_of, problem_responses

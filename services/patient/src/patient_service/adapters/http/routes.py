@@ -9,7 +9,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hospital_shared.identity import current_identity, require_identity
+from hospital_shared.access import current_identity, require_identity
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 from patient_service.adapters.http.schemas import (
