@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from auth_service.adapters.http.oauth_routes import set_binding_cookie
+from auth_service.adapters.http.oauth_routes import NOT_CONFIGURED, set_binding_cookie
 from auth_service.adapters.http.web_session import ports, session_secret, settings
 from auth_service.domain.sessions import Session
 from auth_service.ports import OpenIdProviderError
@@ -20,9 +20,10 @@ from hospital_shared.access import current_identity, require_identity
 from hospital_shared.errors import ServiceUnavailable, Unauthorized
 from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
-from hospital_shared.schemas import PageQuerySchema, page_of
+from hospital_shared.schemas import PageQuerySchema, page_of, problem_responses
 
 blp = Blueprint("identity_links", __name__, url_prefix="/api/v1/auth", description="Linked sign-ins (Google)")
+_problems = problem_responses(blp, {404: NOT_CONFIGURED})
 
 
 class LinkStartSchema(Schema):
@@ -69,6 +70,7 @@ class StartGoogleLink(MethodView):
     @require_identity()
     @blp.arguments(LinkStartSchema)
     @blp.response(200, LinkStartedSchema)
+    @_problems(404)
     def post(self, body: dict[str, Any]) -> Any:
         """Enter the password again to link a Google account; answers where to send the browser."""
         identity = _identity()

@@ -29,10 +29,13 @@ from auth_service.service_layer.openid_sign_in import (
     start_openid_sign_in,
 )
 from hospital_shared.errors import ServiceUnavailable
+from hospital_shared.schemas import problem_responses
 
 log = logging.getLogger(__name__)
 
 blp = Blueprint("oauth", __name__, url_prefix="/api/v1/auth/oauth/google", description="Sign in with Google")
+NOT_CONFIGURED = "Sign-in with Google is not configured on this server."
+_problems = problem_responses(blp, {404: NOT_CONFIGURED})
 
 
 def _spa_url(**params: str) -> str:
@@ -62,6 +65,7 @@ def set_binding_cookie(response: Response, value: str, *, max_age: int) -> None:
 @blp.route("/start")
 class StartGoogleSignIn(MethodView):
     @blp.response(302)
+    @_problems(404)
     def get(self) -> Response:
         """Send the browser to Google with a fresh state, nonce and PKCE challenge."""
         try:
@@ -81,6 +85,7 @@ class StartGoogleSignIn(MethodView):
 class GoogleCallback(MethodView):
     @blp.arguments(OAuthCallbackQuerySchema, location="query", unknown="exclude")
     @blp.response(302)
+    @_problems(404)
     def get(self, query: dict[str, Any]) -> Response:
         """Finish the sign-in (or a link): check state, exchange the code, validate the ID token."""
         try:
