@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from appointment_service.domain.slots import TimeOfDay
 from hospital_shared.schedule import MAX_DURATION_MINUTES
-from hospital_shared.schemas import PageQuerySchema
+from hospital_shared.schemas import Instant, PageQuerySchema
 
 _DURATION = validate.Range(min=5, max=MAX_DURATION_MINUTES)
 _CODE = validate.Regexp(
@@ -48,8 +48,8 @@ class SlotQuerySchema(_RepeatedQuery):
         validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$"), metadata={"example": "cardiology"}
     )
     doctor_id = fields.UUID()
-    from_ = fields.AwareDateTime(data_key="from", metadata={"description": "Earliest start (default: now)."})
-    to = fields.AwareDateTime(metadata={"description": "Latest start (default: the booking horizon)."})
+    from_ = Instant(data_key="from", metadata={"description": "Earliest start (default: now)."})
+    to = Instant(metadata={"description": "Latest start (default: the booking horizon)."})
     duration_minutes = fields.Integer(validate=_DURATION)
     appointment_type = fields.String(validate=_CODE)
     time_of_day = fields.String(
@@ -106,7 +106,7 @@ class SlotListSchema(Schema):
 
 class BookingSchema(Schema):
     doctor_id = fields.UUID(required=True)
-    start = fields.AwareDateTime(required=True, metadata={"description": "A start the slot finder offers."})
+    start = Instant(required=True, metadata={"description": "A start the slot finder offers."})
     duration_minutes = fields.Integer(validate=_DURATION)
     appointment_type = fields.String(validate=_CODE)
     reason = fields.String(load_default="", validate=_REASON)
@@ -129,7 +129,7 @@ class ConfirmHoldSchema(Schema):
 
 class GuestHoldRequestSchema(Schema):
     doctor_id = fields.UUID(required=True)
-    start = fields.AwareDateTime(required=True, metadata={"description": "A start the slot finder offers."})
+    start = Instant(required=True, metadata={"description": "A start the slot finder offers."})
     duration_minutes = fields.Integer(validate=_DURATION)
     appointment_type = fields.String(validate=_CODE)
 
@@ -143,15 +143,15 @@ class CancelSchema(Schema):
 
 
 class RescheduleSchema(Schema):
-    start = fields.AwareDateTime(required=True)
+    start = Instant(required=True)
     duration_minutes = fields.Integer(validate=_DURATION)
     appointment_type = fields.String(validate=_CODE)
 
 
 class AppointmentQuerySchema(PageQuerySchema):
     scope = fields.String(load_default="all", validate=validate.OneOf(["upcoming", "past", "all"]))
-    from_ = fields.AwareDateTime(data_key="from")
-    to = fields.AwareDateTime()
+    from_ = Instant(data_key="from")
+    to = Instant()
     doctor_id = fields.UUID()
     patient_id = fields.UUID(
         metadata={
@@ -162,7 +162,7 @@ class AppointmentQuerySchema(PageQuerySchema):
     status = fields.String(
         validate=validate.OneOf(["held", "booked", "cancelled", "completed", "expired", "rescheduled"])
     )
-    updated_since = fields.AwareDateTime(
+    updated_since = Instant(
         metadata={
             "description": "For mirroring: only appointments changed at or after this (ISO 8601, offset), "
             "ordered by updated_at, then id. Ask again with the last item's updated_at (the boundary item "

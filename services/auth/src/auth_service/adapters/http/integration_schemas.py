@@ -11,6 +11,7 @@ from auth_service.domain.api_keys import (
     NAME_MAX_LENGTH,
 )
 from hospital_shared.identity import SCOPES
+from hospital_shared.schemas import Instant
 
 
 class NewApiKeySchema(Schema):
@@ -25,7 +26,7 @@ class NewApiKeySchema(Schema):
         validate=validate.Length(min=1, max=len(SCOPES)),
         metadata={"example": ["directory:read", "slots:read"]},
     )
-    expires_at = fields.AwareDateTime(
+    expires_at = Instant(
         load_default=None, metadata={"description": "default: 90 days from now; one year at most"}
     )
     rate_limit_per_minute = fields.Integer(

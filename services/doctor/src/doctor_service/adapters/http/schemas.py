@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from hospital_shared.schedule import SLOT_STEPS, WEEKDAYS, InvalidSchedule, TimeOffKind, WeeklySchedule
-from hospital_shared.schemas import PageQuerySchema
+from hospital_shared.schemas import Instant, PageQuerySchema
 
 CLOCK = validate.Regexp(r"^\d{2}:\d{2}$", error="Must be a local time HH:MM.")
 
@@ -144,7 +144,7 @@ class DoctorSearchQuerySchema(Schema):
         validate=validate.Length(max=100), metadata={"description": "Words of the name or clinic."}
     )
     accepting_new_patients = fields.Boolean(metadata={"description": "Only doctors taking new patients."})
-    updated_since = fields.AwareDateTime(
+    updated_since = Instant(
         metadata={
             "description": "Only doctors changed at or after this moment (ISO 8601 with offset). The list is "
             "then ordered by updated_at, then id (otherwise by name, then id); a nightly sync keeps the "
