@@ -71,6 +71,15 @@ class ChaosHospital:
         os.killpg(os.getpgid(pid), signal.SIGKILL)
         return pid
 
+    def wait_restarted(self, program: str, old_pid: int, *, seconds: float = 30) -> bool:
+        """Whether supervisord runs `program` again under a new PID within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.stack.program_pids().get(program, old_pid) != old_pid:
+                return True
+            time.sleep(0.5)
+        return False
+
     def supervisorctl(self, *args: str) -> None:
         conf = self.stack.directory / "supervisord.conf"
         subprocess.run(

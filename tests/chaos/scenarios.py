@@ -95,8 +95,10 @@ def _reload_gateway(hospital: ChaosHospital, load: Load) -> Window:
 
 def _kill_a_replica(hospital: ChaosHospital, load: Load) -> Window:
     down_at = load.now()
-    hospital.kill_replica(2)
-    return Window(down_at, load.now())
+    killed = hospital.kill_replica(2)
+    back = hospital.wait_restarted("appointment-2", killed)
+    note = "supervisord had appointment-2 running again" if back else "appointment-2 was not restarted"
+    return Window(down_at, down_at, f"{note} {load.now() - down_at:.1f} s after the kill")
 
 
 def _outage(stop: Callable[[], None], start: Callable[[], None], *, seconds: float) -> Callable[..., Window]:
