@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproject.toml))
-PROJECT_FILES := shared/pyproject.toml $(wildcard services/*/pyproject.toml) requirements-dev.txt
+PROJECT_FILES := shared/pyproject.toml shared/testing/pyproject.toml $(wildcard services/*/pyproject.toml) requirements-dev.txt
 appointment ?= 2
 
 .PHONY: help system-deps install up down status logs scale admin test lint format bench clean
@@ -21,7 +21,7 @@ system-deps: ## install missing Debian packages (nginx, Redis server, Node, pyth
 $(VENV)/.installed: $(PROJECT_FILES)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -r requirements-dev.txt -e shared $(foreach s,$(SERVICES),-e services/$(s))
+	@$(PY) -m pip install -q -r requirements-dev.txt -e shared -e shared/testing $(foreach s,$(SERVICES),-e services/$(s))
 	@touch $@
 
 SWAGGER_UI := gateway/swagger/node_modules/.package-lock.json

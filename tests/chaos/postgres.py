@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg2
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 SERVER_OWNER = "postgres"  # initdb and postgres refuse to run as root
 

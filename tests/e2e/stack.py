@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 from tests.e2e import openapi_validation
 
 REPO = Path(__file__).resolve().parents[2]

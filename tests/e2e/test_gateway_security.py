@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import requests
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 from tests.e2e.browser import BrowserSession, FromAddress, token_in, wait_for_mail
 from tests.e2e.openapi_validation import validated_session
 from tests.e2e.stack import PrivateRedis, StackUnderTest

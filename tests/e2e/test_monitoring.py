@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 from tests.e2e.stack import StackUnderTest
 
 

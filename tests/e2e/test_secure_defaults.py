@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 from tools.stack.config import SERVICES, StackConfig
 from tools.stack.programs import service_environment
 

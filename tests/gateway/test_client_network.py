@@ -18,7 +18,7 @@ import requests
 
 from gateway.render import GATEWAY_DIR
 from hospital_shared.network import client_network
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from doctor_service.adapters.postgres.models import doctor_outbox
 from doctor_service.adapters.postgres.repository import SqlDoctorRepository
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from hospital_shared.testing import migrated_database
+from hospital_testing import migrated_database
 from tests.e2e.stack import PrivateRedis
 from tests.load.bench_appointments import HORIZON_DAYS
 from tests.load.bench_doctors import bench_doctor_ids

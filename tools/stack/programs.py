@@ -116,13 +116,16 @@ def write_service_program(config: StackConfig, service: Service, replica: int = 
 def write_extra_programs(config: StackConfig) -> None:
     """Programs that are not web servers: the local SMTP sink, and each service's background programs.
 
+    The sink is a development tool (hospital_testing.mail_sink, installed in the dev venv only), started
+    beside Auth-MS, whose mails it catches along with Appointment-MS's.
+
     A service declares its background programs in its pyproject.toml, e.g. for Doctor-MS's outbox relay:
     `[tool.hospital] background = ["relay"]` runs `python -m doctor_service.relay` as program `doctor-relay`.
     """
     auth = SERVICES[0]
-    if (auth.directory / "src" / "auth_service" / "mail_sink.py").exists():
+    if auth.present:
         command = (
-            f"{sys.executable} -m auth_service.mail_sink --host 127.0.0.1 --port {config.smtp_port} "
+            f"{sys.executable} -m hospital_testing.mail_sink --host 127.0.0.1 --port {config.smtp_port} "
             f"--dir {config.mail_dir}"
         )
         block = program_block(

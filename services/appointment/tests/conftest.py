@@ -18,7 +18,7 @@ from appointment_service.adapters.http.app import create_app
 from appointment_service.config import Settings
 from appointment_service.ports import Clock
 from appointment_service.service_layer.projection import apply_doctor_events
-from hospital_shared.testing import migrated_database, running_app
+from hospital_testing import migrated_database, running_app
 
 from .builders import stream_event
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from doctor_service import SERVICE_DIR
 from doctor_service.adapters.http.app import create_app
 from doctor_service.config import Settings
-from hospital_shared.testing import migrated_database, running_app
+from hospital_testing import migrated_database, running_app
 
 from .unit.fakes import FakeAccounts
 

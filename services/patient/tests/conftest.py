@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hospital_shared.testing import migrated_database, running_app
+from hospital_testing import migrated_database, running_app
 from patient_service import SERVICE_DIR
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, event, text
 from hospital_shared.db import database_unavailable, make_engine
 from hospital_shared.redis_client import make_redis
 from hospital_shared.settings import ServiceSettings
-from hospital_shared.testing import free_port, temporary_database
 from hospital_shared.web import container, create_service_app
+from hospital_testing import free_port, temporary_database
 
 TOKEN = "shared-test-token"
 HEADERS = {"X-Internal-Token": TOKEN}

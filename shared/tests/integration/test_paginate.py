@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from hospital_shared.db import make_engine
 from hospital_shared.paging import Page, paginate
-from hospital_shared.testing import temporary_database
+from hospital_testing import temporary_database
 
 
 class Base(DeclarativeBase):

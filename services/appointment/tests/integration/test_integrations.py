@@ -18,7 +18,7 @@ from appointment_service.adapters.contacts.auth_api import AuthApiPatientAccount
 from appointment_service.config import Settings
 from appointment_service.ports import AccountsUnavailable
 from hospital_shared.identity import identity_headers
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 from ..builders import doctor_snapshot
 from ..conftest import TOKEN

@@ -26,7 +26,7 @@ from appointment_service.bootstrap import Container, bootstrap, mail_relay_ports
 from appointment_service.config import Settings
 from appointment_service.service_layer.mail_relay import send_all_due_mails
 from hospital_shared.identity import identity_headers
-from hospital_shared.testing import free_port, migrated_database
+from hospital_testing import free_port, migrated_database
 
 from ..builders import doctor_snapshot
 from .mail_fixtures import AuthStub, Inbox, calendar_part, outbox_row, owe_mail, smtp_server

@@ -25,7 +25,7 @@ from appointment_service.config import Settings
 from appointment_service.domain.replicas import LatencyHistogram, ReplicaWorker, WorkerHeartbeat
 from appointment_service.domain.system import utc_day
 from hospital_shared.identity import identity_headers
-from hospital_shared.testing import free_port, running_app
+from hospital_testing import free_port, running_app
 
 from ..builders import doctor_snapshot
 from ..conftest import MONDAY, TABLES, TOKEN, FixedClock

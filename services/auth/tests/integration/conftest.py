@@ -18,8 +18,8 @@ from auth_service import SERVICE_DIR
 from auth_service.adapters.http.app import create_app
 from auth_service.adapters.security.clock import SystemClock
 from auth_service.config import Settings
-from auth_service.mail_sink import MailboxHandler, start_sink
-from hospital_shared.testing import free_port, migrated_database, reset_service_state, running_app
+from hospital_testing import free_port, migrated_database, reset_service_state, running_app
+from hospital_testing.mail_sink import MailboxHandler, start_sink
 
 AUTH_TABLES = ("users", "one_time_tokens", "external_identities", "api_keys", "account_outbox")
 REDIS_URL = "redis://127.0.0.1:6379/11"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc_provider"
 

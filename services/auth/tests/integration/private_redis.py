@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 
 @pytest.fixture(scope="module")

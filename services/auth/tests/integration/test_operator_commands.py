@@ -10,7 +10,7 @@ import pytest
 from auth_service import cli
 from auth_service.adapters.mail.smtp import SmtpMailer
 from auth_service.domain.mails import MailMessage
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 from .conftest import REDIS_URL
 
@@ -56,7 +56,7 @@ def test_the_mail_sink_keeps_every_message_as_an_eml_file(tmp_path):
         [
             sys.executable,
             "-m",
-            "auth_service.mail_sink",
+            "hospital_testing.mail_sink",
             "--host",
             "127.0.0.1",
             "--port",

@@ -16,7 +16,7 @@ from doctor_service.adapters.postgres.catalog_copy import CatalogCopy
 from doctor_service.adapters.redis.directory_cache import GENERATION_KEY, RedisDirectoryCache
 from doctor_service.config import Settings
 from hospital_shared.redis_client import make_redis
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 from .helpers import PUBLIC, admin, app_for, as_doctor, create_doctor, days_ahead
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from doctor_service.config import Settings
 from hospital_shared.events import PostgresAdvisoryLock, StreamReader, latest_versions
 from hospital_shared.redis_client import make_redis
-from hospital_shared.testing import free_port
+from hospital_testing import free_port
 
 from ..conftest import STREAM
 from .helpers import WEEK, app_for, as_doctor, create_doctor, days_ahead

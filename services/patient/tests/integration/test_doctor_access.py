@@ -6,7 +6,7 @@ from dataclasses import replace
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
-from hospital_shared.testing import free_port, running_app
+from hospital_testing import free_port, running_app
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings
 

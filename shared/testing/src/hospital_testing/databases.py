@@ -1,31 +1,24 @@
-"""Helpers for the services' tests: throw-away databases, free ports, gateway-like headers."""
+"""Throw-away PostgreSQL databases for tests, and an app whose tables and Redis are emptied after a test."""
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
-import socket
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import psycopg2
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from psycopg2 import sql
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from hospital_shared.identity import identity_headers
 from hospital_shared.migrations import upgrade_to_head
-
-__all__ = [
-    "free_port",
-    "identity_headers",
-    "migrated_database",
-    "reset_service_state",
-    "running_app",
-    "temporary_database",
-]
 
 ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -50,13 +43,6 @@ def temporary_database(service: str) -> Iterator[str]:
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.close()
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -84,3 +70,47 @@ def running_app(app: Flask, *, tables: Sequence[str]) -> Iterator[Flask]:
     finally:
         reset_service_state(app, tables=tables)
         app.extensions["container"].close()
+
+
+def database_fixture(service: str, service_dir: Path) -> Any:
+    """A session-scoped fixture: the service's database, migrated to head, dropped after the run.
+
+    In a conftest: `database_url = database_fixture("patient", SERVICE_DIR)`.
+    """
+
+    @pytest.fixture(scope="session")
+    def database_url() -> Iterator[str]:
+        with migrated_database(service, service_dir) as url:
+            yield url
+
+    return database_url
+
+
+def app_fixture(build: Callable[..., Flask], *, tables: Sequence[str], reset_first: bool = False) -> Any:
+    """A fixture: the app `build` makes, its `tables` and Redis emptied after each test.
+
+    `build`'s parameters are fixture names, e.g. `app = app_fixture(lambda settings, clock:
+    create_app(settings, clock=clock), tables=TABLES)`. `reset_first` also empties them before the test
+    (for a Redis database that a crashed earlier run may have left full).
+    """
+    names = list(inspect.signature(build).parameters)
+
+    @pytest.fixture
+    def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+        created = build(**{name: request.getfixturevalue(name) for name in names})
+        if reset_first:
+            reset_service_state(created, tables=tables)
+        with running_app(created, tables=tables) as running:
+            yield running
+
+    return app
+
+
+def client_fixture() -> Any:
+    """A fixture: the Flask test client of the `app` fixture."""
+
+    @pytest.fixture
+    def client(app: Flask) -> FlaskClient:
+        return app.test_client()
+
+    return client

@@ -1,6 +1,6 @@
 """A local SMTP sink for development: every message is kept as a .eml file the developer can open.
 
-    python -m auth_service.mail_sink --host 127.0.0.1 --port 8025 --dir .stack/mail
+    python -m hospital_testing.mail_sink --host 127.0.0.1 --port 8025 --dir .stack/mail
 
 It accepts any sender and recipient and relays nothing. Tests start the same server on a free loopback port.
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-log = logging.getLogger("auth_service.mail_sink")
+log = logging.getLogger("hospital_testing.mail_sink")
 
 
 class MailboxHandler:
