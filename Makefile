@@ -133,3 +133,7 @@ chaos-deps: ## install Debian's PostgreSQL, whose initdb and pg_ctl the chaos ru
 
 chaos: install chaos-deps ## faults under load (scaling, reload, kill, Redis/PostgreSQL restart, SMTP stop); report
 	@$(PY) -m tests.chaos $(ARGS)
+
+.PHONY: fuzz
+fuzz: install ## schemathesis on the four specs as every caller, longer than make test's (own stack); report file
+	@$(PY) -m tests.fuzz $(ARGS)
