@@ -9,11 +9,11 @@ SERVICES := $(patsubst services/%/pyproject.toml,%,$(wildcard services/*/pyproje
 PROJECT_FILES := shared/pyproject.toml shared/testing/pyproject.toml $(wildcard services/*/pyproject.toml) requirements-dev.txt
 appointment ?= 2
 
-.PHONY: help system-deps install up down status logs scale admin test lint format bench clean
+.PHONY: help system-deps install up down status logs scale admin test unit integration e2e lint format bench clean
 .PHONY: frontend vitest browser browser-deps compose-deps monitoring-deps api-types bundle-size
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 system-deps: ## install missing Debian packages (nginx, Redis server, Node, python3-venv)
 	@bash tools/install-system-deps.sh python-venv nginx redis node
@@ -100,8 +100,22 @@ monitoring-deps: ## install Debian's Prometheus and promtool (make up MONITORING
 browser-deps: ## install Debian's Chromium and fonts, which the browser tests drive through Playwright
 	@bash tools/install-system-deps.sh chromium
 
-test: install browser-deps compose-deps monitoring-deps frontend lint vitest ## every tier: lint, vitest, unit, integration, e2e, browser
-	@$(VENV)/bin/pytest shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+# The test tiers: the root conftest.py gives each test one marker by its path, so `pytest -m unit` and the rest
+# work too. `make test` runs them one after another, each in a pytest of its own, and stops at the first to fail.
+PYTEST := $(VENV)/bin/pytest
+TESTS := shared/tests $(foreach s,$(SERVICES),services/$(s)/tests) tests
+UNIT_TESTS := shared/tests/unit $(foreach s,$(SERVICES),services/$(s)/tests/unit)
+
+unit: $(VENV)/.installed ## unit tests: no PostgreSQL, Redis, network or other process (a socket fails the test)
+	@$(PYTEST) -m unit $(UNIT_TESTS)
+
+integration: install compose-deps monitoring-deps $(FRONTEND_MODULES) ## one service or tool at a time on real PostgreSQL, Redis, nginx
+	@$(PYTEST) -m integration $(TESTS)
+
+e2e: install chaos-deps monitoring-deps frontend ## the whole stack on test ports, through the gateway (and the short chaos run)
+	@$(PYTEST) -m e2e tests
+
+test: install browser-deps compose-deps monitoring-deps frontend lint vitest unit integration e2e browser ## every tier: lint, vitest, unit, integration, e2e, browser
 
 api-types: install $(FRONTEND_MODULES) ## regenerate frontend/src/api/generated/ from the services' OpenAPI documents
 	@rm -rf .stack/openapi && $(PY) -m tools.openapi .stack/openapi >/dev/null
@@ -110,8 +124,8 @@ api-types: install $(FRONTEND_MODULES) ## regenerate frontend/src/api/generated/
 bundle-size: frontend ## the web app's download size (gzip): patient path, each lazy area, whole app
 	@$(PY) -m tools.bundle_size
 
-browser: install browser-deps frontend ## the browser tests only (Playwright + Chromium against a stack of their own)
-	@$(VENV)/bin/pytest tests/browser
+browser: install browser-deps frontend ## the browser tests (Playwright + Chromium against a stack of their own)
+	@$(PYTEST) -m browser tests/browser
 
 clean: ## remove the venv and local state (stop the stack first)
 	rm -rf $(VENV) .stack

@@ -56,11 +56,6 @@ def tier_of(path: Path) -> str:
     raise pytest.UsageError(f"{relative}: no test tier; put it under tests/unit/ or tests/integration/")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "unit: no PostgreSQL, Redis, network or other process; seconds")
-    config.addinivalue_line("markers", "integration: real PostgreSQL, Redis, nginx or tool binaries")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         tier = tier_of(Path(item.path))
