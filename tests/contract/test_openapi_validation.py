@@ -31,6 +31,17 @@ SPEC: dict[str, Any] = {
         },
         "/api/v1/things/start": {"get": {"responses": {"302": {"description": "To the provider"}}}},
         "/api/v1/things/quiet": {"get": {"responses": {"200": {"description": "OK"}}}},
+        "/api/v1/things/versioned": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "A versioned thing",
+                        "content": THING_JSON,
+                        "headers": {"ETag": {"schema": {"type": "string"}, "required": True}},
+                    }
+                }
+            }
+        },
     },
     "components": {
         "schemas": {
@@ -107,3 +118,23 @@ def test_an_answer_the_spec_does_not_document_is_a_violation_saying_why(
     specs: Specs, response: Any, complaint: str
 ) -> None:
     assert complaint in violation_of(response, specs)
+
+
+def with_headers(response: Any, **headers: str) -> Any:
+    response.headers = {**response.headers, **{k.replace("_", "-"): v for k, v in headers.items()}}
+    return response
+
+
+def test_a_watched_header_the_spec_does_not_document_is_a_violation(specs: Specs) -> None:
+    sent = with_headers(answer("GET", "/api/v1/things", 200, THING), Location="/api/v1/things/1")
+    assert violation_of(sent, specs) == "header Location is sent but not documented for 200"
+
+
+def test_a_header_the_spec_says_is_always_sent_must_be_there(specs: Specs) -> None:
+    assert "etag is documented as always sent" in violation_of(
+        answer("GET", "/api/v1/things/versioned", 200, THING), specs
+    )
+    assert (
+        violation_of(with_headers(answer("GET", "/api/v1/things/versioned", 200, THING), ETag='"3"'), specs)
+        == ""
+    )

@@ -169,6 +169,34 @@ def _json(response: requests.Response) -> Any:
 _NOT_JSON = object()
 
 
+# Headers whose presence or absence an integrator acts on: sent only where the spec says, and sent where it
+# says they are required.
+WATCHED_HEADERS = (
+    "ETag",
+    "Location",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Idempotent-Replayed",
+)
+
+
+def undocumented_headers(response: requests.Response, documented: Mapping[str, Any]) -> str:
+    """'' when the watched headers of `response` agree with the documented response's `headers`."""
+    declared = {name.lower(): header for name, header in (documented.get("headers") or {}).items()}
+    status = response.status_code
+    if 300 <= status < 400:
+        return ""
+    for name in WATCHED_HEADERS:
+        if name in response.headers and name.lower() not in declared:
+            return f"header {name} is sent but not documented for {status}"
+    for name, header in declared.items():
+        if header.get("required") and name not in {h.lower() for h in response.headers}:
+            return f"header {name} is documented as always sent for {status} but is missing"
+    return ""
+
+
 def violation_of(response: requests.Response, specs: Specs) -> str:
     """'' when `response` is what its service's spec documents, else what is wrong."""
     request = response.request
@@ -187,6 +215,9 @@ def violation_of(response: requests.Response, specs: Specs) -> str:
     if key is None:
         return f"status {status} is not documented for {method.upper()} {route.template}"
     uri, documented = specs.resolve(route.spec_uri, responses[key])
+    header_problem = undocumented_headers(response, documented)
+    if header_problem:
+        return header_problem
     content = documented.get("content") or {}
     if request.method == "HEAD":
         return ""

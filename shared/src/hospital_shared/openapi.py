@@ -13,6 +13,9 @@ route is documented the moment it exists:
 - the security schemes (session cookie, X-CSRF-Token header, API key as `Authorization: Bearer`) and each
   operation's security, read from the marker `require_identity` / `integration_scope` leave on a view;
 - a unique, stable camelCase operationId per operation (blueprint + method + view);
+- the response headers any answer may carry (X-Request-ID; RateLimit-* on every answer to an API key;
+  Retry-After on 429 and 5XX); headers of one view (ETag, Location,
+  Idempotent-Replayed) are declared by that view's `@blp.response(..., headers=...)`;
 - /internal/* is left out (the gateway never serves it), and the health, readiness and spec paths are
   documented as the gateway serves them: /api/v1/<area>/{healthz,readyz,openapi.json}.
 """
@@ -92,6 +95,54 @@ REQUEST_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
 }
 _SERVER_ERROR = "A failure on our side or a service that cannot be reached right now (5xx), as problem+json."
 
+_INTEGER = {"type": "integer", "minimum": 0}
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-Request-ID": {
+        "description": "The request's id (yours when you sent a well-formed one): quote it when "
+        "reporting a problem.",
+        "schema": {"type": "string"},
+    },
+    "RateLimit-Limit": {
+        "description": "API keys: calls allowed in this minute's window.",
+        "schema": _INTEGER,
+    },
+    "RateLimit-Remaining": {"description": "API keys: calls left in this window.", "schema": _INTEGER},
+    "RateLimit-Reset": {
+        "description": "API keys: seconds until the window starts again.",
+        "schema": _INTEGER,
+    },
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": _INTEGER},
+}
+_RATE_LIMIT = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+# Headers one view sends, for its `@blp.response(..., headers=...)`.
+ETAG = {
+    "ETag": {
+        "description": 'The document\'s version as a strong entity tag, such as "3": send it back in '
+        "If-Match.",
+        "schema": {"type": "string"},
+        "required": True,
+    }
+}
+LOCATION = {
+    "Location": {
+        "description": "The path of what was created.",
+        "schema": {"type": "string"},
+        "required": True,
+    }
+}
+IDEMPOTENT_REPLAYED = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the same "
+        "Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+
+
+def _header_refs(*names: str) -> dict[str, dict[str, str]]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
 
 def document_api(api: Api, app: Flask, settings: Any) -> None:
     """Finish `api`'s spec every time it is read; call once, before the blueprints are registered."""
@@ -124,9 +175,10 @@ def finish_spec(
     components = spec.setdefault("components", {})
     components.setdefault("schemas", {})["Health"] = _HEALTH_SCHEMA
     components["securitySchemes"] = _security_schemes(cookie)
+    components["headers"] = HEADERS
     components["responses"] = {
-        **{_STATUS_NAMES[s]: _problem_response(_describe(s)) for s in _STATUS_NAMES},
-        "ServerError": _problem_response(_SERVER_ERROR),
+        **{_STATUS_NAMES[s]: _problem_response(_describe(s), _status_headers(s)) for s in _STATUS_NAMES},
+        "ServerError": _problem_response(_SERVER_ERROR, _status_headers(503)),
     }
     for path, method, operation, path_item in _operations(paths):
         endpoint, view = views.get((path, method), ("", None))
@@ -147,6 +199,15 @@ def _describe(status: int) -> str:
         or PROBLEM_DESCRIPTIONS.get(status)
         or f"HTTP {status}, as problem+json."
     )
+
+
+def _status_headers(status: int) -> dict[str, Any]:
+    """What an answer of `status` may carry: the request id, the API key's window (any answer to a key the
+    gateway let through, whatever the route), and Retry-After on 429 and 503 (a dependency that is down)."""
+    names = ["X-Request-ID", *_RATE_LIMIT]
+    if status == 429 or status >= 500:
+        names.append("Retry-After")
+    return _header_refs(*names)
 
 
 def _central_response(status: int) -> dict[str, Any]:
@@ -259,13 +320,20 @@ def _finish_operation(
         responses.setdefault(str(status), _central_response(status))
     for status, response in list(responses.items()):
         if status[:1] in "45" and "$ref" not in response:
-            responses[status] = _problem_response(response.get("description") or _describe(int(status)))
+            responses[status] = _problem_response(
+                response.get("description") or _describe(int(status)), _status_headers(int(status))
+            )
         elif "$ref" in response and response["$ref"].rsplit("/", 1)[-1].isupper():
             # flask-smorest's generic HTTP-status responses (UNPROCESSABLE_ENTITY, ...) carry its own body
             responses[status] = _central_response(int(status))
     responses.setdefault("5XX", {"$ref": "#/components/responses/ServerError"})
     operation["responses"] = dict(sorted(responses.items()))
     operation["security"] = _security(access, unsafe=method in _UNSAFE)
+    for status, response in responses.items():
+        if status[:1] in "123" and "$ref" not in response:
+            headers = response.setdefault("headers", {})
+            for name, ref in _header_refs("X-Request-ID", *_RATE_LIMIT).items():
+                headers.setdefault(name, ref)
     scope = (access or {}).get("scope")
     if scope:
         operation["x-api-key-scope"] = scope

@@ -34,6 +34,7 @@ from hospital_shared.access import current_identity, integration_scope, require_
 from hospital_shared.errors import NotFound, ValidationFailed
 from hospital_shared.identity import Identity
 from hospital_shared.network import client_network
+from hospital_shared.openapi import IDEMPOTENT_REPLAYED, LOCATION
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import client_address, container
 
@@ -226,7 +227,7 @@ class Appointments(MethodView):
 
     @require_identity("patient", scope="appointments:write")
     @appointments.arguments(BookingSchema())
-    @appointments.response(201, AppointmentSchema)
+    @appointments.response(201, AppointmentSchema, headers=LOCATION | IDEMPOTENT_REPLAYED)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422, 503)
     @counted_booking("booking")
@@ -239,7 +240,7 @@ class Appointments(MethodView):
 class Holds(MethodView):
     @require_identity("patient")
     @appointments.arguments(BookingSchema())
-    @appointments.response(201, AppointmentSchema)
+    @appointments.response(201, AppointmentSchema, headers=LOCATION | IDEMPOTENT_REPLAYED)
     @appointments.doc(parameters=[IDEMPOTENCY_HEADER])
     @_problems(401, 403, 409, 422)
     @counted_booking("hold")

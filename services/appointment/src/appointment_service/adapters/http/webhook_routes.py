@@ -18,6 +18,7 @@ from appointment_service.adapters.http.webhook_schemas import (
 )
 from appointment_service.service_layer import webhooks as use_cases
 from hospital_shared.access import current_identity, require_identity
+from hospital_shared.openapi import LOCATION
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 
@@ -60,7 +61,7 @@ def _admin_id() -> uuid.UUID:
 class Endpoints(MethodView):
     @require_identity("admin")
     @webhooks.arguments(EndpointRequestSchema())
-    @webhooks.response(201, EndpointWithSecretSchema)
+    @webhooks.response(201, EndpointWithSecretSchema, headers=LOCATION)
     @_problems(401, 403, 422)
     def post(self, body: dict[str, Any]) -> Any:
         """Register an HTTPS endpoint for some event types; the answer shows its signing secret once."""

@@ -30,6 +30,7 @@ from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.access import current_identity, integration_scope, require_identity
+from hospital_shared.openapi import ETAG, LOCATION
 from hospital_shared.preconditions import strong_etag
 from hospital_shared.schedule import TimeOff
 from hospital_shared.schemas import page_of, problem_responses
@@ -202,7 +203,7 @@ class Doctors(MethodView):
 
     @require_identity("admin")
     @blp.arguments(DoctorCreateSchema)
-    @blp.response(201, DoctorSchema)
+    @blp.response(201, DoctorSchema, headers=LOCATION)
     @_problems(401, 403, 409, 422, 503)
     def post(self, body: dict[str, Any]) -> Any:
         """Add a doctor, linked to their Auth user id (admins)."""
@@ -219,7 +220,7 @@ class Doctors(MethodView):
 @blp.route("/me")
 class MyProfile(MethodView):
     @require_identity("doctor")
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404)
     def get(self) -> Any:
         """Read your own doctor profile (its ETag comes in the ETag header)."""
@@ -229,7 +230,7 @@ class MyProfile(MethodView):
     @require_identity("doctor")
     @blp.doc(parameters=[PROFILE_IF_MATCH])
     @blp.arguments(DoctorProfileSchema)
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any]) -> Any:
         """Replace your whole doctor profile (If-Match required; fields left out take their defaults)."""
@@ -242,7 +243,7 @@ class MyProfile(MethodView):
     @require_identity("doctor")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
     @blp.arguments(DoctorProfilePatchSchema(partial=True))
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any]) -> Any:
         """Change fields of your own doctor profile (If-Match optional, honoured when sent)."""
@@ -256,7 +257,7 @@ class MyProfile(MethodView):
 @blp.route("/<uuid:doctor_id>")
 class DoctorById(MethodView):
     @integration_scope("directory:read")
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
         """Read a doctor's profile (inactive doctors: admins and the doctor themself only)."""
@@ -278,7 +279,7 @@ class DoctorById(MethodView):
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[PROFILE_IF_MATCH])
     @blp.arguments(DoctorProfileSchema)
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Replace a doctor's whole profile (admins, or the doctor themself; If-Match required)."""
@@ -295,7 +296,7 @@ class DoctorById(MethodView):
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
     @blp.arguments(DoctorProfilePatchSchema(partial=True))
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Change fields of a doctor's profile (admins, or the doctor themself; If-Match optional)."""
@@ -319,7 +320,7 @@ def _set_active(doctor_id: uuid.UUID, *, active: bool) -> Any:
 @blp.route("/<uuid:doctor_id>/deactivate")
 class DeactivateDoctor(MethodView):
     @require_identity("admin")
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404)
     def post(self, doctor_id: uuid.UUID) -> Any:
         """Deactivate a doctor: hidden from the directory and the slot finder, agenda kept (admins)."""
@@ -329,7 +330,7 @@ class DeactivateDoctor(MethodView):
 @blp.route("/<uuid:doctor_id>/activate")
 class ActivateDoctor(MethodView):
     @require_identity("admin")
-    @blp.response(200, DoctorSchema)
+    @blp.response(200, DoctorSchema, headers=ETAG)
     @_problems(401, 403, 404)
     def post(self, doctor_id: uuid.UUID) -> Any:
         """Activate a deactivated doctor again: listed unless their account is disabled (admins)."""
@@ -342,7 +343,7 @@ class ActivateDoctor(MethodView):
 @blp.route("/me/schedule")
 class MySchedule(MethodView):
     @require_identity("doctor")
-    @blp.response(200, ScheduleSchema)
+    @blp.response(200, ScheduleSchema, headers=ETAG)
     @_problems(401, 403, 404)
     def get(self) -> Any:
         """Read your weekly schedule (its ETag comes in the ETag header)."""
@@ -351,7 +352,7 @@ class MySchedule(MethodView):
     @require_identity("doctor")
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(ScheduleSchema)
-    @blp.response(200, ScheduleSchema)
+    @blp.response(200, ScheduleSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any]) -> Any:
         """Replace your whole weekly schedule (If-Match required)."""
@@ -368,7 +369,7 @@ class MySchedule(MethodView):
 @blp.route("/<uuid:doctor_id>/schedule")
 class DoctorSchedule(MethodView):
     @integration_scope("directory:read")
-    @blp.response(200, ScheduleSchema)
+    @blp.response(200, ScheduleSchema, headers=ETAG)
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
         """Read a doctor's weekly schedule."""
@@ -377,7 +378,7 @@ class DoctorSchedule(MethodView):
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(ScheduleSchema)
-    @blp.response(200, ScheduleSchema)
+    @blp.response(200, ScheduleSchema, headers=ETAG)
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Replace a doctor's whole weekly schedule (admins, or the doctor themself; If-Match required)."""
