@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import abc
 import uuid
-from dataclasses import dataclass
 
 from hospital_shared.db import UnitOfWork
+from hospital_shared.paging import Page
 from patient_service.domain.patient import PatientProfile
-
-
-@dataclass(frozen=True)
-class PatientPage:
-    items: list[PatientProfile]
-    page: int
-    page_size: int
-    total: int
 
 
 class PatientRepository(abc.ABC):
@@ -30,7 +22,7 @@ class PatientRepository(abc.ABC):
     def delete(self, user_id: uuid.UUID) -> bool: ...
 
     @abc.abstractmethod
-    def search(self, *, text: str | None, page: int, page_size: int) -> PatientPage: ...
+    def search(self, *, text: str | None, page: int, page_size: int) -> Page[PatientProfile]: ...
 
 
 class PatientUnitOfWork(UnitOfWork):

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from hospital_shared.errors import NotFound, ServiceUnavailable, ValidationFailed
+from hospital_shared.paging import Page
 from patient_service.domain.patient import PatientProfile, normalize_phone, profile_from_document
-from patient_service.ports import CareRelationships, PatientPage, PatientRepository, PatientUnitOfWork
+from patient_service.ports import CareRelationships, PatientRepository, PatientUnitOfWork
 from patient_service.service_layer.services import Actor, delete_profile, get_profile, put_profile
 
 TODAY = date(2026, 6, 1)
@@ -29,7 +30,7 @@ class FakePatients(PatientRepository):
 
     def search(self, *, text, page, page_size):
         items = sorted(self.rows.values(), key=lambda p: p.full_name)
-        return PatientPage(items=items, page=page, page_size=page_size, total=len(items))
+        return Page.of(items, page=page, page_size=page_size)
 
 
 class FakeCareRelationships(CareRelationships):

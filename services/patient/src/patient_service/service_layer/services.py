@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hospital_shared.errors import Forbidden, NotFound
+from hospital_shared.paging import Page
 from patient_service.domain.patient import PatientProfile, profile_from_document
-from patient_service.ports import CareRelationships, PatientPage, PatientUnitOfWork
+from patient_service.ports import CareRelationships, PatientUnitOfWork
 
 Today = Callable[[], date]
 
@@ -84,7 +85,7 @@ def delete_profile(uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Acto
 
 def search_patients(
     uow: PatientUnitOfWork, *, actor: Actor, text: str | None, page: int, page_size: int
-) -> PatientPage:
+) -> Page[PatientProfile]:
     """List patients, optionally matching a name, phone or city (admins)."""
     if actor.role != "admin":
         raise Forbidden("Only admins list patients.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from hospital_shared.db import SqlAlchemyUnitOfWork
+from hospital_shared.paging import Page, paginate
 from patient_service.adapters.postgres.models import PatientRow
 from patient_service.domain.patient import Address, EmergencyContact, PatientProfile
-from patient_service.ports import PatientPage, PatientRepository, PatientUnitOfWork
+from patient_service.ports import PatientRepository, PatientUnitOfWork
 
 
 def _to_domain(row: PatientRow) -> PatientProfile:
@@ -84,7 +85,7 @@ class SqlPatientRepository(PatientRepository):
         result = self._session.execute(delete(PatientRow).where(PatientRow.user_id == user_id))
         return bool(result.rowcount)
 
-    def search(self, *, text: str | None, page: int, page_size: int) -> PatientPage:
+    def search(self, *, text: str | None, page: int, page_size: int) -> Page[PatientProfile]:
         query = select(PatientRow)
         for word in (text or "").split()[:5]:
             pattern = f"%{_escape_like(word)}%"
@@ -95,13 +96,13 @@ class SqlPatientRepository(PatientRepository):
                     PatientRow.address_city.ilike(pattern, escape="\\"),
                 )
             )
-        total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = self._session.scalars(
-            query.order_by(PatientRow.full_name, PatientRow.user_id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
+        return paginate(
+            self._session,
+            query.order_by(PatientRow.full_name, PatientRow.user_id),
+            page=page,
+            page_size=page_size,
+            to_item=_to_domain,
         )
-        return PatientPage(items=[_to_domain(r) for r in rows], page=page, page_size=page_size, total=total)
 
 
 class SqlPatientUnitOfWork(SqlAlchemyUnitOfWork, PatientUnitOfWork):
