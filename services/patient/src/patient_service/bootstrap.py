@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from patient_service import MIGRATIONS_DIR
 from patient_service.adapters.appointments.care_relationships import HttpCareRelationships
@@ -19,6 +20,7 @@ class Container(ServiceContainer):
     migrations_dir: ClassVar[Path] = MIGRATIONS_DIR
     settings: Settings
     care_relationships: CareRelationships
+    clock: Clock = field(default_factory=SystemClock)
 
     def uow(self) -> SqlPatientUnitOfWork:
         return SqlPatientUnitOfWork(self.session_factory)

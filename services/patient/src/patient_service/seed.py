@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from hospital_shared.clock import Clock
+from hospital_shared.identity import Identity
 from patient_service.service_layer import services
-from patient_service.service_layer.services import Actor
 
 DEMO_PATIENT_EMAIL = "patient@demo.hospital.test"
 DEMO_PATIENT_ID = uuid.uuid5(uuid.NAMESPACE_URL, f"hospital-demo:{DEMO_PATIENT_EMAIL}")
@@ -20,13 +21,13 @@ DEMO_PROFILE = {
 }
 
 
-def seed_demo(uow_factory: Any) -> bool:
+def seed_demo(uow_factory: Any, *, clock: Clock) -> bool:
     """Create the demo patient's profile unless it exists; returns True when it was created."""
-    actor = Actor(user_id=DEMO_PATIENT_ID, role="patient")
+    actor = Identity(user_id=DEMO_PATIENT_ID, role="patient")
     with uow_factory() as uow:
         if uow.patients.get(DEMO_PATIENT_ID) is not None:
             return False
     _, created = services.put_profile(
-        uow_factory(), patient_id=DEMO_PATIENT_ID, actor=actor, document=DEMO_PROFILE
+        uow_factory(), patient_id=DEMO_PATIENT_ID, actor=actor, document=DEMO_PROFILE, clock=clock
     )
     return created

@@ -3,47 +3,37 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
+from hospital_shared.clock import Clock
 from hospital_shared.errors import Forbidden, NotFound
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 from patient_service.domain.patient import PatientProfile, profile_from_document
 from patient_service.ports import CareRelationships, PatientUnitOfWork
 
-Today = Callable[[], date]
+
+def _may_see(actor: Identity, patient_id: uuid.UUID) -> bool:
+    """The patient themself and admins; everyone else is told the profile does not exist."""
+    return actor.is_admin or (actor.role == "patient" and actor.user_id == patient_id)
 
 
-def utc_today() -> date:
-    return datetime.now(UTC).date()
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: uuid.UUID
-    role: str
-
-    def may_see(self, patient_id: uuid.UUID) -> bool:
-        """The patient themself and admins; everyone else is told the profile does not exist."""
-        return self.role == "admin" or (self.role == "patient" and self.user_id == patient_id)
-
-
-def _check_access(actor: Actor, patient_id: uuid.UUID) -> None:
-    if not actor.may_see(patient_id):
+def _check_access(actor: Identity, patient_id: uuid.UUID) -> None:
+    if not _may_see(actor, patient_id):
         raise NotFound("No patient profile here.")
 
 
-def _may_read(actor: Actor, patient_id: uuid.UUID, care: CareRelationships) -> bool:
+def _may_read(actor: Identity, patient_id: uuid.UUID, care: CareRelationships) -> bool:
     """Besides the patient and admins, a doctor who has (or had) an appointment with the patient."""
-    if actor.may_see(patient_id):
+    if _may_see(actor, patient_id):
         return True
     return actor.role == "doctor" and care.doctor_treats(actor.user_id, patient_id)
 
 
 def get_profile(
-    uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Actor, care: CareRelationships
+    uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Identity, care: CareRelationships
 ) -> PatientProfile:
     """Read a patient's profile (the patient themself, an admin, or a doctor who treats the patient)."""
     # Asked before the profile is looked up: whether Appointment-MS answers says nothing about the profile.
@@ -60,13 +50,13 @@ def put_profile(
     uow: PatientUnitOfWork,
     *,
     patient_id: uuid.UUID,
-    actor: Actor,
+    actor: Identity,
     document: Mapping[str, Any],
-    today: Today = utc_today,
+    clock: Clock,
 ) -> tuple[PatientProfile, bool]:
     """Create or replace a patient's profile; returns it and whether it was created."""
     _check_access(actor, patient_id)
-    profile = profile_from_document(patient_id, document, today=today())
+    profile = profile_from_document(patient_id, document, today=clock.today_in(UTC))
     with uow:
         created = uow.patients.get(patient_id, for_update=True) is None
         uow.patients.put(profile)
@@ -74,7 +64,7 @@ def put_profile(
         return profile, created
 
 
-def delete_profile(uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Actor) -> None:
+def delete_profile(uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Identity) -> None:
     """Remove a patient's profile."""
     _check_access(actor, patient_id)
     with uow:
@@ -84,7 +74,7 @@ def delete_profile(uow: PatientUnitOfWork, *, patient_id: uuid.UUID, actor: Acto
 
 
 def search_patients(
-    uow: PatientUnitOfWork, *, actor: Actor, text: str | None, page: int, page_size: int
+    uow: PatientUnitOfWork, *, actor: Identity, text: str | None, page: int, page_size: int
 ) -> Page[PatientProfile]:
     """List patients, optionally matching a name, phone or city (admins)."""
     if actor.role != "admin":

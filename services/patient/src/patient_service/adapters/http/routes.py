@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hospital_shared.access import current_identity, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.schemas import page_of, problem_responses
 from hospital_shared.web import container
 from patient_service.adapters.http.schemas import (
@@ -18,7 +19,6 @@ from patient_service.adapters.http.schemas import (
 )
 from patient_service.domain.patient import PatientProfile
 from patient_service.service_layer import services
-from patient_service.service_layer.services import Actor
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patient profiles")
 
@@ -31,17 +31,17 @@ _problems = problem_responses(
 )
 
 
-def _actor() -> Actor:
+def _actor() -> Identity:
     identity = current_identity()
     assert identity is not None  # guaranteed by require_identity
-    return Actor(user_id=identity.user_id, role=identity.role)
+    return identity
 
 
 def _view(profile: PatientProfile) -> dict[str, Any]:
     return asdict(profile)
 
 
-def _read(patient_id: uuid.UUID, actor: Actor) -> PatientProfile:
+def _read(patient_id: uuid.UUID, actor: Identity) -> PatientProfile:
     wired = container()
     return services.get_profile(
         wired.uow(), patient_id=patient_id, actor=actor, care=wired.care_relationships
@@ -49,8 +49,9 @@ def _read(patient_id: uuid.UUID, actor: Actor) -> PatientProfile:
 
 
 def _put(patient_id: uuid.UUID, document: dict[str, Any]) -> Any:
+    wired = container()
     profile, created = services.put_profile(
-        container().uow(), patient_id=patient_id, actor=_actor(), document=document
+        wired.uow(), patient_id=patient_id, actor=_actor(), document=document, clock=wired.clock
     )
     return _view(profile), 201 if created else 200
 
