@@ -17,14 +17,7 @@ from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
 from auth_service.domain.users import Role, User
 from hospital_shared.db import UnitOfWork
-
-
-@dataclass(frozen=True)
-class UserPage:
-    items: list[User]
-    page: int
-    page_size: int
-    total: int
+from hospital_shared.paging import Page
 
 
 class UserRepository(abc.ABC):
@@ -50,7 +43,7 @@ class UserRepository(abc.ABC):
     def by_email(self, email: str) -> User | None: ...
 
     @abc.abstractmethod
-    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage: ...
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> Page[User]: ...
 
 
 class OneTimeTokenRepository(abc.ABC):
@@ -105,14 +98,6 @@ class ExternalIdentityRepository(abc.ABC):
         """Remove every link of the account (on password reset and when it is disabled)."""
 
 
-@dataclass(frozen=True)
-class ApiKeyPage:
-    items: list[ApiKey]
-    page: int
-    page_size: int
-    total: int
-
-
 class ApiKeyRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, key: ApiKey) -> None: ...
@@ -124,7 +109,7 @@ class ApiKeyRepository(abc.ABC):
     def by_secret_digest(self, digest: str) -> ApiKey | None: ...
 
     @abc.abstractmethod
-    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
+    def list(self, *, page: int, page_size: int) -> Page[ApiKey]:
         """Every key, newest first (revoked and expired ones too)."""
 
     @abc.abstractmethod

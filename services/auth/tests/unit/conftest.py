@@ -17,7 +17,6 @@ from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.users import Role, User
 from auth_service.ports import (
-    ApiKeyPage,
     ApiKeyRateLimiter,
     ApiKeyRepository,
     AttemptCounter,
@@ -35,9 +34,9 @@ from auth_service.ports import (
     PendingSignIn,
     PendingSignInStore,
     SessionStore,
-    UserPage,
     UserRepository,
 )
+from hospital_shared.paging import Page
 
 from .mfa_fakes import FakeMfaChallengeStore, FakeMfaRepository
 
@@ -72,13 +71,10 @@ class FakeUserRepository(UserRepository):
     def by_email(self, email: str) -> User | None:
         return next((u for u in self.rows.values() if u.email == email), None)
 
-    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage:
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> Page[User]:
         found = [u for u in self.rows.values() if role is None or u.role == role]
         found = [u for u in found if not query or query in u.email or query in u.full_name]
-        start = (page - 1) * page_size
-        return UserPage(
-            items=found[start : start + page_size], page=page, page_size=page_size, total=len(found)
-        )
+        return Page.of(found, page=page, page_size=page_size)
 
 
 class FakeTokenRepository(OneTimeTokenRepository):
@@ -152,10 +148,9 @@ class FakeApiKeyRepository(ApiKeyRepository):
     def by_secret_digest(self, digest: str) -> ApiKey | None:
         return next((k for k in self.rows.values() if k.secret_sha256 == digest), None)
 
-    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
+    def list(self, *, page: int, page_size: int) -> Page[ApiKey]:
         keys = sorted(self.rows.values(), key=lambda k: k.created_at, reverse=True)
-        start = (page - 1) * page_size
-        return ApiKeyPage(keys[start : start + page_size], page=page, page_size=page_size, total=len(keys))
+        return Page.of(keys, page=page, page_size=page_size)
 
     def save(self, key: ApiKey) -> None:
         self.rows[key.id] = key

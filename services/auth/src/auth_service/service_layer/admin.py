@@ -9,9 +9,10 @@ from auth_service.domain.mails import set_password_mail
 from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import STAFF_ROLES, Role, User, is_last_enabled_admin, normalize_email
-from auth_service.ports import AuthPorts, AuthUnitOfWork, UserPage
+from auth_service.ports import AuthPorts, AuthUnitOfWork
 from auth_service.service_layer.tokens import issue_token
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hospital_shared.paging import Page
 
 MAX_PAGE_SIZE = 100
 
@@ -55,7 +56,7 @@ def create_staff_account(command: NewStaffAccount, *, ports: AuthPorts) -> User:
 
 def list_users(
     *, ports: AuthPorts, page: int, page_size: int, role: Role | None, query: str | None
-) -> UserPage:
+) -> Page[User]:
     """Every account, newest first, optionally filtered by role and by a piece of email or name."""
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     with ports.uow() as uow:

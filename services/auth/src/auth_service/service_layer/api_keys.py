@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auth_service.domain.api_keys import ApiKey, ApiKeyRejected, RateWindow, looks_like_secret, secret_digest
-from auth_service.ports import ApiKeyPage, AuthPorts
+from auth_service.ports import AuthPorts
 from hospital_shared.errors import NotFound, ProblemError, Unauthorized, ValidationFailed
+from hospital_shared.paging import Page
 
 MAX_PAGE_SIZE = 100
 INVALID_KEY = "This API key is not valid: it is unknown, expired or revoked."
@@ -49,7 +50,7 @@ def create_api_key(command: NewApiKey, *, ports: AuthPorts) -> IssuedApiKey:
     return IssuedApiKey(key=key, secret=secret)
 
 
-def list_api_keys(*, ports: AuthPorts, page: int, page_size: int) -> ApiKeyPage:
+def list_api_keys(*, ports: AuthPorts, page: int, page_size: int) -> Page[ApiKey]:
     """Every key, newest first, revoked and expired ones included (never their secrets)."""
     with ports.uow() as uow:
         return uow.api_keys.list(page=max(page, 1), page_size=min(max(page_size, 1), MAX_PAGE_SIZE))

@@ -26,18 +26,17 @@ from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.totp import TotpAuthenticator
 from auth_service.domain.users import Role, User
 from auth_service.ports import (
-    ApiKeyPage,
     ApiKeyRepository,
     AuthUnitOfWork,
     ExternalIdentityRepository,
     IdentityLink,
     MfaRepository,
     OneTimeTokenRepository,
-    UserPage,
     UserRepository,
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
 from hospital_shared.errors import Conflict
+from hospital_shared.paging import Page, paginate
 
 
 def _user(row: UserRow) -> User:
@@ -148,22 +147,15 @@ class SqlUserRepository(UserRepository):
         row = self._session.scalars(select(UserRow).where(UserRow.email == email)).first()
         return _user(row) if row else None
 
-    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> UserPage:
+    def list(self, *, page: int, page_size: int, role: Role | None, query: str | None) -> Page[User]:
         conditions = []
         if role is not None:
             conditions.append(UserRow.role == role.value)
         if query:
             pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             conditions.append(or_(UserRow.email.ilike(pattern), UserRow.full_name.ilike(pattern)))
-        total = self._session.scalar(select(func.count()).select_from(UserRow).where(*conditions)) or 0
-        rows = self._session.scalars(
-            select(UserRow)
-            .where(*conditions)
-            .order_by(UserRow.created_at.desc(), UserRow.id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
-        return UserPage(items=[_user(row) for row in rows], page=page, page_size=page_size, total=total)
+        stmt = select(UserRow).where(*conditions).order_by(UserRow.created_at.desc(), UserRow.id)
+        return paginate(self._session, stmt, page=page, page_size=page_size, to_item=_user)
 
 
 def _token(row: OneTimeTokenRow) -> OneTimeToken:
@@ -384,15 +376,9 @@ class SqlApiKeyRepository(ApiKeyRepository):
         row = self._session.scalars(select(ApiKeyRow).where(ApiKeyRow.secret_sha256 == digest)).first()
         return _api_key(row) if row else None
 
-    def list(self, *, page: int, page_size: int) -> ApiKeyPage:
-        total = self._session.scalar(select(func.count()).select_from(ApiKeyRow)) or 0
-        rows = self._session.scalars(
-            select(ApiKeyRow)
-            .order_by(ApiKeyRow.created_at.desc(), ApiKeyRow.id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
-        return ApiKeyPage(items=[_api_key(r) for r in rows], page=page, page_size=page_size, total=total)
+    def list(self, *, page: int, page_size: int) -> Page[ApiKey]:
+        stmt = select(ApiKeyRow).order_by(ApiKeyRow.created_at.desc(), ApiKeyRow.id)
+        return paginate(self._session, stmt, page=page, page_size=page_size, to_item=_api_key)
 
     def save(self, key: ApiKey) -> None:
         row = self._session.get(ApiKeyRow, key.id)
