@@ -7,7 +7,7 @@ from typing import Any
 
 from hospital_shared.clock import Clock
 from hospital_shared.identity import Identity
-from patient_service.service_layer import services
+from patient_service.service_layer import profiles
 
 DEMO_PATIENT_EMAIL = "patient@demo.hospital.test"
 DEMO_PATIENT_ID = uuid.uuid5(uuid.NAMESPACE_URL, f"hospital-demo:{DEMO_PATIENT_EMAIL}")
@@ -27,7 +27,7 @@ def seed_demo(uow_factory: Any, *, clock: Clock) -> bool:
     with uow_factory() as uow:
         if uow.patients.get(DEMO_PATIENT_ID) is not None:
             return False
-    _, created = services.put_profile(
+    _, created = profiles.put_profile(
         uow_factory(), patient_id=DEMO_PATIENT_ID, actor=actor, document=DEMO_PROFILE, clock=clock
     )
     return created

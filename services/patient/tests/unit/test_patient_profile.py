@@ -11,7 +11,7 @@ from hospital_shared.paging import Page
 from hospital_testing import FixedClock
 from patient_service.domain.patient import PatientProfile, normalize_phone, profile_from_document
 from patient_service.ports import CareRelationships, PatientRepository, PatientUnitOfWork
-from patient_service.service_layer.services import delete_profile, get_profile, put_profile
+from patient_service.service_layer.profiles import delete_profile, get_profile, put_profile
 
 TODAY = date(2026, 6, 1)
 CLOCK = FixedClock(datetime(2026, 6, 1, 12, 0, tzinfo=UTC))

@@ -18,7 +18,7 @@ from patient_service.adapters.http.schemas import (
     PatientSearchQuerySchema,
 )
 from patient_service.domain.patient import PatientProfile
-from patient_service.service_layer import services
+from patient_service.service_layer import profiles
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patient profiles")
 
@@ -43,14 +43,14 @@ def _view(profile: PatientProfile) -> dict[str, Any]:
 
 def _read(patient_id: uuid.UUID, actor: Identity) -> PatientProfile:
     wired = container()
-    return services.get_profile(
+    return profiles.get_profile(
         wired.uow(), patient_id=patient_id, actor=actor, care=wired.care_relationships
     )
 
 
 def _put(patient_id: uuid.UUID, document: dict[str, Any]) -> Any:
     wired = container()
-    profile, created = services.put_profile(
+    profile, created = profiles.put_profile(
         wired.uow(), patient_id=patient_id, actor=_actor(), document=document, clock=wired.clock
     )
     return _view(profile), 201 if created else 200
@@ -64,7 +64,7 @@ class Patients(MethodView):
     @_problems(401, 403, 422)
     def get(self, query: dict[str, Any]) -> Any:
         """List and search patients (admins)."""
-        result = services.search_patients(
+        result = profiles.search_patients(
             container().uow(),
             actor=_actor(),
             text=query.get("q"),
@@ -99,7 +99,7 @@ class MyProfile(MethodView):
     def delete(self) -> None:
         """Delete your own patient profile."""
         actor = _actor()
-        services.delete_profile(container().uow(), patient_id=actor.user_id, actor=actor)
+        profiles.delete_profile(container().uow(), patient_id=actor.user_id, actor=actor)
 
 
 @blp.route("/<uuid:patient_id>")
@@ -125,4 +125,4 @@ class PatientById(MethodView):
     @_problems(401, 404)
     def delete(self, patient_id: uuid.UUID) -> None:
         """Delete a patient's profile (the patient themself or an admin), e.g. when the account goes."""
-        services.delete_profile(container().uow(), patient_id=patient_id, actor=_actor())
+        profiles.delete_profile(container().uow(), patient_id=patient_id, actor=_actor())

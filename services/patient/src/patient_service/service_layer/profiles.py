@@ -1,4 +1,6 @@
-"""Patient-MS's use cases: one function per command."""
+"""Patient profiles: the patient's own, an admin's list of them, and a treating doctor's read.
+
+Whoever may not see a profile is told it does not exist (404), so its existence leaks to nobody."""
 
 from __future__ import annotations
 
