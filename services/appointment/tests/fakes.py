@@ -32,7 +32,6 @@ from appointment_service.ports import (
     EventSource,
     IdempotencyKeys,
     MailOutbox,
-    Page,
     PatientAccounts,
     ReplicaRegistry,
     ServiceProbes,
@@ -40,6 +39,7 @@ from appointment_service.ports import (
     StoredAnswer,
 )
 from hospital_shared.events import StreamEvent
+from hospital_shared.paging import Page
 
 SEEN = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
 RELATIONSHIP = (*SEEN, AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED)
@@ -167,7 +167,7 @@ class FakeAppointments(AppointmentRepository):
             for a in self.rows.values()
         )
 
-    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page:
+    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page[Appointment]:
         found = [
             a
             for a in self.rows.values()
@@ -178,8 +178,7 @@ class FakeAppointments(AppointmentRepository):
             and (not where.statuses or a.status.value in where.statuses)
         ]
         found.sort(key=lambda a: (a.start, str(a.id)), reverse=where.newest_first)
-        chunk = found[(page - 1) * page_size : page * page_size]
-        return Page(items=[replace(a) for a in chunk], page=page, page_size=page_size, total=len(found))
+        return Page.of([replace(a) for a in found], page=page, page_size=page_size)
 
     def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
         rows = self.rows.values()

@@ -19,14 +19,7 @@ from appointment_service.domain.slots import Busy, DoctorLoad
 from appointment_service.domain.system import BookingCounts, ServiceHealth
 from appointment_service.domain.webhooks import Delivery, DueDelivery, SendOutcome, Subscription
 from hospital_shared.db import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Appointment]
-    page: int
-    page_size: int
-    total: int
+from hospital_shared.paging import Page
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ class AppointmentRepository(abc.ABC):
     def has_relationship(self, *, doctor_id: uuid.UUID, patient_id: uuid.UUID) -> bool: ...
 
     @abc.abstractmethod
-    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page: ...
+    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page[Appointment]: ...
 
     @abc.abstractmethod
     def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
@@ -349,22 +342,6 @@ class PatientAccounts(abc.ABC):
 # -- webhooks -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SubscriptionPage:
-    items: list[Subscription]
-    page: int
-    page_size: int
-    total: int
-
-
-@dataclass(frozen=True)
-class DeliveryPage:
-    items: list[Delivery]
-    page: int
-    page_size: int
-    total: int
-
-
 class WebhookSubscriptions(abc.ABC):
     @abc.abstractmethod
     def add(self, subscription: Subscription, *, created_by: uuid.UUID) -> Subscription: ...
@@ -373,7 +350,7 @@ class WebhookSubscriptions(abc.ABC):
     def get(self, subscription_id: uuid.UUID, *, for_update: bool = False) -> Subscription | None: ...
 
     @abc.abstractmethod
-    def list(self, *, page: int, page_size: int) -> SubscriptionPage: ...
+    def list(self, *, page: int, page_size: int) -> Page[Subscription]: ...
 
     @abc.abstractmethod
     def save(self, subscription: Subscription) -> Subscription: ...
@@ -386,7 +363,7 @@ class WebhookDeliveries(abc.ABC):
     @abc.abstractmethod
     def list(
         self, subscription_id: uuid.UUID, *, status: str | None, page: int, page_size: int
-    ) -> DeliveryPage:
+    ) -> Page[Delivery]:
         """Deliveries to one endpoint, newest first."""
 
     @abc.abstractmethod

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from appointment_service.domain.appointment import Appointment
-from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, Page, PatientAccounts
+from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, PatientAccounts
 from appointment_service.service_layer.booking import visible_appointment
 from appointment_service.service_layer.integrations import acting_for, listed_patient
 from hospital_shared.identity import Identity
+from hospital_shared.paging import Page
 
 MAX_PAGE_SIZE = 100
 LISTED_STATUSES = ("held", "booked", "cancelled", "completed", "rescheduled")
@@ -33,7 +34,7 @@ class AppointmentQuery:
 def list_appointments(
     query: AppointmentQuery, *, actor: Identity, uow: AppointmentUnitOfWork, clock: Clock,
     accounts: PatientAccounts | None = None,
-) -> Page:  # fmt: skip
+) -> Page[Appointment]:  # fmt: skip
     """A patient's own appointments, a doctor's agenda, (admins) any doctor's or patient's, or (an
     integration) those of one patient its key registered."""
     integration_patient = listed_patient(actor, query.patient_id, accounts=accounts)

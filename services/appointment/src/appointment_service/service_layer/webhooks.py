@@ -14,8 +14,9 @@ from appointment_service.domain.webhooks import (
     check_url,
     new_secret,
 )
-from appointment_service.ports import Clock, DeliveryPage, HostResolver, SubscriptionPage, WebhookUnitOfWork
+from appointment_service.ports import Clock, HostResolver, WebhookUnitOfWork
 from hospital_shared.errors import NotFound, ValidationFailed
+from hospital_shared.paging import Page
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def register_endpoint(
     return stored
 
 
-def list_endpoints(*, page: int, page_size: int, uow: WebhookUnitOfWork) -> SubscriptionPage:
+def list_endpoints(*, page: int, page_size: int, uow: WebhookUnitOfWork) -> Page[Subscription]:
     """Every registered endpoint, oldest first."""
     with uow:
         return uow.subscriptions.list(page=page, page_size=page_size)
@@ -114,7 +115,7 @@ def remove_endpoint(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> No
 
 def list_deliveries(
     subscription_id: uuid.UUID, *, status: str | None, page: int, page_size: int, uow: WebhookUnitOfWork
-) -> DeliveryPage:
+) -> Page[Delivery]:
     """An endpoint's deliveries, newest first, with the outcome of each one's latest try."""
     with uow:
         _existing(uow, subscription_id)

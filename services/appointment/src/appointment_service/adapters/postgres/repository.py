@@ -35,10 +35,10 @@ from appointment_service.ports import (
     EventOutbox,
     IdempotencyKeys,
     MailOutbox,
-    Page,
     StoredAnswer,
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
+from hospital_shared.paging import Page, paginate
 
 # Core tables for the booking path's writes: no ORM bookkeeping for statements that load no objects.
 APPOINTMENTS = AppointmentRow.__table__
@@ -264,7 +264,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         )
         return self._session.execute(query.limit(1)).first() is not None
 
-    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page:
+    def list(self, where: AppointmentFilter, *, page: int, page_size: int) -> Page[Appointment]:
         a = AppointmentRow
         conditions = []
         if where.patient_id is not None:
@@ -279,15 +279,12 @@ class SqlAppointmentRepository(AppointmentRepository):
             conditions.append(a.status.in_(where.statuses))
         if where.updated_since is not None:
             conditions.append(a.updated_at >= where.updated_since)
-        total = self._session.scalar(select(func.count()).select_from(a).where(*conditions)) or 0
         if where.updated_since is not None:
             order = (a.updated_at, a.id)  # a stable order for mirroring: page after page, nothing skipped
         else:
             order = (a.starts_at.desc() if where.newest_first else a.starts_at, a.id)
-        rows = self._session.scalars(
-            select(a).where(*conditions).order_by(*order).offset((page - 1) * page_size).limit(page_size)
-        )
-        return Page(items=[_to_domain(row) for row in rows], page=page, page_size=page_size, total=total)
+        stmt = select(a).where(*conditions).order_by(*order)
+        return paginate(self._session, stmt, page=page, page_size=page_size, to_item=_to_domain)
 
     def booking_counts(self, *, start: datetime, end: datetime) -> BookingCounts:
         a = AppointmentRow

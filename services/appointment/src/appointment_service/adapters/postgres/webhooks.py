@@ -25,13 +25,12 @@ from appointment_service.domain.webhooks import (
     Subscription,
 )
 from appointment_service.ports import (
-    DeliveryPage,
-    SubscriptionPage,
     WebhookDeliveries,
     WebhookSubscriptions,
     WebhookUnitOfWork,
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
+from hospital_shared.paging import Page, paginate
 
 MAX_ERROR_LENGTH = 500
 
@@ -63,13 +62,10 @@ class SqlWebhookSubscriptions(WebhookSubscriptions):
         row = self._session.scalars(query.with_for_update() if for_update else query).first()
         return _subscription(row) if row else None
 
-    def list(self, *, page: int, page_size: int) -> SubscriptionPage:
+    def list(self, *, page: int, page_size: int) -> Page[Subscription]:
         s = WebhookSubscriptionRow
-        total = self._session.scalar(select(func.count()).select_from(s)) or 0
-        rows = self._session.scalars(
-            select(s).order_by(s.created_at, s.id).offset((page - 1) * page_size).limit(page_size)
-        )
-        return SubscriptionPage([_subscription(r) for r in rows], page, page_size, total)
+        stmt = select(s).order_by(s.created_at, s.id)
+        return paginate(self._session, stmt, page=page, page_size=page_size, to_item=_subscription)
 
     def save(self, subscription: Subscription) -> Subscription:
         s = WebhookSubscriptionRow
@@ -111,20 +107,13 @@ class SqlWebhookDeliveries(WebhookDeliveries):
 
     def list(
         self, subscription_id: uuid.UUID, *, status: str | None, page: int, page_size: int
-    ) -> DeliveryPage:
+    ) -> Page[Delivery]:
         d = WebhookDeliveryRow
         conditions = [d.subscription_id == subscription_id]
         if status:
             conditions.append(d.status == status)
-        total = self._session.scalar(select(func.count()).select_from(d).where(*conditions)) or 0
-        rows = self._session.execute(
-            self._listed()
-            .where(*conditions)
-            .order_by(d.created_at.desc(), d.event_id.desc())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        )
-        return DeliveryPage([_delivery(r) for r in rows], page, page_size, total)
+        stmt = self._listed().where(*conditions).order_by(d.created_at.desc(), d.event_id.desc())
+        return paginate(self._session, stmt, page=page, page_size=page_size, to_item=_delivery)
 
     def get(self, subscription_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         d = WebhookDeliveryRow
