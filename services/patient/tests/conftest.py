@@ -1,34 +1,27 @@
-"""Fixtures: a migrated throw-away database, Redis database 12, a stand-in for Appointment-MS's internal
-API on loopback, and the app wired to all three."""
+"""Patient-MS's fixtures: every service's (hospital_testing), plus a stand-in for Appointment-MS's internal
+API on loopback that the settings point at (it says which doctor treats which patient)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
-from hospital_testing import migrated_database, running_app
+from hospital_testing import INTERNAL_TOKEN, app_fixture, client_fixture, database_fixture, make_settings
 from patient_service import SERVICE_DIR
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings
 
 from .appointment_stub import AppointmentStub
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
-TOKEN = "test-internal-token"
-
-
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with migrated_database("patient", SERVICE_DIR) as url:
-        yield url
+database_url = database_fixture("patient", SERVICE_DIR)
+app = app_fixture(lambda settings: create_app(settings), tables=("patients",))
+client = client_fixture()
 
 
 @pytest.fixture(scope="session")
 def appointment_server() -> Iterator[AppointmentStub]:
-    stub = AppointmentStub(TOKEN).start()
+    stub = AppointmentStub(INTERNAL_TOKEN).start()
     yield stub
     stub.stop()
 
@@ -42,21 +35,6 @@ def appointment_ms(appointment_server: AppointmentStub) -> AppointmentStub:
 
 @pytest.fixture
 def settings(database_url: str, appointment_ms: AppointmentStub) -> Settings:
-    return Settings(
-        environment="test",
-        database_url=database_url,
-        redis_url=REDIS_URL,
-        internal_token=TOKEN,
-        appointment_internal_url=appointment_ms.url,
+    return make_settings(
+        Settings, service="patient", database_url=database_url, appointment_internal_url=appointment_ms.url
     )
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    with running_app(create_app(settings), tables=("patients",)) as app:
-        yield app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()

@@ -6,18 +6,17 @@ from dataclasses import replace
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
-from hospital_testing import free_port, running_app
+from hospital_testing import INTERNAL_TOKEN, free_port, running_app
 from patient_service.adapters.http.app import create_app
 from patient_service.config import Settings
 
 from ..appointment_stub import AppointmentStub
-from ..conftest import TOKEN
 
 PROFILE = {"full_name": "Maria Schmidt", "date_of_birth": "1985-04-12", "phone": "+49 30 1234567"}
 
 
 def as_role(role: str, user_id: uuid.UUID | None = None) -> dict[str, str]:
-    return identity_headers(user_id or uuid.uuid4(), role, TOKEN)
+    return identity_headers(user_id or uuid.uuid4(), role, INTERNAL_TOKEN)
 
 
 def patient_with_profile(client: FlaskClient) -> uuid.UUID:
@@ -39,7 +38,7 @@ def test_a_doctor_with_an_appointment_reads_the_patients_profile(
     asked = appointment_ms.requests[-1]
     assert asked["path"] == "/internal/relationships"
     assert asked["query"] == {"doctor_user_id": str(doctor), "patient_id": str(patient_id)}
-    assert asked["headers"]["X-Internal-Token"] == TOKEN
+    assert asked["headers"]["X-Internal-Token"] == INTERNAL_TOKEN
 
 
 def test_any_other_doctor_gets_the_same_404_as_for_a_profile_that_does_not_exist(
@@ -112,6 +111,6 @@ def test_a_token_appointment_ms_refuses_never_grants_access(
         with running_app(create_app(settings), tables=("patients",)) as app:
             read = app.test_client().get(f"/api/v1/patients/{uuid.uuid4()}", headers=as_role("doctor"))
     finally:
-        appointment_ms.token = TOKEN
+        appointment_ms.token = INTERNAL_TOKEN
 
     assert read.status_code == 503

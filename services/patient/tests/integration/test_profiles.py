@@ -5,8 +5,7 @@ import uuid
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
-
-from ..conftest import TOKEN
+from hospital_testing import INTERNAL_TOKEN
 
 PROFILE = {
     "full_name": "Maria Schmidt",
@@ -19,7 +18,7 @@ PROFILE = {
 
 
 def patient(user_id: uuid.UUID | None = None) -> dict[str, str]:
-    return identity_headers(user_id or uuid.uuid4(), "patient", TOKEN)
+    return identity_headers(user_id or uuid.uuid4(), "patient", INTERNAL_TOKEN)
 
 
 def test_a_patient_creates_then_updates_their_profile(client: FlaskClient) -> None:
@@ -47,7 +46,7 @@ def test_another_patient_can_neither_read_nor_change_a_profile(client: FlaskClie
     changed = client.put(f"/api/v1/patients/{owner}", json={**PROFILE, "full_name": "Evil"}, headers=stranger)
     deleted = client.delete(f"/api/v1/patients/{owner}", headers=stranger)
     by_doctor = client.get(
-        f"/api/v1/patients/{owner}", headers=identity_headers(uuid.uuid4(), "doctor", TOKEN)
+        f"/api/v1/patients/{owner}", headers=identity_headers(uuid.uuid4(), "doctor", INTERNAL_TOKEN)
     )
 
     assert (read.status_code, changed.status_code, deleted.status_code, by_doctor.status_code) == (
@@ -62,7 +61,7 @@ def test_another_patient_can_neither_read_nor_change_a_profile(client: FlaskClie
 
 
 def test_an_admin_reads_lists_and_searches_patients_a_page_at_a_time(client: FlaskClient) -> None:
-    admin = identity_headers(uuid.uuid4(), "admin", TOKEN)
+    admin = identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
     for name in ("Anna Berg", "Bernd Maier", "Carla Maier"):
         client.put("/api/v1/patients/me", json={**PROFILE, "full_name": name}, headers=patient())
 
@@ -79,7 +78,7 @@ def test_an_admin_reads_lists_and_searches_patients_a_page_at_a_time(client: Fla
 
 def test_only_admins_list_patients(client: FlaskClient) -> None:
     assert client.get("/api/v1/patients", headers=patient()).status_code == 403
-    assert client.get("/api/v1/patients", headers={"X-Internal-Token": TOKEN}).status_code == 401
+    assert client.get("/api/v1/patients", headers={"X-Internal-Token": INTERNAL_TOKEN}).status_code == 401
 
 
 def test_a_patient_deletes_their_profile(client: FlaskClient) -> None:
@@ -120,7 +119,7 @@ def test_missing_required_fields_are_named(client: FlaskClient) -> None:
 
 
 def test_the_openapi_document_covers_every_route(client: FlaskClient) -> None:
-    spec = client.get("/openapi.json", headers={"X-Internal-Token": TOKEN}).json
+    spec = client.get("/openapi.json", headers={"X-Internal-Token": INTERNAL_TOKEN}).json
 
     assert {"/api/v1/patients", "/api/v1/patients/me", "/api/v1/patients/{patient_id}"} <= set(spec["paths"])
     assert not [path for path in spec["paths"] if path.endswith("/")]  # one rule: no trailing slash

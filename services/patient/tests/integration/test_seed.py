@@ -6,11 +6,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN
 from patient_service.cli import main
 
-from ..conftest import TOKEN
-
 DEMO_PATIENT = uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:patient@demo.hospital.test")
+AS_DEMO_PATIENT = identity_headers(DEMO_PATIENT, "patient", INTERNAL_TOKEN)
 
 
 def test_seed_demo_creates_the_demo_patients_profile_once(
@@ -27,7 +27,7 @@ def test_seed_demo_creates_the_demo_patients_profile_once(
         "patient: demo patient profile created",
         "patient: demo patient profile already there",
     ]
-    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    profile = client.get("/api/v1/patients/me", headers=AS_DEMO_PATIENT)
     assert profile.status_code == 200 and profile.json["full_name"] == "Paula Patient"
 
 
@@ -38,7 +38,7 @@ def test_seed_demo_does_nothing_when_seed_demo_is_0(app: Flask, client: FlaskCli
 
     main(["seed-demo"])
 
-    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    profile = client.get("/api/v1/patients/me", headers=AS_DEMO_PATIENT)
     assert profile.status_code == 404
 
 
@@ -51,5 +51,5 @@ def test_seed_demo_refuses_production(app: Flask, client: FlaskClient, monkeypat
     assert main(["seed-demo"]) == 2
 
     assert "patient: refused: seed-demo refuses to run in production" in capsys.readouterr().err
-    profile = client.get("/api/v1/patients/me", headers=identity_headers(DEMO_PATIENT, "patient", TOKEN))
+    profile = client.get("/api/v1/patients/me", headers=AS_DEMO_PATIENT)
     assert profile.status_code == 404

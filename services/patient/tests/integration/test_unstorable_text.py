@@ -5,8 +5,8 @@ import uuid
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN
 
-from ..conftest import TOKEN
 from .test_profiles import PROFILE, patient
 
 
@@ -31,7 +31,7 @@ def test_an_unpaired_surrogate_in_the_name_is_a_422_not_a_500(client: FlaskClien
 def test_a_nul_character_in_the_admins_patient_search_is_a_422_naming_the_parameter(
     client: FlaskClient,
 ) -> None:
-    admin = identity_headers(uuid.uuid4(), "admin", TOKEN)
+    admin = identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
 
     response = client.get("/api/v1/patients/?q=Mar%00ia", headers=admin)
 

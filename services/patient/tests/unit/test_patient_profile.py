@@ -1,4 +1,4 @@
-"""The patient profile's rules and use cases, with a fake repository."""
+"""The patient profile's rules and use cases, with fakes of the ports (tests/fakes.py)."""
 
 import uuid
 from datetime import UTC, date, datetime
@@ -7,63 +7,16 @@ import pytest
 
 from hospital_shared.errors import NotFound, ServiceUnavailable, ValidationFailed
 from hospital_shared.identity import Identity
-from hospital_shared.paging import Page
 from hospital_testing import FixedClock
-from patient_service.domain.patient import PatientProfile, normalize_phone, profile_from_document
-from patient_service.ports import CareRelationships, PatientRepository, PatientUnitOfWork
+from patient_service.domain.patient import normalize_phone, profile_from_document
 from patient_service.service_layer.profiles import delete_profile, get_profile, put_profile
+
+from ..fakes import FakeCareRelationships, FakeUnitOfWork
 
 TODAY = date(2026, 6, 1)
 CLOCK = FixedClock(datetime(2026, 6, 1, 12, 0, tzinfo=UTC))
 DOC = {"full_name": "Maria Schmidt", "date_of_birth": "1985-04-12", "phone": "+49 30 1234567"}
-
-
-class FakePatients(PatientRepository):
-    def __init__(self) -> None:
-        self.rows: dict[uuid.UUID, PatientProfile] = {}
-
-    def get(self, user_id, *, for_update=False):
-        return self.rows.get(user_id)
-
-    def put(self, profile):
-        self.rows[profile.user_id] = profile
-
-    def delete(self, user_id):
-        return self.rows.pop(user_id, None) is not None
-
-    def search(self, *, text, page, page_size):
-        items = sorted(self.rows.values(), key=lambda p: p.full_name)
-        return Page.of(items, page=page, page_size=page_size)
-
-
-class FakeCareRelationships(CareRelationships):
-    """Who treats whom, as (doctor user id, patient id) pairs; `down` plays an unreachable Appointment-MS."""
-
-    def __init__(self, *pairs: tuple[uuid.UUID, uuid.UUID], down: bool = False) -> None:
-        self.pairs = set(pairs)
-        self.down = down
-        self.asked: list[tuple[uuid.UUID, uuid.UUID]] = []
-
-    def doctor_treats(self, doctor_user_id, patient_id):
-        self.asked.append((doctor_user_id, patient_id))
-        if self.down:
-            raise ServiceUnavailable("Appointment-MS is down.")
-        return (doctor_user_id, patient_id) in self.pairs
-
-
 NOBODY_TREATS = FakeCareRelationships()
-
-
-class FakeUnitOfWork(PatientUnitOfWork):
-    def __init__(self) -> None:
-        self.patients = FakePatients()
-        self.committed = False
-
-    def commit(self) -> None:
-        self.committed = True
-
-    def rollback(self) -> None:
-        pass
 
 
 @pytest.mark.parametrize(
