@@ -10,14 +10,7 @@ from datetime import datetime
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from hospital_shared.db import UnitOfWork
-
-
-@dataclass(frozen=True)
-class DoctorPage:
-    items: list[DoctorListing]
-    page: int
-    page_size: int
-    total: int
+from hospital_shared.paging import Page
 
 
 class SpecializationRepository(abc.ABC):
@@ -44,7 +37,7 @@ class DoctorRepository(abc.ABC):
         """Write back every part of a doctor loaded from this repository."""
 
     @abc.abstractmethod
-    def search(self, query: DirectoryQuery) -> DoctorPage:
+    def search(self, query: DirectoryQuery) -> Page[DoctorListing]:
         """A page of doctors; by name then id, or by (updated_at, id) when `updated_since` is given."""
 
 

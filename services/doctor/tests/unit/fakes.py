@@ -14,12 +14,12 @@ from doctor_service.ports import (
     AccountsUnavailable,
     DirectoryCache,
     DirectoryQuery,
-    DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
     Outbox,
     SpecializationRepository,
 )
+from hospital_shared.paging import Page
 
 CATALOG = [
     Specialization("cardiology", "Cardiology", 30),
@@ -57,7 +57,7 @@ class FakeDoctors(DoctorRepository):
     def save(self, doctor: Doctor) -> None:
         self.pending[doctor.id] = copy.deepcopy(doctor)
 
-    def search(self, query: DirectoryQuery) -> DoctorPage:
+    def search(self, query: DirectoryQuery) -> Page[DoctorListing]:
         found = [
             d
             for d in self.committed.values()
@@ -66,9 +66,8 @@ class FakeDoctors(DoctorRepository):
             and (query.include_unlisted or d.listed)
         ]
         found.sort(key=lambda d: (d.full_name, d.id))
-        page, size = query.page, query.page_size
-        listed = [DoctorListing.of(d) for d in found[(page - 1) * size : page * size]]
-        return DoctorPage(listed, page, size, len(found))
+        listed = [DoctorListing.of(d) for d in found]
+        return Page.of(listed, page=query.page, page_size=query.page_size)
 
 
 class FakeAccountCursor(AccountEventsCursor):

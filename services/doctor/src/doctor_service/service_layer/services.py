@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from doctor_service.domain.doctor import Doctor, Specialization, new_doctor
+from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization, new_doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from doctor_service.ports import Accounts, AccountsUnavailable, DirectoryQuery, DoctorPage, DoctorUnitOfWork
+from doctor_service.ports import Accounts, AccountsUnavailable, DirectoryQuery, DoctorUnitOfWork
 from hospital_shared.errors import (
     Conflict,
     Forbidden,
@@ -18,6 +18,7 @@ from hospital_shared.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from hospital_shared.paging import Page
 from hospital_shared.schedule import TimeOff, WeeklySchedule
 
 Clock = Callable[[], datetime]
@@ -45,7 +46,9 @@ def list_specializations(uow: DoctorUnitOfWork) -> list[Specialization]:
         return sorted(uow.specializations.all(), key=lambda s: s.name)
 
 
-def search_doctors(uow: DoctorUnitOfWork, query: DirectoryQuery, *, actor: Actor | None = None) -> DoctorPage:
+def search_doctors(
+    uow: DoctorUnitOfWork, query: DirectoryQuery, *, actor: Actor | None = None
+) -> Page[DoctorListing]:
     """The directory: doctors by specialization and name (or changed since a moment), a page at a time.
 
     Only admins may ask for unlisted doctors (deactivated, or with a disabled account) too."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import uuid
@@ -31,6 +32,7 @@ from doctor_service.service_layer import services
 from doctor_service.service_layer.services import Actor
 from hospital_shared.access import current_identity, integration_scope, require_identity
 from hospital_shared.openapi import ETAG, LOCATION
+from hospital_shared.paging import Page
 from hospital_shared.preconditions import strong_etag
 from hospital_shared.schedule import TimeOff
 from hospital_shared.schemas import page_of, problem_responses
@@ -143,16 +145,6 @@ _DOCTOR = DoctorSchema()
 _DOCTOR_PAGE = page_of(DoctorSchema)()
 
 
-def _page(items: list[Any], *, page: int, page_size: int) -> dict[str, Any]:
-    start = (page - 1) * page_size
-    return {
-        "items": items[start : start + page_size],
-        "page": page,
-        "page_size": page_size,
-        "total": len(items),
-    }
-
-
 @blp.route("/specializations")
 class Specializations(MethodView):
     @integration_scope("directory:read")
@@ -164,7 +156,7 @@ class Specializations(MethodView):
         return _kept_answer(
             _query_key("specializations", query),
             _SPECIALIZATION_PAGE,
-            lambda: _page(services.list_specializations(container().uow()), **query),
+            lambda: Page.of(services.list_specializations(container().uow()), **query),
         )
 
 
@@ -186,16 +178,11 @@ class Doctors(MethodView):
             page_size=query["page_size"],
         )
 
-        def search(actor: Actor | None) -> dict[str, Any]:
+        def search(actor: Actor | None) -> Page[dict[str, Any]]:
             uow = container().uow()
-            result = services.search_doctors(uow, directory_query, actor=actor)
+            found = services.search_doctors(uow, directory_query, actor=actor)
             catalog = services.doctor_catalog(uow)
-            return {
-                "items": [_doctor_view(d, catalog) for d in result.items],
-                "page": result.page,
-                "page_size": result.page_size,
-                "total": result.total,
-            }
+            return dataclasses.replace(found, items=[_doctor_view(d, catalog) for d in found.items])
 
         if directory_query.include_unlisted:  # who asks matters: never from (or into) the shared cache
             return search(_caller())

@@ -138,7 +138,7 @@ class DoctorCreateSchema(DoctorFieldsSchema):
     time_zone = fields.String(required=True, metadata={"example": "Europe/Berlin"})
 
 
-class DoctorSearchQuerySchema(Schema):
+class DoctorSearchQuerySchema(PageQuerySchema):
     specialization = fields.String(metadata={"description": "Specialization slug, such as cardiology."})
     q = fields.String(
         validate=validate.Length(max=100), metadata={"description": "Words of the name or clinic."}
@@ -157,8 +157,6 @@ class DoctorSearchQuerySchema(Schema):
             "description": "Admins only: also deactivated doctors and those whose account is disabled."
         },
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class WindowSchema(Schema):

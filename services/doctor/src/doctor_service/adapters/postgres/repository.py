@@ -26,7 +26,6 @@ from doctor_service.ports import (
     AccountEventsCursor,
     DirectoryCache,
     DirectoryQuery,
-    DoctorPage,
     DoctorRepository,
     DoctorUnitOfWork,
     Outbox,
@@ -34,6 +33,7 @@ from doctor_service.ports import (
 )
 from hospital_shared.db import SqlAlchemyUnitOfWork
 from hospital_shared.errors import Conflict
+from hospital_shared.paging import Page, paginate
 from hospital_shared.schedule import TimeOff, TimeOffKind, WeeklySchedule, WorkingWindow
 
 
@@ -188,28 +188,15 @@ class SqlDoctorRepository(DoctorRepository):
         self._session.flush()
         doctor.updated_at = row.updated_at
 
-    def search(self, query: DirectoryQuery) -> DoctorPage:
-        # One query for the page and the total; only the listed columns, no schedule, no ORM objects.
-        conditions = _conditions(query)
+    def search(self, query: DirectoryQuery) -> Page[DoctorListing]:
+        # Only the listed columns: no schedule, no ORM objects.
         if query.updated_since is not None:
             # A sync's order: what changed first comes first; id breaks ties, so pages never shuffle.
             order = (DoctorRow.updated_at, DoctorRow.id)
         else:
             order = (DoctorRow.full_name, DoctorRow.id)
-        rows = self._session.execute(
-            select(*_LISTING_COLUMNS, func.count().over().label("total"))
-            .where(*conditions)
-            .order_by(*order)
-            .offset((query.page - 1) * query.page_size)
-            .limit(query.page_size)
-        ).all()
-        if rows:
-            total = rows[0].total
-        else:  # past the last page (or nothing found): the window count has no row to ride on
-            total = self._session.scalar(select(func.count()).select_from(DoctorRow).where(*conditions)) or 0
-        return DoctorPage(
-            items=[_listing(row) for row in rows], page=query.page, page_size=query.page_size, total=total
-        )
+        stmt = select(*_LISTING_COLUMNS).where(*_conditions(query)).order_by(*order)
+        return paginate(self._session, stmt, page=query.page, page_size=query.page_size, to_item=_listing)
 
 
 def _conditions(query: DirectoryQuery) -> list[Any]:
