@@ -16,9 +16,8 @@ from flask.testing import FlaskClient
 from appointment_service import SERVICE_DIR
 from appointment_service.adapters.http.app import create_app
 from appointment_service.config import Settings
-from appointment_service.ports import Clock
 from appointment_service.service_layer.projection import apply_doctor_events
-from hospital_testing import migrated_database, running_app
+from hospital_testing import FixedClock, migrated_database, running_app
 
 from .builders import stream_event
 
@@ -30,17 +29,6 @@ TABLES = (
     "appointments", "doctors", "projection_cursor", "idempotency_keys", "mail_outbox",
     "webhook_deliveries", "webhook_subscriptions", "webhook_events",
 )  # fmt: skip
-
-
-class FixedClock(Clock):
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def now_is(self, moment: datetime) -> None:
-        self.current = moment
 
 
 @pytest.fixture(scope="session")

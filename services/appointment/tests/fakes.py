@@ -26,7 +26,6 @@ from appointment_service.ports import (
     AppointmentFilter,
     AppointmentRepository,
     AppointmentUnitOfWork,
-    Clock,
     DoctorDirectory,
     EventOutbox,
     EventSource,
@@ -38,22 +37,13 @@ from appointment_service.ports import (
     SlotCache,
     StoredAnswer,
 )
+from hospital_shared.clock import Clock
 from hospital_shared.events import StreamEvent
 from hospital_shared.paging import Page
+from hospital_testing import FixedClock
 
 SEEN = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
 RELATIONSHIP = (*SEEN, AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED)
-
-
-class FakeClock(Clock):
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 class FakeAppointments(AppointmentRepository):
@@ -311,7 +301,7 @@ class FakeUnitOfWork(AppointmentUnitOfWork):
     """One in-memory database; what a `with uow:` block did not commit is gone when the block ends."""
 
     def __init__(self, clock: Clock | None = None) -> None:
-        self.appointments = FakeAppointments(clock or FakeClock(datetime.now(UTC)))
+        self.appointments = FakeAppointments(clock or FixedClock(datetime.now(UTC)))
         self.doctors = FakeDoctors()
         self.idempotency = FakeIdempotencyKeys()
         self.mails = FakeMailOutbox()

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import ClassVar
 
 from appointment_service import MIGRATIONS_DIR
-from appointment_service.adapters.clock import SystemClock
 from appointment_service.adapters.contacts.auth_api import AuthApiPatientAccounts, AuthApiPatientContacts
 from appointment_service.adapters.contacts.recent import RecentPatientAccounts
 from appointment_service.adapters.mail.relay import MailRelay
@@ -30,7 +29,7 @@ from appointment_service.config import Settings
 from appointment_service.domain.mails import Mailbox, RetryPolicy
 from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
 from appointment_service.domain.webhooks import Backoff
-from appointment_service.ports import Clock, PatientAccounts
+from appointment_service.ports import PatientAccounts
 from appointment_service.service_layer.mail_relay import MailRelayPorts
 from appointment_service.service_layer.projection import (
     DoctorStreamFollower,
@@ -40,6 +39,7 @@ from appointment_service.service_layer.projection import (
 from appointment_service.service_layer.system import publish_heartbeat
 from appointment_service.service_layer.webhook_dispatch import DispatchSettings, WebhookDispatcher
 from appointment_service.service_layer.webhooks import TargetPolicy
+from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
 from hospital_shared.health import ReadinessCheck

@@ -36,12 +36,6 @@ class AppointmentFilter:
     updated_since: datetime | None = None
 
 
-class Clock(abc.ABC):
-    @abc.abstractmethod
-    def now(self) -> datetime:
-        """The current time, timezone-aware (UTC)."""
-
-
 class AppointmentRepository(abc.ABC):
     @abc.abstractmethod
     def add_if_free(self, appointment: Appointment) -> bool:

@@ -8,8 +8,10 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from hospital_testing import FixedClock
+
 from ..builders import doctor_snapshot
-from ..conftest import MONDAY, FixedClock
+from ..conftest import MONDAY
 from .test_slots_and_booking import ANON, FIRST, book, next_slot, patient
 
 

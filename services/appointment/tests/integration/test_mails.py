@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import icalendar
@@ -25,6 +25,7 @@ from appointment_service.adapters.postgres.models import MailOutboxRow
 from appointment_service.bootstrap import Container, bootstrap, mail_relay_ports
 from appointment_service.config import Settings
 from appointment_service.service_layer.mail_relay import send_all_due_mails
+from hospital_shared.background import start_background_work
 from hospital_shared.identity import identity_headers
 from hospital_testing import free_port, migrated_database
 
@@ -152,11 +153,17 @@ def test_with_smtp_down_the_mail_waits_and_goes_out_once_smtp_is_back(
     row_id = owe_mail(service.engine, patient_id=patient)
     runner = service.mail_relay_runner()
 
+    tried_from = datetime.now(UTC)
     assert runner.run_once() == 0
+    tried_until = datetime.now(UTC)
     first = outbox_row(service.engine, row_id)
     assert (first.attempts, first.sent_at) == (1, None)
     assert "MailServerUnavailable" in (first.last_error or "")
-    assert first.next_attempt_at > datetime.now(UTC)
+    # It waits the first retry delay from the failed try: compared with when the try ran, not with a later
+    # now (under load reading the row took longer than the 0.2 s delay, and "later than now" failed).
+    wait = timedelta(seconds=service.settings.mail_retry_first_seconds)
+    assert tried_from + wait <= first.next_attempt_at <= tried_until + wait
+    assert first.next_attempt_at > tried_from
 
     time.sleep(0.25)
     assert runner.run_once() == 0
@@ -190,6 +197,7 @@ def test_an_app_started_with_the_mail_relay_sends_the_outbox(
 ) -> None:
     app = create_app(replace(mail_settings, mail_relay_enabled=True))
     containers.append(app.extensions["container"])
+    start_background_work(app)  # as gunicorn's worker does; create_app starts no thread
 
     with smtp_server(smtp_port, Inbox()) as inbox:
         owe_mail(app.extensions["container"].engine, patient_id=patient)

@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from hospital_shared.identity import identity_headers
+from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot
-from ..conftest import MONDAY, TOKEN, FixedClock
+from ..conftest import MONDAY, TOKEN
 
 ANON = {"X-Internal-Token": TOKEN}
 FIRST = (

@@ -25,10 +25,10 @@ from appointment_service.config import Settings
 from appointment_service.domain.replicas import LatencyHistogram, ReplicaWorker, WorkerHeartbeat
 from appointment_service.domain.system import utc_day
 from hospital_shared.identity import identity_headers
-from hospital_testing import free_port, running_app
+from hospital_testing import FixedClock, free_port, running_app
 
 from ..builders import doctor_snapshot
-from ..conftest import MONDAY, TABLES, TOKEN, FixedClock
+from ..conftest import MONDAY, TABLES, TOKEN
 
 ADMIN = identity_headers(uuid.uuid4(), "admin", TOKEN)
 # A database no suite flushes after each test (the app's, REDIS_URL, is), for the registry's own tests.

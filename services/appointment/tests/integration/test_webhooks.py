@@ -18,11 +18,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
-from appointment_service.adapters.clock import SystemClock
 from appointment_service.adapters.postgres.models import WebhookDeliveryRow, WebhookEventRow
 from appointment_service.config import Settings
 from appointment_service.domain.webhooks import signature_is_valid
 from appointment_service.service_layer.webhook_dispatch import WebhookDispatcher
+from hospital_shared.clock import SystemClock
 from hospital_shared.identity import identity_headers
 
 from ..builders import doctor_snapshot

@@ -12,9 +12,10 @@ from appointment_service.domain.appointment import Appointment, AppointmentStatu
 from appointment_service.service_layer.agenda import MAX_PAGE_SIZE, AppointmentQuery, list_appointments
 from hospital_shared.errors import Conflict, NotFound
 from hospital_shared.identity import Identity
+from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot
-from ..fakes import FakeClock, FakeUnitOfWork
+from ..fakes import FakeUnitOfWork
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -85,13 +86,13 @@ def test_an_appointment_that_has_started_can_no_longer_be_changed() -> None:
 
 
 def test_a_patient_lists_only_their_own_appointments_in_time_order() -> None:
-    uow = FakeUnitOfWork(FakeClock(START))
+    uow = FakeUnitOfWork(FixedClock(START))
     me, someone_else = uuid.uuid4(), uuid.uuid4()
     later, earlier = make_appointment(me, 60), make_appointment(me, 0)
     stored(uow, later, make_appointment(someone_else), earlier)
 
     page = list_appointments(
-        AppointmentQuery(), actor=Identity(me, "patient"), uow=uow, clock=FakeClock(START)
+        AppointmentQuery(), actor=Identity(me, "patient"), uow=uow, clock=FixedClock(START)
     )
 
     assert [a.id for a in page.items] == [earlier.id, later.id]
@@ -99,27 +100,27 @@ def test_a_patient_lists_only_their_own_appointments_in_time_order() -> None:
 
 
 def test_a_patient_cannot_list_another_patients_appointments_by_asking_for_them() -> None:
-    uow = FakeUnitOfWork(FakeClock(START))
+    uow = FakeUnitOfWork(FixedClock(START))
     me, someone_else = uuid.uuid4(), uuid.uuid4()
     stored(uow, make_appointment(someone_else))
 
     query = AppointmentQuery(patient_id=someone_else)
-    page = list_appointments(query, actor=Identity(me, "patient"), uow=uow, clock=FakeClock(START))
+    page = list_appointments(query, actor=Identity(me, "patient"), uow=uow, clock=FixedClock(START))
 
     assert page.items == [] and page.total == 0
 
 
 def test_a_doctor_sees_their_own_agenda_and_nobody_elses() -> None:
-    uow = FakeUnitOfWork(FakeClock(START))
+    uow = FakeUnitOfWork(FixedClock(START))
     weber = uow.doctors.add(doctor_snapshot(name="Dr. Anna Weber"))
     okafor = uow.doctors.add(doctor_snapshot(name="Dr. Ben Okafor"))
     mine = make_appointment(uuid.uuid4(), doctor_id=weber.id)
     stored(uow, mine, make_appointment(uuid.uuid4(), doctor_id=okafor.id))
     actor = Identity(weber.user_id, "doctor")
 
-    own = list_appointments(AppointmentQuery(), actor=actor, uow=uow, clock=FakeClock(START))
+    own = list_appointments(AppointmentQuery(), actor=actor, uow=uow, clock=FixedClock(START))
     other = list_appointments(
-        AppointmentQuery(doctor_id=okafor.id), actor=actor, uow=uow, clock=FakeClock(START)
+        AppointmentQuery(doctor_id=okafor.id), actor=actor, uow=uow, clock=FixedClock(START)
     )
 
     assert [a.id for a in own.items] == [mine.id]
@@ -131,7 +132,7 @@ def test_page_size_is_capped() -> None:
         AppointmentQuery(page_size=10_000),
         actor=Identity(uuid.uuid4(), "patient"),
         uow=FakeUnitOfWork(),
-        clock=FakeClock(START),
+        clock=FixedClock(START),
     )
 
     assert page.page_size == MAX_PAGE_SIZE

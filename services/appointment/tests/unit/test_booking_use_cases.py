@@ -29,9 +29,10 @@ from appointment_service.service_layer.projection import apply_doctor_events
 from appointment_service.service_layer.slot_search import SlotSearch, find_slots, next_slot
 from hospital_shared.errors import NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
+from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot, stream_event
-from ..fakes import FakeClock, FakeSlotCache, FakeUnitOfWork
+from ..fakes import FakeSlotCache, FakeUnitOfWork
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 3, 12, 0, tzinfo=UTC)  # Sunday; Monday 4 January is an ordinary working day
@@ -49,7 +50,7 @@ class Hospital:
     """The use cases wired to fakes, as bootstrap wires them to PostgreSQL and Redis."""
 
     def __init__(self) -> None:
-        self.clock = FakeClock(NOW)
+        self.clock = FixedClock(NOW)
         self.uow = FakeUnitOfWork(self.clock)
         self.cache = FakeSlotCache()
 

@@ -27,9 +27,10 @@ from appointment_service.service_layer.booking import (
 from appointment_service.service_layer.integrations import BOOK_ONLY_OWN, booking_parties
 from hospital_shared.errors import Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from hospital_shared.identity import Identity
+from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot
-from ..fakes import FakeClock, FakePatientAccounts, FakeSlotCache, FakeUnitOfWork
+from ..fakes import FakePatientAccounts, FakeSlotCache, FakeUnitOfWork
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 3, 12, 0, tzinfo=UTC)  # a Sunday; Monday 4 January is a working day
@@ -48,7 +49,7 @@ class Partners:
     """Two partners' API keys, Auth-MS's accounts and the use cases over fakes."""
 
     def __init__(self) -> None:
-        self.clock = FakeClock(NOW)
+        self.clock = FixedClock(NOW)
         self.uow = FakeUnitOfWork(self.clock)
         self.cache = FakeSlotCache()
         self.accounts = FakePatientAccounts()

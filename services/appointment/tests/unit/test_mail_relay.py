@@ -9,7 +9,6 @@ from typing import Any
 
 from appointment_service.domain.mails import Mailbox, PatientMail, RetryPolicy
 from appointment_service.ports import (
-    Clock,
     ContactsUnavailable,
     MailRejected,
     MailRelayUnitOfWork,
@@ -21,19 +20,9 @@ from appointment_service.ports import (
     RecipientUnknown,
 )
 from appointment_service.service_layer.mail_relay import MailRelayPorts, send_all_due_mails, send_due_mails
+from hospital_testing import FixedClock
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.current = T0
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 @dataclass
@@ -130,7 +119,7 @@ class Relay:
             FakeUnitOfWork(),
             FakeContacts(),
             FakeSender(),
-            FakeClock(),
+            FixedClock(T0),
         )
         self.ports = MailRelayPorts(
             uow=lambda: self.uow,

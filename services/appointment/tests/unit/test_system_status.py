@@ -12,8 +12,9 @@ from appointment_service.domain.appointment import Appointment, AppointmentStatu
 from appointment_service.domain.replicas import ReplicaWorker, RequestWindow
 from appointment_service.domain.system import SystemStatus
 from appointment_service.service_layer.system import publish_heartbeat, system_status
+from hospital_testing import FixedClock
 
-from ..fakes import FakeClock, FakeReplicaRegistry, FakeServiceProbes, FakeUnitOfWork
+from ..fakes import FakeReplicaRegistry, FakeServiceProbes, FakeUnitOfWork
 
 NOW = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
 MIDNIGHT = datetime(2027, 3, 1, tzinfo=UTC)
@@ -34,12 +35,12 @@ class UnreachableUnitOfWork(FakeUnitOfWork):
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
+def clock() -> FixedClock:
+    return FixedClock(NOW)
 
 
 @pytest.fixture
-def registry(clock: FakeClock) -> FakeReplicaRegistry:
+def registry(clock: FixedClock) -> FakeReplicaRegistry:
     return FakeReplicaRegistry(clock)
 
 
@@ -48,7 +49,7 @@ def worker(instance: str, pid: int) -> ReplicaWorker:
 
 
 def announce(
-    registry: FakeReplicaRegistry, clock: FakeClock, *workers: ReplicaWorker, requests: int = 0
+    registry: FakeReplicaRegistry, clock: FixedClock, *workers: ReplicaWorker, requests: int = 0
 ) -> None:
     ticks = Ticks()
     window = RequestWindow(ticks=ticks)
@@ -59,7 +60,7 @@ def announce(
         publish_heartbeat(each, window=window, registry=registry, clock=clock, ttl_seconds=TTL)
 
 
-def status(registry: FakeReplicaRegistry, clock: FakeClock, **overrides: object) -> SystemStatus:
+def status(registry: FakeReplicaRegistry, clock: FixedClock, **overrides: object) -> SystemStatus:
     ports: dict[str, object] = {
         "probes": FakeServiceProbes(),
         "registry": registry,
@@ -82,7 +83,7 @@ def appointment(
 
 
 def test_every_announced_replica_is_listed_with_its_workers_requests_added(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     announce(registry, clock, worker("appointment-1", 1), worker("appointment-1", 2), requests=120)
     announce(registry, clock, worker("appointment-2", 3))
@@ -96,7 +97,7 @@ def test_every_announced_replica_is_listed_with_its_workers_requests_added(
 
 
 def test_a_replica_that_stopped_announcing_itself_is_gone_after_the_ttl(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     announce(registry, clock, worker("appointment-1", 1), worker("appointment-3", 3))
     clock.advance(seconds=10)
@@ -106,14 +107,14 @@ def test_a_replica_that_stopped_announcing_itself_is_gone_after_the_ttl(
     assert [r.name for r in status(registry, clock).replicas.items] == ["appointment-1"]
 
 
-def test_a_withdrawn_worker_disappears_at_once(registry: FakeReplicaRegistry, clock: FakeClock) -> None:
+def test_a_withdrawn_worker_disappears_at_once(registry: FakeReplicaRegistry, clock: FixedClock) -> None:
     announce(registry, clock, worker("appointment-1", 1), worker("appointment-2", 2))
     registry.withdraw(instance="appointment-2", pid=2)
     assert [r.name for r in status(registry, clock).replicas.items] == ["appointment-1"]
 
 
 def test_an_unreadable_registry_gives_no_count_and_says_why(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     announce(registry, clock, worker("appointment-1", 1))
     registry.down = True
@@ -125,7 +126,7 @@ def test_an_unreadable_registry_gives_no_count_and_says_why(
 
 
 def test_a_service_that_is_down_is_reported_not_ready_and_the_rest_still_answers(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     probes = FakeServiceProbes()
     probes.is_down("doctor")
@@ -139,7 +140,7 @@ def test_a_service_that_is_down_is_reported_not_ready_and_the_rest_still_answers
 
 
 def test_bookings_today_counts_bookings_made_and_appointments_starting_in_the_utc_day(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     uow = FakeUnitOfWork(clock)
     tomorrow, yesterday = NOW + timedelta(days=1), NOW - timedelta(days=1)
@@ -177,13 +178,13 @@ def test_bookings_today_counts_bookings_made_and_appointments_starting_in_the_ut
 
 
 def test_today_is_the_utc_day_whatever_the_clock_zone(registry: FakeReplicaRegistry) -> None:
-    late_evening_in_new_york = FakeClock(datetime(2027, 3, 1, 22, 0, tzinfo=ZoneInfo("America/New_York")))
+    late_evening_in_new_york = FixedClock(datetime(2027, 3, 1, 22, 0, tzinfo=ZoneInfo("America/New_York")))
     bookings = status(registry, late_evening_in_new_york).bookings_today
     assert bookings.day.isoformat() == "2027-03-02"
 
 
 def test_an_unreachable_database_gives_no_counts_and_says_why(
-    registry: FakeReplicaRegistry, clock: FakeClock
+    registry: FakeReplicaRegistry, clock: FixedClock
 ) -> None:
     bookings = status(registry, clock, uow=UnreachableUnitOfWork(clock)).bookings_today
     assert bookings.counts is None

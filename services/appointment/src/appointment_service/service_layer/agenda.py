@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from appointment_service.domain.appointment import Appointment
-from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, Clock, PatientAccounts
+from appointment_service.ports import AppointmentFilter, AppointmentUnitOfWork, PatientAccounts
 from appointment_service.service_layer.booking import visible_appointment
 from appointment_service.service_layer.integrations import acting_for, listed_patient
+from hospital_shared.clock import Clock
 from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 

@@ -25,8 +25,9 @@ from appointment_service.domain.webhooks import (
     APPOINTMENT_RESCHEDULED,
     appointment_data,
 )
-from appointment_service.ports import AppointmentUnitOfWork, Clock, PatientAccounts, SlotCache
+from appointment_service.ports import AppointmentUnitOfWork, PatientAccounts, SlotCache
 from appointment_service.service_layer.integrations import acting_for, check_acts_for
+from hospital_shared.clock import Clock
 from hospital_shared.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from appointment_service.domain.mails import AppointmentNotice, Mailbox, RetryPolicy, compose_mail
 from appointment_service.ports import (
-    Clock,
     MailNotSent,
     MailRelayUnitOfWork,
     MailSender,
     PatientContacts,
     PendingMail,
 )
+from hospital_shared.clock import Clock
 
 log = logging.getLogger(__name__)
 

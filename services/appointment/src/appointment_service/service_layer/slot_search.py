@@ -30,7 +30,8 @@ from appointment_service.domain.slots import (
     rank,
     scheduled_minutes,
 )
-from appointment_service.ports import AppointmentUnitOfWork, Clock, SlotCache
+from appointment_service.ports import AppointmentUnitOfWork, SlotCache
+from hospital_shared.clock import Clock
 from hospital_shared.errors import NotFound, ValidationFailed
 from hospital_shared.identity import Identity
 

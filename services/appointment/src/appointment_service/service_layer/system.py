@@ -15,7 +15,8 @@ from appointment_service.domain.system import (
     SystemStatus,
     utc_day,
 )
-from appointment_service.ports import AppointmentUnitOfWork, Clock, ReplicaRegistry, ServiceProbes
+from appointment_service.ports import AppointmentUnitOfWork, ReplicaRegistry, ServiceProbes
+from hospital_shared.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ from appointment_service.domain.webhooks import (
     SendOutcome,
     signature_header,
 )
-from appointment_service.ports import Clock, WebhookSender, WebhookUnitOfWork
+from appointment_service.ports import WebhookSender, WebhookUnitOfWork
+from hospital_shared.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from appointment_service.domain.webhooks import (
     check_url,
     new_secret,
 )
-from appointment_service.ports import Clock, HostResolver, WebhookUnitOfWork
+from appointment_service.ports import HostResolver, WebhookUnitOfWork
+from hospital_shared.clock import Clock
 from hospital_shared.errors import NotFound, ValidationFailed
 from hospital_shared.paging import Page
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -10,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from appointment_service.domain.slots import TimeOfDay
 from hospital_shared.schedule import MAX_DURATION_MINUTES
 from hospital_shared.schemas import Instant, PageQuerySchema
+from hospital_shared.web import container
 
 _DURATION = validate.Range(min=5, max=MAX_DURATION_MINUTES)
 _CODE = validate.Regexp(
@@ -178,7 +178,8 @@ class RelationshipQuerySchema(Schema):
 
 
 def _status(appointment: Any) -> str:
-    return appointment.effective_status(datetime.now(UTC)).value
+    # The service's clock, as the use cases read it: a hold they treat as expired is shown expired.
+    return appointment.effective_status(container().clock.now()).value
 
 
 class AppointmentSchema(Schema):
