@@ -1,5 +1,8 @@
 """gunicorn defaults for every service; a service's gunicorn.conf.py star-imports this and names its app.
 
+Each worker starts its app's background work (relays, followers, senders: hospital_shared.background) once it
+has loaded the app, and stops it on exit. post_fork would be too early: the app is not loaded yet then.
+
 Environment: BIND (host:port), WEB_CONCURRENCY (workers), GUNICORN_THREADS, PROMETHEUS_MULTIPROC_DIR.
 """
 
@@ -11,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hospital_shared.background import start_background_work, stop_background_work
 from hospital_shared.metrics import mark_worker_dead
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -42,3 +46,12 @@ def on_starting(server: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     mark_worker_dead(worker.pid)
+
+
+def post_worker_init(worker: Any) -> None:
+    start_background_work(worker.wsgi)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    if getattr(worker, "wsgi", None) is not None:
+        stop_background_work(worker.wsgi)

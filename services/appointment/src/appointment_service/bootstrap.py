@@ -39,6 +39,7 @@ from appointment_service.service_layer.projection import (
 from appointment_service.service_layer.system import publish_heartbeat
 from appointment_service.service_layer.webhook_dispatch import DispatchSettings, WebhookDispatcher
 from appointment_service.service_layer.webhooks import TargetPolicy
+from hospital_shared.background import BackgroundRunner
 from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import PostgresAdvisoryLock, RelayRunner
@@ -236,6 +237,22 @@ class Container(ServiceContainer):
                 interval_seconds=settings.replica_heartbeat_seconds,
             )
         return self._heartbeat
+
+    def background_work(self) -> dict[str, BackgroundRunner]:
+        """What runs on threads of every web worker (see hospital_shared.background): the heartbeat, so the
+        system page finds each replica without a list to keep, and the projection follower, mail relay and
+        webhook dispatcher, of which a Postgres advisory lock lets exactly one process run each."""
+        settings = self.settings
+        work: dict[str, BackgroundRunner] = {}
+        if settings.replica_heartbeat_enabled:
+            work["replica-heartbeat"] = self.replica_heartbeat()
+        if settings.projection_consumer_enabled:
+            work["doctor-projection"] = self.projection_follower()
+        if settings.mail_relay_enabled:
+            work["appointment-mail-relay"] = self.mail_relay_runner()
+        if settings.webhook_dispatch_enabled:
+            work["appointment-webhooks"] = self.webhook_runner()
+        return work
 
     def close(self) -> None:
         if self._follower is not None:

@@ -24,6 +24,7 @@ from appointment_service.adapters.replica_heartbeat import ReplicaHeartbeat
 from appointment_service.config import Settings
 from appointment_service.domain.replicas import LatencyHistogram, ReplicaWorker, WorkerHeartbeat
 from appointment_service.domain.system import utc_day
+from hospital_shared.background import start_background_work
 from hospital_shared.identity import identity_headers
 from hospital_testing import FixedClock, free_port, running_app
 
@@ -155,6 +156,7 @@ def system_app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
         replica_registry_key=f"test:replicas:{uuid.uuid4().hex[:8]}",
     )
     flask_app = create_app(system_settings)
+    start_background_work(flask_app)  # the heartbeat, as gunicorn's worker starts it
     flask_app.extensions["container"].clock = clock
     server = make_server("127.0.0.1", port, flask_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

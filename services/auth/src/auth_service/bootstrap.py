@@ -46,6 +46,13 @@ class Container(ServiceContainer):
             self._relay_runner.stop()
         super().close()
 
+    def background_work(self) -> dict[str, RelayRunner]:
+        """The account-events relay, run on a thread of every web worker (an advisory lock lets exactly one
+        of them publish); see hospital_shared.background."""
+        if not self.settings.outbox_relay_enabled:
+            return {}
+        return {"account-outbox-relay": self.relay_runner()}
+
     def outbox_store(self) -> SqlOutboxStore:
         return SqlOutboxStore(self.engine, account_outbox)
 

@@ -90,13 +90,15 @@ class Container(ServiceContainer):
             self._account_follower = RelayRunner(follower, lock, interval_seconds=0, idle_wait_seconds=1.0)
         return self._account_follower
 
-    def start_background_work(self) -> None:
-        """The outbox relay and the account-events follower, each on a thread of this process (an advisory
-        lock lets exactly one process of the service run each)."""
+    def background_work(self) -> dict[str, RelayRunner]:
+        """The outbox relay and the account-events follower, each run on a thread of every web worker (an
+        advisory lock lets exactly one process of the service run each); see hospital_shared.background."""
+        work: dict[str, RelayRunner] = {}
         if self.settings.outbox_relay_enabled:
-            self.relay_runner().start_in_background("doctor-outbox-relay")
+            work["doctor-outbox-relay"] = self.relay_runner()
         if self.settings.account_events_enabled:
-            self.account_follower().start_in_background("doctor-account-events")
+            work["doctor-account-events"] = self.account_follower()
+        return work
 
     def close(self) -> None:
         for runner in (self._relay_runner, self._account_follower):

@@ -27,15 +27,4 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     record_requests(app, services.request_window)
     add_scrape_gauge(app, services.projection_lag_gauge())
-    if settings.replica_heartbeat_enabled:
-        # Every worker announces itself, so the system page finds each replica without a list to keep.
-        services.replica_heartbeat().start_in_background()
-    if settings.projection_consumer_enabled:
-        services.projection_follower().start_in_background("doctor-projection")
-    if settings.mail_relay_enabled:
-        # Every process runs a mail relay thread; a Postgres advisory lock lets exactly one of them send.
-        services.mail_relay_runner().start_in_background("appointment-mail-relay")
-    if settings.webhook_dispatch_enabled:
-        # Like the mail relay: a dispatcher thread in every process, one of them elected to send.
-        services.webhook_runner().start_in_background("appointment-webhooks")
-    return app
+    return app  # its background work (services.background_work) is started by gunicorn's workers

@@ -46,7 +46,4 @@ def create_app(
         readiness_checks=services.readiness_checks(),
     )
     add_scrape_gauge(app, outbox_backlog("account_outbox", services.outbox_store().pending_count))
-    if settings.outbox_relay_enabled:
-        # Every worker runs a relay thread; a Postgres advisory lock lets exactly one of them publish.
-        services.relay_runner().start_in_background("account-outbox-relay")
-    return app
+    return app  # its background work (services.background_work) is started by gunicorn's workers

@@ -23,6 +23,4 @@ def create_app(settings: Settings | None = None) -> Flask:
         readiness_checks=services.readiness_checks(),
     )
     add_scrape_gauge(app, outbox_backlog("doctor_outbox", services.outbox_store().pending_count))
-    # Every worker runs these threads; a Postgres advisory lock lets exactly one of them work at a time.
-    services.start_background_work()
-    return app
+    return app  # its background work (services.background_work) is started by gunicorn's workers
