@@ -20,13 +20,13 @@ from auth_service.adapters.redis.mfa_challenges import RedisMfaChallengeStore
 from auth_service.adapters.redis.pending_sign_ins import RedisPendingSignInStore
 from auth_service.adapters.redis.sessions import RedisSessionStore
 from auth_service.adapters.security.bcrypt_hasher import BcryptPasswordHasher
-from auth_service.adapters.security.clock import SystemClock
 from auth_service.config import Settings
 from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import SessionPolicy
 from auth_service.domain.totp import MfaPolicy
-from auth_service.ports import AuthPorts, Clock, Mailer, OpenIdProvider
+from auth_service.ports import AuthPorts, Mailer, OpenIdProvider
+from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
 
@@ -127,7 +127,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, mailer: Mailer 
     connections = open_connections(settings)
     client = connections.redis
     ports = AuthPorts(
-        uow=lambda: SqlAuthUnitOfWork(connections.session_factory, now=clock.now),
+        uow=lambda: SqlAuthUnitOfWork(connections.session_factory, clock=clock),
         sessions=RedisSessionStore(client, clock, index_ttl_seconds=settings.session_absolute_seconds),
         attempts=RedisAttemptCounter(client, clock),
         hasher=BcryptPasswordHasher(settings.bcrypt_rounds),

@@ -16,6 +16,7 @@ from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
 from auth_service.domain.users import Role, User
+from hospital_shared.clock import Clock
 from hospital_shared.db import UnitOfWork
 from hospital_shared.paging import Page
 
@@ -226,12 +227,6 @@ class PasswordHasher(abc.ABC):
 class Mailer(abc.ABC):
     @abc.abstractmethod
     def send(self, message: MailMessage) -> None: ...
-
-
-class Clock(abc.ABC):
-    @abc.abstractmethod
-    def now(self) -> datetime:
-        """The current time, timezone-aware (UTC)."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 
 from auth_service import SERVICE_DIR
 from auth_service.adapters.http.app import create_app
-from auth_service.adapters.security.clock import SystemClock
 from auth_service.config import Settings
+from hospital_shared.clock import SystemClock
 from hospital_testing import free_port, migrated_database, reset_service_state, running_app
 from hospital_testing.mail_sink import MailboxHandler, start_sink
 

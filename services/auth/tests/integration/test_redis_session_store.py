@@ -14,6 +14,7 @@ import redis
 from auth_service.adapters.redis.sessions import RedisSessionStore, session_key
 from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.users import Role
+from hospital_testing import FixedClock
 
 from .conftest import REDIS_URL
 
@@ -31,14 +32,6 @@ class CountingRedis(redis.Redis):
         return super().execute_command(*args, **options)
 
 
-class FixedClock:
-    def __init__(self) -> None:
-        self.moment = START
-
-    def now(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
 def client() -> Iterator[CountingRedis]:
     connection = CountingRedis.from_url(REDIS_URL, decode_responses=True)
@@ -51,7 +44,7 @@ def client() -> Iterator[CountingRedis]:
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock()
+    return FixedClock(START)
 
 
 @pytest.fixture
@@ -69,15 +62,15 @@ def _signed_in(store: RedisSessionStore, *, last_seen: datetime = START) -> Sess
 def test_a_verify_reads_and_slides_the_session_in_one_round_trip(store, client, clock) -> None:
     started = _signed_in(store)
     store.get_and_touch("s3cret", now=START, policy=POLICY)  # the script is loaded once per Redis
-    clock.moment = START + timedelta(minutes=20)
+    clock.now_is(START + timedelta(minutes=20))
     client.sent.clear()
 
-    found = store.get_and_touch("s3cret", now=clock.moment, policy=POLICY)
+    found = store.get_and_touch("s3cret", now=clock.current, policy=POLICY)
 
     assert client.sent == ["EVALSHA"]
     assert found == started  # as it was stored: the caller applies the domain rules
     stored = store.get("s3cret")
-    assert stored == started.seen(clock.moment)
+    assert stored == started.seen(clock.current)
     assert stored.user_agent == "ü" and stored.csrf_token == started.csrf_token
     assert 30 * 60 * 1000 - 1000 < client.pttl(session_key("s3cret")) <= 30 * 60 * 1000
 

@@ -23,7 +23,6 @@ from auth_service.ports import (
     AttemptState,
     AuthPorts,
     AuthUnitOfWork,
-    Clock,
     ExternalIdentityRepository,
     IdentityLink,
     Mailer,
@@ -37,19 +36,9 @@ from auth_service.ports import (
     UserRepository,
 )
 from hospital_shared.paging import Page
+from hospital_testing import FixedClock
 
 from .mfa_fakes import FakeMfaChallengeStore, FakeMfaRepository
-
-
-class FakeClock(Clock):
-    def __init__(self) -> None:
-        self.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 class FakeUserRepository(UserRepository):
@@ -391,7 +380,7 @@ def ports(uow: FakeUnitOfWork) -> AuthPorts:
         attempts=FakeAttemptCounter(),
         hasher=FakeHasher(),
         mailer=FakeMailer(),
-        clock=FakeClock(),
+        clock=FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)),
         pending_sign_ins=FakePendingSignIns(),
         policy=make_policy(),
         openid=FakeOpenIdProvider(),

@@ -17,7 +17,8 @@ from auth_service.adapters.http import (
 )
 from auth_service.bootstrap import bootstrap
 from auth_service.config import Settings
-from auth_service.ports import Clock, Mailer
+from auth_service.ports import Mailer
+from hospital_shared.clock import Clock
 from hospital_shared.metrics import add_scrape_gauge, outbox_backlog
 from hospital_shared.web import create_service_app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, or_, select, update
@@ -34,6 +34,7 @@ from auth_service.ports import (
     OneTimeTokenRepository,
     UserRepository,
 )
+from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.db import SqlAlchemyUnitOfWork
 from hospital_shared.errors import Conflict
 from hospital_shared.paging import Page, paginate
@@ -395,19 +396,13 @@ class SqlApiKeyRepository(ApiKeyRepository):
         )
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SqlAuthUnitOfWork(SqlAlchemyUnitOfWork, AuthUnitOfWork):
-    def __init__(
-        self, session_factory: sessionmaker[Session], *, now: Callable[[], datetime] = _utc_now
-    ) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], *, clock: Clock | None = None) -> None:
         super().__init__(session_factory)
-        self._now = now
+        self._clock = clock or SystemClock()
 
     def _start(self, session: Session) -> None:
-        self._events = AccountEventWriter(session, now=self._now)
+        self._events = AccountEventWriter(session, now=self._clock.now)
         self.users = SqlUserRepository(session, events=self._events)
         self.tokens = SqlOneTimeTokenRepository(session)
         self.identities = SqlExternalIdentityRepository(session)

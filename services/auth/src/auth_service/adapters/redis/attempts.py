@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import redis
 
-from auth_service.ports import AttemptCounter, AttemptState, Clock
+from auth_service.ports import AttemptCounter, AttemptState
+from hospital_shared.clock import Clock
 
 PREFIX = "auth:attempts:"
 ONCE_PREFIX = "auth:once:"

@@ -17,7 +17,8 @@ import redis
 
 from auth_service.domain.sessions import Session, SessionPolicy
 from auth_service.domain.users import Role
-from auth_service.ports import Clock, SessionStore
+from auth_service.ports import SessionStore
+from hospital_shared.clock import Clock
 
 SESSION_PREFIX = "auth:session:"
 USER_INDEX_PREFIX = "auth:user-sessions:"
