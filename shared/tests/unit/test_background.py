@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from flask import Flask
 
-from hospital_shared import gunicorn_config
 from hospital_shared.background import start_background_work, stop_background_work
 
 
@@ -44,7 +46,12 @@ def test_a_container_that_names_no_background_work_starts_nothing() -> None:
     assert start_background_work(app_with(SimpleNamespace())) == []
 
 
-def test_gunicorn_starts_the_work_once_a_worker_has_loaded_the_app_and_stops_it_on_exit() -> None:
+def test_gunicorn_starts_the_work_once_a_worker_has_loaded_the_app_and_stops_it_on_exit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The config sets PROMETHEUS_MULTIPROC_DIR when imported; it must not outlive this test.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    gunicorn_config = importlib.import_module("hospital_shared.gunicorn_config")
     relay = Runner()
     worker = SimpleNamespace(wsgi=app_with(SimpleNamespace(background_work=lambda: {"relay": relay})))
 
