@@ -1,6 +1,6 @@
 """Render the gateway's nginx configuration from its templates.
 
-Used by the native stack runner (tools/stack.py); compose and Kubernetes render the same
+Used by the native stack runner (tools/stack); compose and Kubernetes render the same
 gateway.conf.template with their own service addresses.
 """
 

@@ -1,4 +1,4 @@
-"""A whole stack (nginx + every service + a private Redis) on test ports, driven by tools/stack.py."""
+"""A whole stack (nginx + every service + a private Redis) on test ports, driven by tools/stack."""
 
 from __future__ import annotations
 

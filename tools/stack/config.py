@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +27,6 @@ class Service:
     @property
     def package(self) -> str:
         return f"{self.name}_service"
-
-    @property
-    def background_programs(self) -> list[str]:
-        """Modules of the service run as their own supervised process (see write_extra_programs)."""
-        with (self.directory / "pyproject.toml").open("rb") as project:
-            return list(tomllib.load(project).get("tool", {}).get("hospital", {}).get("background", []))
 
     @property
     def present(self) -> bool:

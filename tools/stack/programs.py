@@ -114,13 +114,11 @@ def write_service_program(config: StackConfig, service: Service, replica: int = 
 
 
 def write_extra_programs(config: StackConfig) -> None:
-    """Programs that are not web servers: the local SMTP sink, and each service's background programs.
+    """Programs that are not web servers: the local SMTP sink.
 
     The sink is a development tool (hospital_testing.mail_sink, installed in the dev venv only), started
-    beside Auth-MS, whose mails it catches along with Appointment-MS's.
-
-    A service declares its background programs in its pyproject.toml, e.g. for Doctor-MS's outbox relay:
-    `[tool.hospital] background = ["relay"]` runs `python -m doctor_service.relay` as program `doctor-relay`.
+    beside Auth-MS, whose mails it catches along with Appointment-MS's. Services' background work (relays,
+    followers) runs in their gunicorn workers (hospital_shared.background), not as programs of its own.
     """
     auth = SERVICES[0]
     if auth.present:
@@ -132,19 +130,6 @@ def write_extra_programs(config: StackConfig) -> None:
             "mail-sink", command=command, directory=auth.directory, environment={}, config=config
         )
         (config.programs_dir / "mail-sink.conf").write_text(block)
-    for service in SERVICES:
-        if not service.present:
-            continue
-        for module in service.background_programs:
-            name = f"{service.name}-{module}"
-            block = program_block(
-                name,
-                command=f"{sys.executable} -m {service.package}.{module}",
-                directory=service.directory,
-                environment=service_environment(config, service) | {"INSTANCE_NAME": name},
-                config=config,
-            )
-            (config.programs_dir / f"{name}.conf").write_text(block)
 
 
 def write_gateway(config: StackConfig, replicas: int) -> None:

@@ -79,7 +79,6 @@ class ServiceSettings:
     instance_name: str = ""  # shown in X-Served-By, e.g. appointment-2
     public_base_url: str = "http://localhost:8080"
     db_pool_size: int = 5
-    request_timeout_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:

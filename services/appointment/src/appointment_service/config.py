@@ -9,7 +9,6 @@ from hospital_shared.settings import ServiceSettings
 class Settings(ServiceSettings):
     service_name: str = "appointment"
     database_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/appointments"
-    default_page_size: int = 20
     # The stream Doctor-MS publishes doctor snapshots to; this service keeps its projection from it.
     doctor_events_stream: str = "doctor-events"
     # Follow the stream on a background thread of each process (an advisory lock lets one of them apply).
