@@ -15,6 +15,7 @@ from doctor_service.adapters.redis.directory_cache import RedisDirectoryCache
 from doctor_service.config import Settings
 from doctor_service.ports import Accounts, DirectoryCache
 from doctor_service.service_layer.account_events import AccountStreamFollower
+from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import (
     OutboxRelay,
@@ -53,6 +54,7 @@ class Container(ServiceContainer):
     _relay_runner: RelayRunner | None = field(default=None, repr=False)
     _account_follower: RelayRunner | None = field(default=None, repr=False)
     _accounts: Accounts | None = field(default=None, repr=False)
+    clock: Clock = field(default_factory=SystemClock)
 
     def __post_init__(self) -> None:
         self.directory_cache = RedisDirectoryCache(
@@ -84,6 +86,7 @@ class Container(ServiceContainer):
                 stream=stream,
                 events=StreamReader(self.redis, stream),
                 uow_factory=self.uow,
+                clock=self.clock,
             )
             lock = PostgresAdvisoryLock(self.engine, f"account-events:{stream}")
             # The follower waits on the stream itself; a process without the lock looks again each second.

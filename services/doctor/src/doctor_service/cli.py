@@ -27,7 +27,7 @@ def _run(argv: list[str] | None) -> int:
         settings.refuse_in_production("seed-demo")  # demo data belongs in local and test stacks only
         container = bootstrap(settings)
         try:
-            created, existing = seed_demo(container.uow)
+            created, existing = seed_demo(container.uow, clock=container.clock)
         finally:
             container.close()
         return f"demo doctors created {created}, already there {existing}"

@@ -12,10 +12,11 @@ from typing import Any
 
 from doctor_service.ports import DoctorUnitOfWork
 from doctor_service.service_layer import services
-from doctor_service.service_layer.services import Actor
+from hospital_shared.clock import Clock
+from hospital_shared.identity import Identity
 
 DEMO_DOCTOR_EMAIL = "doctor@demo.hospital.test"
-SEED_ACTOR = Actor(user_id=uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:seed"), role="admin")
+SEED_ACTOR = Identity(user_id=uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:seed"), role="admin")
 
 
 def demo_user_id(email: str) -> uuid.UUID:
@@ -189,7 +190,7 @@ def _schedule(doctor: DemoDoctor) -> dict[str, Any]:
     }
 
 
-def seed_demo(uow_factory: Any) -> tuple[int, int]:
+def seed_demo(uow_factory: Any, *, clock: Clock) -> tuple[int, int]:
     """Create the demo doctors that do not exist yet; returns (created, already there)."""
     created = existing = 0
     for doctor in demo_doctors():
@@ -202,7 +203,12 @@ def seed_demo(uow_factory: Any) -> tuple[int, int]:
             continue
         profile_id = uuid.uuid5(uuid.NAMESPACE_URL, f"hospital-demo:doctor-profile:{doctor.email}")
         new = services.create_doctor(
-            uow_factory(), user_id=user_id, profile=_profile(doctor), doctor_id=profile_id, accounts=None
+            uow_factory(),
+            user_id=user_id,
+            profile=_profile(doctor),
+            doctor_id=profile_id,
+            accounts=None,
+            clock=clock,
         )
         services.replace_schedule(
             uow_factory(),
@@ -210,6 +216,7 @@ def seed_demo(uow_factory: Any) -> tuple[int, int]:
             actor=SEED_ACTOR,
             document=_schedule(doctor),
             if_match=new.schedule_etag,
+            clock=clock,
         )
         created += 1
     return created, existing

@@ -18,10 +18,11 @@ def count(app: Flask, query) -> int:
 
 
 def test_seeding_twice_gives_forty_doctors_in_several_time_zones_with_their_events(app: Flask) -> None:
-    uow = app.extensions["container"].uow
+    container = app.extensions["container"]
+    uow = container.uow
 
-    first = seed_demo(uow)
-    second = seed_demo(uow)
+    first = seed_demo(uow, clock=container.clock)
+    second = seed_demo(uow, clock=container.clock)
 
     assert first == (40, 0) and second == (0, 40)
     assert count(app, select(func.count()).select_from(DoctorRow)) == 40

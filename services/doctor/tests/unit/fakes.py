@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import UTC, datetime
 
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
@@ -20,6 +21,10 @@ from doctor_service.ports import (
     SpecializationRepository,
 )
 from hospital_shared.paging import Page
+from hospital_testing import FixedClock
+
+# Time off is refused before the doctor's today: the tests' dates (2020 past, 2099 ahead) lie either side.
+CLOCK = FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 CATALOG = [
     Specialization("cardiology", "Cardiology", 30),

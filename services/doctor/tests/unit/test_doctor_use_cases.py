@@ -6,7 +6,6 @@ import pytest
 
 from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
-from doctor_service.service_layer.services import Actor
 from hospital_shared.errors import (
     Forbidden,
     NotFound,
@@ -14,10 +13,11 @@ from hospital_shared.errors import (
     PreconditionRequired,
     ValidationFailed,
 )
+from hospital_shared.identity import Identity
 
-from .fakes import FakeAccounts, FakeUnitOfWork
+from .fakes import CLOCK, FakeAccounts, FakeUnitOfWork
 
-ADMIN = Actor(uuid.uuid4(), "admin")
+ADMIN = Identity(uuid.uuid4(), "admin")
 WEEK = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "17:00"}]}}
 
 
@@ -29,8 +29,8 @@ def new_doctor(uow: FakeUnitOfWork, **profile):
         "time_zone": "Europe/Berlin",
         **profile,
     }
-    doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=FakeAccounts())
-    return doctor, Actor(user_id, "doctor")
+    doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=FakeAccounts(), clock=CLOCK)
+    return doctor, Identity(user_id, "doctor")
 
 
 def test_creating_a_doctor_writes_a_created_event_with_version_1() -> None:
@@ -74,9 +74,11 @@ def test_a_doctor_replaces_their_schedule_and_each_change_raises_the_version() -
     _doctor, me = new_doctor(uow)
 
     longer = {**WEEK, "weekly": {"monday": [{"start": "08:00", "end": "17:00"}]}}
-    first = services.replace_schedule(uow, doctor_id=None, actor=me, document=longer, if_match='"1"')
+    first = services.replace_schedule(
+        uow, doctor_id=None, actor=me, document=longer, if_match='"1"', clock=CLOCK
+    )
     second = services.replace_schedule(
-        uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag
+        uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag, clock=CLOCK
     )
 
     assert (first.schedule_version, second.schedule_version) == (2, 3)
@@ -96,6 +98,7 @@ def test_a_schedule_sent_back_with_its_own_doctor_id_and_any_version_is_accepted
         actor=me,
         document={**WEEK, "doctor_id": str(doctor.id).upper(), "version": 99},
         if_match='"1"',
+        clock=CLOCK,
     )
 
     assert replaced.schedule_version == 2
@@ -109,7 +112,12 @@ def test_a_schedule_naming_another_doctor_is_refused_naming_doctor_id_and_nothin
     for named in (other.id, "not-a-uuid"):
         with pytest.raises(ValidationFailed) as caught:
             services.replace_schedule(
-                uow, doctor_id=doctor.id, actor=ADMIN, document={**WEEK, "doctor_id": named}, if_match='"1"'
+                uow,
+                doctor_id=doctor.id,
+                actor=ADMIN,
+                document={**WEEK, "doctor_id": named},
+                if_match='"1"',
+                clock=CLOCK,
             )
         assert list(caught.value.errors) == ["doctor_id"]
         assert str(doctor.id) in caught.value.errors["doctor_id"][0]
@@ -119,11 +127,11 @@ def test_a_schedule_naming_another_doctor_is_refused_naming_doctor_id_and_nothin
 def test_a_stale_etag_changes_nothing_and_writes_no_event() -> None:
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
 
     with pytest.raises(PreconditionFailed):
         services.replace_schedule(
-            uow, doctor_id=None, actor=me, document={**WEEK, "weekly": {}}, if_match='"1"'
+            uow, doctor_id=None, actor=me, document={**WEEK, "weekly": {}}, if_match='"1"', clock=CLOCK
         )
 
     assert uow.doctors.committed[doctor.id].schedule.weekly[0]
@@ -135,7 +143,9 @@ def test_if_match_is_required() -> None:
     doctor, me = new_doctor(uow)
 
     with pytest.raises(PreconditionRequired):
-        services.replace_schedule(uow, doctor_id=doctor.id, actor=me, document=WEEK, if_match=None)
+        services.replace_schedule(
+            uow, doctor_id=doctor.id, actor=me, document=WEEK, if_match=None, clock=CLOCK
+        )
 
 
 @pytest.mark.parametrize("role", ["doctor", "patient"])
@@ -145,12 +155,17 @@ def test_nobody_but_the_doctor_and_admins_may_change_a_schedule(role: str) -> No
 
     with pytest.raises(Forbidden):
         services.replace_schedule(
-            uow, doctor_id=doctor.id, actor=Actor(uuid.uuid4(), role), document=WEEK, if_match='"1"'
+            uow,
+            doctor_id=doctor.id,
+            actor=Identity(uuid.uuid4(), role),
+            document=WEEK,
+            if_match='"1"',
+            clock=CLOCK,
         )
 
     assert (
         services.replace_schedule(
-            uow, doctor_id=doctor.id, actor=ADMIN, document=WEEK, if_match='"1"'
+            uow, doctor_id=doctor.id, actor=ADMIN, document=WEEK, if_match='"1"', clock=CLOCK
         ).schedule_version
         == 2
     )
@@ -160,7 +175,9 @@ def test_changing_the_time_zone_in_the_profile_moves_the_schedule_and_its_etag()
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
 
-    doctor = services.update_profile(uow, doctor_id=None, actor=me, changes={"time_zone": "Asia/Tokyo"})
+    doctor = services.update_profile(
+        uow, doctor_id=None, actor=me, changes={"time_zone": "Asia/Tokyo"}, clock=CLOCK
+    )
 
     assert doctor.schedule.time_zone == "Asia/Tokyo"
     assert doctor.schedule_etag == '"2"'
@@ -171,32 +188,38 @@ def test_time_off_is_added_and_removed_with_an_event_each() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
 
-    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"})
-    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+    entry = services.add_time_off(
+        uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"}, clock=CLOCK
+    )
+    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
 
     assert [e.type.value for e in uow.outbox.committed][1:] == [
         "doctor.time_off_added",
         "doctor.time_off_removed",
     ]
     with pytest.raises(NotFound):
-        services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+        services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
 
 
 def test_custom_hours_may_not_overlap_other_custom_hours_on_the_same_date() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
     hours = {"kind": "custom_hours", "start_date": "2099-12-27", "start_time": "10:00", "end_time": "12:00"}
-    services.add_time_off(uow, doctor_id=None, actor=me, document=hours)
+    services.add_time_off(uow, doctor_id=None, actor=me, document=hours, clock=CLOCK)
 
     with pytest.raises(ValidationFailed):
         services.add_time_off(
-            uow, doctor_id=None, actor=me, document={**hours, "start_time": "11:00", "end_time": "13:00"}
+            uow,
+            doctor_id=None,
+            actor=me,
+            document={**hours, "start_time": "11:00", "end_time": "13:00"},
+            clock=CLOCK,
         )
 
 
 def test_a_doctor_without_a_profile_is_told_so() -> None:
     with pytest.raises(NotFound):
-        services.get_doctor(FakeUnitOfWork(), doctor_id=None, actor=Actor(uuid.uuid4(), "doctor"))
+        services.get_doctor(FakeUnitOfWork(), doctor_id=None, actor=Identity(uuid.uuid4(), "doctor"))
 
 
 def test_search_pages_must_be_sensible() -> None:
@@ -209,12 +232,13 @@ def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payloa
 
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
     services.add_time_off(
         uow,
         doctor_id=None,
         actor=me,
         document={"start_date": "2099-12-24", "start_time": "09:00", "end_time": "12:00"},
+        clock=CLOCK,
     )
     payload = uow.outbox.committed[-1].payload
     doctor = services.get_doctor(uow, doctor_id=None, actor=me)
@@ -228,10 +252,12 @@ def test_every_committed_change_makes_the_public_answers_stale_after_its_commit(
 
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"})
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"')
-    entry = services.add_time_off(uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"})
-    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id)
+    services.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"}, clock=CLOCK)
+    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+    entry = services.add_time_off(
+        uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"}, clock=CLOCK
+    )
+    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
     services.ensure_specializations(uow, [Specialization("oncology", "Oncology", 30)])
 
     # one invalidation per change, each once its event was committed (a refill then sees the change)
@@ -243,9 +269,11 @@ def test_a_refused_change_leaves_the_public_answers_alone() -> None:
     _, me = new_doctor(uow)
 
     with pytest.raises(PreconditionFailed):
-        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"')
+        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"', clock=CLOCK)
     with pytest.raises(ValidationFailed):
-        services.update_profile(uow, doctor_id=None, actor=me, changes={"languages": ["not a code"]})
+        services.update_profile(
+            uow, doctor_id=None, actor=me, changes={"languages": ["not a code"]}, clock=CLOCK
+        )
     services.search_doctors(uow, DirectoryQuery(specialization="cardiology"))
 
     assert uow.directory.invalidated_after == [1]

@@ -115,9 +115,6 @@ class Doctor:
         """Listed doctors are public; an unlisted one only to admins and to the doctor themself."""
         return self.listed or (user_id is not None and role is not None and self.is_managed_by(user_id, role))
 
-    def local_today(self, now: datetime) -> date:
-        return now.astimezone(self.schedule.zone).date()
-
     def is_managed_by(self, user_id: uuid.UUID, role: str) -> bool:
         """Admins manage every doctor; a doctor manages only their own profile."""
         return role == "admin" or (role == "doctor" and user_id == self.user_id)

@@ -3,9 +3,9 @@ does one whose account an admin gave another role than doctor (until it is a doc
 
 Each event carries the account's current state (`account.disabled`, `account.role`), so applying one twice
 changes nothing, and events of one account come in order. The stream position is stored in the same
-transaction as the doctors it changed (hospital_shared.stream_follower), so a consumer that stops resumes
-exactly where Doctor-MS stands; a doctor that changed gets an outbox event, so Appointment-MS hides (or
-shows) them too.
+transaction as the doctors it changed (hospital_shared.events.StreamFollower), so a consumer that stops
+resumes exactly where Doctor-MS stands; a doctor that changed gets an outbox event, so Appointment-MS hides
+(or shows) them too.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from typing import Any
 from doctor_service.domain.doctor import Doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
 from doctor_service.ports import DoctorUnitOfWork
-from doctor_service.service_layer.services import Clock, utc_now
-from hospital_shared.events import StreamEvent
-from hospital_shared.stream_follower import StreamCursor, StreamFollower, apply_after_cursor
+from hospital_shared.clock import Clock
+from hospital_shared.events import StreamCursor, StreamEvent, StreamFollower, apply_after_cursor
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ def apply_account_events(
     stream: str,
     uow: DoctorUnitOfWork,
     after: str | None = None,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> int:
     """Apply a batch in one transaction with the stream's cursor; returns how many doctors changed.
 
@@ -98,7 +97,7 @@ def _follow_accounts(
         catalog = catalog if catalog is not None else uow.catalog()
         uow.doctors.save(doctor)
         kind = _event_type(doctor, was_disabled=was_disabled)
-        uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock()))
+        uow.outbox.add(doctor_changed(doctor, kind, catalog=catalog, occurred_at=clock.now()))
         changed.append(doctor.id)
     return changed
 
@@ -107,8 +106,12 @@ class AccountStreamFollower(StreamFollower[DoctorUnitOfWork]):
     """Applies the account-events stream, one batch per call; run by hospital_shared.events.RelayRunner under
     an advisory lock, so one process applies at a time and another takes over when it dies."""
 
+    def __init__(self, *, clock: Clock, **follower: Any) -> None:
+        super().__init__(**follower)
+        self.clock = clock
+
     def cursor_in(self, uow: DoctorUnitOfWork) -> StreamCursor:
         return uow.account_cursor
 
     def apply(self, events: Sequence[StreamEvent], *, uow: DoctorUnitOfWork, after: str) -> int:
-        return apply_account_events(events, stream=self.stream, uow=uow, after=after)
+        return apply_account_events(events, stream=self.stream, uow=uow, after=after, clock=self.clock)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization, new_doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
 from doctor_service.ports import Accounts, AccountsUnavailable, DirectoryQuery, DoctorUnitOfWork
+from hospital_shared.clock import Clock
 from hospital_shared.errors import (
     Conflict,
     Forbidden,
@@ -18,23 +17,11 @@ from hospital_shared.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 from hospital_shared.schedule import TimeOff, WeeklySchedule
 
-Clock = Callable[[], datetime]
 MAX_PAGE_SIZE = 100
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asks for a change, as the gateway vouched for them."""
-
-    user_id: uuid.UUID
-    role: str
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -47,7 +34,7 @@ def list_specializations(uow: DoctorUnitOfWork) -> list[Specialization]:
 
 
 def search_doctors(
-    uow: DoctorUnitOfWork, query: DirectoryQuery, *, actor: Actor | None = None
+    uow: DoctorUnitOfWork, query: DirectoryQuery, *, actor: Identity | None = None
 ) -> Page[DoctorListing]:
     """The directory: doctors by specialization and name (or changed since a moment), a page at a time.
 
@@ -69,7 +56,9 @@ def search_doctors(
         return uow.doctors.search(query)
 
 
-def get_doctor(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor | None = None) -> Doctor:
+def get_doctor(
+    uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Identity | None = None
+) -> Doctor:
     """One doctor by id, or the caller's own doctor profile when doctor_id is None.
 
     An unlisted doctor (deactivated, or their account disabled) is found only by admins and themself."""
@@ -80,7 +69,7 @@ def get_doctor(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Act
     return doctor
 
 
-def list_time_off(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Actor) -> list[TimeOff]:
+def list_time_off(uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID | None, actor: Identity) -> list[TimeOff]:
     """A doctor's time off and custom hours (for the doctor themself and admins)."""
     with uow:
         doctor = _find(uow, doctor_id, actor, for_update=False)
@@ -104,7 +93,7 @@ def create_doctor(
     profile: Mapping[str, Any],
     accounts: Accounts | None,
     doctor_id: uuid.UUID | None = None,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> Doctor:
     """Add a doctor linked to their Auth user id, which must be an enabled doctor account (admins only).
 
@@ -123,7 +112,9 @@ def create_doctor(
             doctor_id=doctor_id or uuid.uuid4(), user_id=user_id, profile=profile, catalog=catalog
         )
         uow.doctors.add(doctor)
-        uow.outbox.add(doctor_changed(doctor, DoctorEventType.CREATED, catalog=catalog, occurred_at=clock()))
+        uow.outbox.add(
+            doctor_changed(doctor, DoctorEventType.CREATED, catalog=catalog, occurred_at=clock.now())
+        )
         _commit(uow)
         return doctor
 
@@ -151,10 +142,10 @@ def update_profile(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
-    actor: Actor,
+    actor: Identity,
     changes: Mapping[str, Any],
     if_match: str | None = None,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> Doctor:
     """Change some profile fields of a doctor (their own, or any for an admin); If-Match optional."""
     with uow:
@@ -169,10 +160,10 @@ def replace_profile(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
-    actor: Actor,
+    actor: Identity,
     document: Mapping[str, Any],
     if_match: str | None,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> Doctor:
     """Replace a doctor's whole profile, if the caller saw its current version (If-Match required)."""
     with uow:
@@ -184,7 +175,7 @@ def replace_profile(
 
 
 def set_doctor_active(
-    uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID, actor: Actor, active: bool, clock: Clock = utc_now
+    uow: DoctorUnitOfWork, *, doctor_id: uuid.UUID, actor: Identity, active: bool, clock: Clock
 ) -> Doctor:
     """Deactivate a doctor (hidden from the directory and the slot finder) or activate them again (admins)."""
     if actor.role != "admin":
@@ -201,10 +192,10 @@ def replace_schedule(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
-    actor: Actor,
+    actor: Identity,
     document: Mapping[str, Any],
     if_match: str | None,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> Doctor:
     """Replace a doctor's whole weekly schedule, if the caller saw its current version.
 
@@ -228,15 +219,15 @@ def add_time_off(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
-    actor: Actor,
+    actor: Identity,
     document: Mapping[str, Any],
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> TimeOff:
     """Add time away or custom hours for a date."""
     entry = TimeOff.from_document(document, new_id=uuid.uuid4())
     with uow:
         doctor = _find_for_change(uow, doctor_id, actor)
-        doctor.add_time_off(entry, today=doctor.local_today(clock()))
+        doctor.add_time_off(entry, today=clock.today_in(doctor.schedule.zone))
         _save(uow, doctor, DoctorEventType.TIME_OFF_ADDED, uow.catalog(), clock)
         return entry
 
@@ -245,9 +236,9 @@ def remove_time_off(
     uow: DoctorUnitOfWork,
     *,
     doctor_id: uuid.UUID | None,
-    actor: Actor,
+    actor: Identity,
     entry_id: uuid.UUID,
-    clock: Clock = utc_now,
+    clock: Clock,
 ) -> None:
     """Delete one time-off entry."""
     with uow:
@@ -271,7 +262,7 @@ def ensure_specializations(uow: DoctorUnitOfWork, specializations: list[Speciali
 
 
 def _find(
-    uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Actor | None, *, for_update: bool
+    uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Identity | None, *, for_update: bool
 ) -> Doctor:
     if doctor_id is None:
         if actor is None:
@@ -286,7 +277,7 @@ def _find(
     return doctor
 
 
-def _find_for_change(uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Actor) -> Doctor:
+def _find_for_change(uow: DoctorUnitOfWork, doctor_id: uuid.UUID | None, actor: Identity) -> Doctor:
     doctor = _find(uow, doctor_id, actor, for_update=True)
     if not doctor.is_managed_by(actor.user_id, actor.role):
         raise Forbidden("Only this doctor or an admin may change this.")
@@ -301,7 +292,7 @@ def _save(
     clock: Clock,
 ) -> None:
     uow.doctors.save(doctor)
-    uow.outbox.add(doctor_changed(doctor, event_type, catalog=catalog, occurred_at=clock()))
+    uow.outbox.add(doctor_changed(doctor, event_type, catalog=catalog, occurred_at=clock.now()))
     _commit(uow)
 
 

@@ -29,8 +29,8 @@ from doctor_service.adapters.http.schemas import (
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.ports import DirectoryQuery
 from doctor_service.service_layer import services
-from doctor_service.service_layer.services import Actor
 from hospital_shared.access import current_identity, integration_scope, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.openapi import ETAG, LOCATION
 from hospital_shared.paging import Page
 from hospital_shared.preconditions import strong_etag
@@ -59,15 +59,10 @@ PROFILE_IF_MATCH = {
 OPTIONAL_PROFILE_IF_MATCH = {**PROFILE_IF_MATCH, "required": False}
 
 
-def _actor() -> Actor:
+def _actor() -> Identity:
     identity = current_identity()
     assert identity is not None  # guaranteed by require_identity
-    return Actor(user_id=identity.user_id, role=identity.role)
-
-
-def _caller() -> Actor | None:
-    identity = current_identity()
-    return Actor(user_id=identity.user_id, role=identity.role) if identity else None
+    return identity
 
 
 def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specialization]) -> dict[str, Any]:
@@ -178,14 +173,14 @@ class Doctors(MethodView):
             page_size=query["page_size"],
         )
 
-        def search(actor: Actor | None) -> Page[dict[str, Any]]:
+        def search(actor: Identity | None) -> Page[dict[str, Any]]:
             uow = container().uow()
             found = services.search_doctors(uow, directory_query, actor=actor)
             catalog = services.doctor_catalog(uow)
             return dataclasses.replace(found, items=[_doctor_view(d, catalog) for d in found.items])
 
         if directory_query.include_unlisted:  # who asks matters: never from (or into) the shared cache
-            return search(_caller())
+            return search(current_identity())
         return _kept_answer(_query_key("directory", query), _DOCTOR_PAGE, lambda: search(None))
 
     @require_identity("admin")
@@ -196,12 +191,28 @@ class Doctors(MethodView):
         """Add a doctor, linked to their Auth user id (admins)."""
         uow = container().uow()
         user_id = body.pop("user_id")
-        doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=container().accounts)
+        doctor = services.create_doctor(
+            uow, user_id=user_id, profile=body, accounts=container().accounts, clock=container().clock
+        )
         return (
             _doctor_view(doctor, services.doctor_catalog(uow)),
             201,
             {"Location": f"{blp.url_prefix}/{doctor.id}"},
         )
+
+
+def _change_profile(change: Callable[..., Doctor], doctor_id: uuid.UUID | None, **body: Any) -> Any:
+    """Replace or update a profile (`change`, a use case) with the request's If-Match, and answer it."""
+    uow = container().uow()
+    doctor = change(
+        uow,
+        doctor_id=doctor_id,
+        actor=_actor(),
+        if_match=request.headers.get("If-Match"),
+        clock=container().clock,
+        **body,
+    )
+    return _profile_view(doctor, uow)
 
 
 @blp.route("/me")
@@ -221,11 +232,7 @@ class MyProfile(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any]) -> Any:
         """Replace your whole doctor profile (If-Match required; fields left out take their defaults)."""
-        uow = container().uow()
-        doctor = services.replace_profile(
-            uow, doctor_id=None, actor=_actor(), document=document, if_match=request.headers.get("If-Match")
-        )
-        return _profile_view(doctor, uow)
+        return _change_profile(services.replace_profile, None, document=document)
 
     @require_identity("doctor")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
@@ -234,11 +241,7 @@ class MyProfile(MethodView):
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any]) -> Any:
         """Change fields of your own doctor profile (If-Match optional, honoured when sent)."""
-        uow = container().uow()
-        doctor = services.update_profile(
-            uow, doctor_id=None, actor=_actor(), changes=changes, if_match=request.headers.get("If-Match")
-        )
-        return _profile_view(doctor, uow)
+        return _change_profile(services.update_profile, None, changes=changes)
 
 
 @blp.route("/<uuid:doctor_id>")
@@ -248,7 +251,7 @@ class DoctorById(MethodView):
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
         """Read a doctor's profile (inactive doctors: admins and the doctor themself only)."""
-        caller = _caller()
+        caller = current_identity()
         if caller is not None and caller.role in ("admin", "doctor"):  # may see unlisted doctors: no cache
             uow = container().uow()
             return _profile_view(services.get_doctor(uow, doctor_id=doctor_id, actor=caller), uow)
@@ -270,15 +273,7 @@ class DoctorById(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Replace a doctor's whole profile (admins, or the doctor themself; If-Match required)."""
-        uow = container().uow()
-        doctor = services.replace_profile(
-            uow,
-            doctor_id=doctor_id,
-            actor=_actor(),
-            document=document,
-            if_match=request.headers.get("If-Match"),
-        )
-        return _profile_view(doctor, uow)
+        return _change_profile(services.replace_profile, doctor_id, document=document)
 
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
@@ -287,20 +282,14 @@ class DoctorById(MethodView):
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Change fields of a doctor's profile (admins, or the doctor themself; If-Match optional)."""
-        uow = container().uow()
-        doctor = services.update_profile(
-            uow,
-            doctor_id=doctor_id,
-            actor=_actor(),
-            changes=changes,
-            if_match=request.headers.get("If-Match"),
-        )
-        return _profile_view(doctor, uow)
+        return _change_profile(services.update_profile, doctor_id, changes=changes)
 
 
 def _set_active(doctor_id: uuid.UUID, *, active: bool) -> Any:
     uow = container().uow()
-    doctor = services.set_doctor_active(uow, doctor_id=doctor_id, actor=_actor(), active=active)
+    doctor = services.set_doctor_active(
+        uow, doctor_id=doctor_id, actor=_actor(), active=active, clock=container().clock
+    )
     return _profile_view(doctor, uow)
 
 
@@ -327,6 +316,18 @@ class ActivateDoctor(MethodView):
 # -- schedules -------------------------------------------------------------------------------------------
 
 
+def _replace_schedule(doctor_id: uuid.UUID | None, document: dict[str, Any]) -> Any:
+    doctor = services.replace_schedule(
+        container().uow(),
+        doctor_id=doctor_id,
+        actor=_actor(),
+        document=document,
+        if_match=request.headers.get("If-Match"),
+        clock=container().clock,
+    )
+    return _schedule_view(doctor)
+
+
 @blp.route("/me/schedule")
 class MySchedule(MethodView):
     @require_identity("doctor")
@@ -343,14 +344,7 @@ class MySchedule(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any]) -> Any:
         """Replace your whole weekly schedule (If-Match required)."""
-        doctor = services.replace_schedule(
-            container().uow(),
-            doctor_id=None,
-            actor=_actor(),
-            document=document,
-            if_match=request.headers.get("If-Match"),
-        )
-        return _schedule_view(doctor)
+        return _replace_schedule(None, document)
 
 
 @blp.route("/<uuid:doctor_id>/schedule")
@@ -369,14 +363,7 @@ class DoctorSchedule(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Replace a doctor's whole weekly schedule (admins, or the doctor themself; If-Match required)."""
-        doctor = services.replace_schedule(
-            container().uow(),
-            doctor_id=doctor_id,
-            actor=_actor(),
-            document=document,
-            if_match=request.headers.get("If-Match"),
-        )
-        return _schedule_view(doctor)
+        return _replace_schedule(doctor_id, document)
 
 
 # -- time off --------------------------------------------------------------------------------------------
@@ -388,7 +375,9 @@ def _list_time_off(doctor_id: uuid.UUID | None) -> dict[str, Any]:
 
 
 def _add_time_off(doctor_id: uuid.UUID | None, body: dict[str, Any]) -> Any:
-    entry = services.add_time_off(container().uow(), doctor_id=doctor_id, actor=_actor(), document=body)
+    entry = services.add_time_off(
+        container().uow(), doctor_id=doctor_id, actor=_actor(), document=body, clock=container().clock
+    )
     return _time_off_view(entry), 201
 
 
@@ -417,7 +406,9 @@ class MyTimeOffEntry(MethodView):
     @_problems(401, 403, 404)
     def delete(self, entry_id: uuid.UUID) -> None:
         """Delete one of your time-off entries."""
-        services.remove_time_off(container().uow(), doctor_id=None, actor=_actor(), entry_id=entry_id)
+        services.remove_time_off(
+            container().uow(), doctor_id=None, actor=_actor(), entry_id=entry_id, clock=container().clock
+        )
 
 
 @blp.route("/<uuid:doctor_id>/time-off")
@@ -445,4 +436,6 @@ class DoctorTimeOffEntry(MethodView):
     @_problems(401, 403, 404)
     def delete(self, doctor_id: uuid.UUID, entry_id: uuid.UUID) -> None:
         """Delete a doctor's time-off entry (admins, or the doctor themself)."""
-        services.remove_time_off(container().uow(), doctor_id=doctor_id, actor=_actor(), entry_id=entry_id)
+        services.remove_time_off(
+            container().uow(), doctor_id=doctor_id, actor=_actor(), entry_id=entry_id, clock=container().clock
+        )
