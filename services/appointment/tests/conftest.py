@@ -77,6 +77,8 @@ def add_doctor(app: Flask) -> Any:
 
     def add(*snapshots: dict[str, Any]) -> None:
         events = [stream_event(s, f"{next(counter)}-0") for s in snapshots]
-        apply_doctor_events(events, stream="doctor-events", uow=container.uow(), cache=container.slot_cache)
+        apply_doctor_events(
+            container.uow(), events=events, stream="doctor-events", cache=container.slot_cache
+        )
 
     return add

@@ -117,7 +117,7 @@ class Container(ServiceContainer):
         stream = self.settings.doctor_events_stream
 
         def projection() -> dict[str, object]:
-            return projection_lag(stream=stream, uow=self.uow(), events=self.doctor_events())
+            return projection_lag(self.uow(), stream=stream, events=self.doctor_events())
 
         return [*super().readiness_checks(), ReadinessCheck("projection", projection)]
 
@@ -126,7 +126,7 @@ class Container(ServiceContainer):
         stream = self.settings.doctor_events_stream
 
         def read() -> list[tuple[list[str], float]]:
-            return [([], unapplied_events(stream=stream, uow=self.uow(), events=self.doctor_events()))]
+            return [([], unapplied_events(self.uow(), stream=stream, events=self.doctor_events()))]
 
         return ScrapeGauge(
             "appointment_projection_lag_events",
@@ -138,7 +138,7 @@ class Container(ServiceContainer):
     def mail_relay_runner(self) -> RelayRunner:
         """The mail outbox relay (mails to patients); one process sends, elected by an advisory lock."""
         if self._mail_relay_runner is None:
-            relay = MailRelay(mail_relay_ports(self))
+            relay = MailRelay(SqlMailRelayUnitOfWork(self.session_factory), ports=mail_relay_ports(self))
             lock = PostgresAdvisoryLock(self.engine, "mail-relay")
             self._mail_relay_runner = RelayRunner(
                 relay, lock, interval_seconds=self.settings.mail_relay_interval_seconds
@@ -227,7 +227,7 @@ class Container(ServiceContainer):
 
             def beat() -> None:
                 publish_heartbeat(
-                    worker, window=self.request_window, registry=registry, clock=self.clock,
+                    worker=worker, window=self.request_window, registry=registry, clock=self.clock,
                     ttl_seconds=settings.replica_heartbeat_ttl_seconds,
                 )  # fmt: skip
 
@@ -289,7 +289,6 @@ def mail_relay_ports(container: Container, *, clock: Clock | None = None) -> Mai
     settings = container.settings
     sender_name, sender_address = parseaddr(settings.mail_from)
     return MailRelayPorts(
-        uow=lambda: SqlMailRelayUnitOfWork(container.session_factory),
         contacts=AuthApiPatientContacts(
             settings.auth_internal_url,
             internal_token=settings.internal_token,

@@ -300,7 +300,9 @@ def test_book_move_and_cancel_send_three_mails_about_one_calendar_event(
     )
 
     with smtp_server(smtp_port, Inbox()) as inbox:
-        while send_all_due_mails(ports):  # a mail waits for the older ones about its appointment
+        while send_all_due_mails(
+            SqlMailRelayUnitOfWork(container.session_factory), ports=ports
+        ):  # a mail waits for the older ones about its appointment
             pass
         messages = inbox.wait_for(count=3)
 

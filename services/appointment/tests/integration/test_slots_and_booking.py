@@ -347,7 +347,7 @@ def test_a_batch_read_before_the_projection_was_reset_is_not_applied(app: Flask,
         connection.execute(text("TRUNCATE doctors, projection_cursor"))
     late = [stream_event(doctor_snapshot(), "9-0")]  # read after "1-0", before the reset
     applied = apply_doctor_events(
-        late, stream="doctor-events", uow=container.uow(), cache=container.slot_cache, after="1-0"
+        container.uow(), events=late, stream="doctor-events", cache=container.slot_cache, after="1-0"
     )
     assert applied == 0
     with container.engine.connect() as connection:

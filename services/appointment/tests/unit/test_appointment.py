@@ -92,7 +92,7 @@ def test_a_patient_lists_only_their_own_appointments_in_time_order() -> None:
     stored(uow, later, make_appointment(someone_else), earlier)
 
     page = list_appointments(
-        AppointmentQuery(), actor=Identity(me, "patient"), uow=uow, clock=FixedClock(START)
+        uow, query=AppointmentQuery(), actor=Identity(me, "patient"), clock=FixedClock(START)
     )
 
     assert [a.id for a in page.items] == [earlier.id, later.id]
@@ -105,7 +105,7 @@ def test_a_patient_cannot_list_another_patients_appointments_by_asking_for_them(
     stored(uow, make_appointment(someone_else))
 
     query = AppointmentQuery(patient_id=someone_else)
-    page = list_appointments(query, actor=Identity(me, "patient"), uow=uow, clock=FixedClock(START))
+    page = list_appointments(uow, query=query, actor=Identity(me, "patient"), clock=FixedClock(START))
 
     assert page.items == [] and page.total == 0
 
@@ -118,9 +118,9 @@ def test_a_doctor_sees_their_own_agenda_and_nobody_elses() -> None:
     stored(uow, mine, make_appointment(uuid.uuid4(), doctor_id=okafor.id))
     actor = Identity(weber.user_id, "doctor")
 
-    own = list_appointments(AppointmentQuery(), actor=actor, uow=uow, clock=FixedClock(START))
+    own = list_appointments(uow, query=AppointmentQuery(), actor=actor, clock=FixedClock(START))
     other = list_appointments(
-        AppointmentQuery(doctor_id=okafor.id), actor=actor, uow=uow, clock=FixedClock(START)
+        uow, query=AppointmentQuery(doctor_id=okafor.id), actor=actor, clock=FixedClock(START)
     )
 
     assert [a.id for a in own.items] == [mine.id]
@@ -129,9 +129,9 @@ def test_a_doctor_sees_their_own_agenda_and_nobody_elses() -> None:
 
 def test_page_size_is_capped() -> None:
     page = list_appointments(
-        AppointmentQuery(page_size=10_000),
+        FakeUnitOfWork(),
+        query=AppointmentQuery(page_size=10_000),
         actor=Identity(uuid.uuid4(), "patient"),
-        uow=FakeUnitOfWork(),
         clock=FixedClock(START),
     )
 

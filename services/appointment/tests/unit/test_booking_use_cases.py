@@ -64,27 +64,27 @@ class Hospital:
             patient_id=patient or uuid.uuid4(), doctor_id=doctor.id, start=start, **fields
         )
         return book_appointment(
-            command, uow=self.uow, cache=self.cache, clock=self.clock, hold_minutes=HOLD_MINUTES
+            self.uow, cmd=command, cache=self.cache, clock=self.clock, hold_minutes=HOLD_MINUTES
         )
 
     def cancel(self, appointment: Appointment, actor: Identity) -> Appointment:
         return cancel_appointment(
-            appointment.id,
+            self.uow,
+            appointment_id=appointment.id,
             actor=actor,
             reason="cannot come",
-            uow=self.uow,
             cache=self.cache,
             clock=self.clock,
         )
 
     def reschedule(self, appointment: Appointment, start: datetime) -> Appointment:
         command = RescheduleAppointment(appointment.id, Identity(appointment.patient_id, "patient"), start)
-        return reschedule_appointment(command, uow=self.uow, cache=self.cache, clock=self.clock)
+        return reschedule_appointment(self.uow, cmd=command, cache=self.cache, clock=self.clock)
 
     def search(self, **fields: Any) -> list[dict[str, Any]]:
         search = SlotSearch(**{"limit": 3, **fields})
         body = find_slots(
-            search, viewer=None, uow=self.uow, cache=self.cache, clock=self.clock, cache_seconds=60
+            self.uow, search=search, viewer=None, cache=self.cache, clock=self.clock, cache_seconds=60
         )
         return json.loads(body)["items"]
 
@@ -261,7 +261,7 @@ def test_a_live_hold_is_confirmed_into_a_booking(hospital: Hospital, weber: Book
     hospital.clock.advance(minutes=HOLD_MINUTES - 1)
 
     confirm_hold(
-        hold.id, patient_id=me, reason=None, uow=hospital.uow, cache=hospital.cache, clock=hospital.clock
+        hospital.uow, hold_id=hold.id, patient_id=me, reason=None, cache=hospital.cache, clock=hospital.clock
     )
 
     assert hospital.stored(hold).status is AppointmentStatus.BOOKED
@@ -272,30 +272,48 @@ def test_a_guest_hold_is_claimed_once_by_its_token_and_booked_for_the_patient(
     hospital: Hospital, weber: BookableDoctor
 ) -> None:
     held = hold_for_guest(
-        GuestHold(doctor_id=weber.id, start=at("08:00"), guest_key="client-1"),
-        uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, hold_minutes=HOLD_MINUTES,
+        hospital.uow,
+        cmd=GuestHold(doctor_id=weber.id, start=at("08:00"), guest_key="client-1"),
+        cache=hospital.cache,
+        clock=hospital.clock,
+        hold_minutes=HOLD_MINUTES,
         max_live_holds=2,
-    )  # fmt: skip
+    )
     assert hospital.stored(held.appointment).claim_token_hash != held.claim_token  # only a digest is kept
     me, stranger = uuid.uuid4(), uuid.uuid4()
     with pytest.raises(NotFound):
         confirm_hold(
-            held.appointment.id, patient_id=stranger, reason=None, claim_token="guess",
-            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
-        )  # fmt: skip
+            hospital.uow,
+            hold_id=held.appointment.id,
+            patient_id=stranger,
+            reason=None,
+            claim_token="guess",
+            cache=hospital.cache,
+            clock=hospital.clock,
+        )
 
     booked = confirm_hold(
-        held.appointment.id, patient_id=me, reason="palpitations", claim_token=held.claim_token,
-        uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
-    )  # fmt: skip
+        hospital.uow,
+        hold_id=held.appointment.id,
+        patient_id=me,
+        reason="palpitations",
+        claim_token=held.claim_token,
+        cache=hospital.cache,
+        clock=hospital.clock,
+    )
 
     assert (booked.patient_id, booked.status) == (me, AppointmentStatus.BOOKED)
     assert hospital.stored(held.appointment).claim_token_hash is None
     with pytest.raises(NotFound):  # spent
         confirm_hold(
-            held.appointment.id, patient_id=stranger, reason=None, claim_token=held.claim_token,
-            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock,
-        )  # fmt: skip
+            hospital.uow,
+            hold_id=held.appointment.id,
+            patient_id=stranger,
+            reason=None,
+            claim_token=held.claim_token,
+            cache=hospital.cache,
+            clock=hospital.clock,
+        )
 
 
 def test_a_client_keeps_at_most_its_cap_of_live_guest_holds(
@@ -303,10 +321,13 @@ def test_a_client_keeps_at_most_its_cap_of_live_guest_holds(
 ) -> None:
     def hold(clock: str) -> None:
         hold_for_guest(
-            GuestHold(doctor_id=weber.id, start=at(clock), guest_key="client-1"),
-            uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, hold_minutes=HOLD_MINUTES,
+            hospital.uow,
+            cmd=GuestHold(doctor_id=weber.id, start=at(clock), guest_key="client-1"),
+            cache=hospital.cache,
+            clock=hospital.clock,
+            hold_minutes=HOLD_MINUTES,
             max_live_holds=2,
-        )  # fmt: skip
+        )
 
     hold("08:00")
     hold("09:00")
@@ -323,7 +344,12 @@ def test_confirming_an_expired_hold_is_409(hospital: Hospital, weber: BookableDo
 
     with pytest.raises(SlotTaken) as expired:
         confirm_hold(
-            hold.id, patient_id=me, reason=None, uow=hospital.uow, cache=hospital.cache, clock=hospital.clock
+            hospital.uow,
+            hold_id=hold.id,
+            patient_id=me,
+            reason=None,
+            cache=hospital.cache,
+            clock=hospital.clock,
         )
 
     assert expired.value.status == 409
@@ -339,7 +365,12 @@ def test_confirming_an_expired_hold_whose_slot_another_patient_took_is_409(
 
     with pytest.raises(SlotTaken):
         confirm_hold(
-            hold.id, patient_id=me, reason=None, uow=hospital.uow, cache=hospital.cache, clock=hospital.clock
+            hospital.uow,
+            hold_id=hold.id,
+            patient_id=me,
+            reason=None,
+            cache=hospital.cache,
+            clock=hospital.clock,
         )
 
     assert hospital.stored(taken).status is AppointmentStatus.BOOKED
@@ -533,9 +564,13 @@ def test_a_search_ending_before_it_starts_is_422(hospital: Hospital, weber: Book
 
 def test_the_next_slot_is_the_single_best_one(hospital: Hospital, weber: BookableDoctor) -> None:
     body = next_slot(
-        SlotSearch(limit=5, specialization="cardiology"),
-        viewer=None, uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, cache_seconds=60,
-    )  # fmt: skip
+        hospital.uow,
+        search=SlotSearch(limit=5, specialization="cardiology"),
+        viewer=None,
+        cache=hospital.cache,
+        clock=hospital.clock,
+        cache_seconds=60,
+    )
 
     slot = json.loads(body)
     assert (
@@ -549,16 +584,20 @@ def test_there_is_no_next_slot_when_nothing_is_free(hospital: Hospital) -> None:
 
     with pytest.raises(NotFound):
         next_slot(
-            SlotSearch(limit=1, specialization="dermatology"),
-            viewer=None, uow=hospital.uow, cache=hospital.cache, clock=hospital.clock, cache_seconds=60,
-        )  # fmt: skip
+            hospital.uow,
+            search=SlotSearch(limit=1, specialization="dermatology"),
+            viewer=None,
+            cache=hospital.cache,
+            clock=hospital.clock,
+            cache_seconds=60,
+        )
 
 
 # -- the doctor projection -------------------------------------------------------------------------------
 
 
 def apply(hospital: Hospital, *events: Any) -> int:
-    return apply_doctor_events(list(events), stream=STREAM, uow=hospital.uow, cache=hospital.cache)
+    return apply_doctor_events(hospital.uow, events=list(events), stream=STREAM, cache=hospital.cache)
 
 
 def test_an_older_or_equal_version_never_overwrites_a_newer_one(hospital: Hospital) -> None:

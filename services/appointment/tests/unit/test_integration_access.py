@@ -67,26 +67,34 @@ class Partners:
             **extra,
         )
         return book_appointment(
-            command, uow=self.uow, cache=self.cache, clock=self.clock, hold_minutes=5, accounts=self.accounts
+            self.uow, cmd=command, cache=self.cache, clock=self.clock, hold_minutes=5, accounts=self.accounts
         )
 
     def cancel(self, appointment: Appointment, actor: Identity) -> Appointment:
         return cancel_appointment(
-            appointment.id, actor=actor, reason="cannot come", uow=self.uow, cache=self.cache,
-            clock=self.clock, accounts=self.accounts,
-        )  # fmt: skip
+            self.uow,
+            appointment_id=appointment.id,
+            actor=actor,
+            reason="cannot come",
+            cache=self.cache,
+            clock=self.clock,
+            accounts=self.accounts,
+        )
 
     def reschedule(self, appointment: Appointment, actor: Identity, start: str) -> Appointment:
         command = RescheduleAppointment(appointment.id, actor, at(start))
         return reschedule_appointment(
-            command, uow=self.uow, cache=self.cache, clock=self.clock, accounts=self.accounts
+            self.uow, cmd=command, cache=self.cache, clock=self.clock, accounts=self.accounts
         )
 
     def listing(self, actor: Identity, patient_id: uuid.UUID | None) -> list[Appointment]:
         page = list_appointments(
-            AppointmentQuery(patient_id=patient_id), actor=actor, uow=self.uow, clock=self.clock,
+            self.uow,
+            query=AppointmentQuery(patient_id=patient_id),
+            actor=actor,
+            clock=self.clock,
             accounts=self.accounts,
-        )  # fmt: skip
+        )
         return page.items
 
 
@@ -189,10 +197,13 @@ def test_a_key_lists_reads_cancels_and_reschedules_only_its_patients_appointment
     with pytest.raises(ValidationFailed):
         partners.listing(me, None)  # a key always names the patient
     assert (
-        get_appointment(my_visit.id, actor=me, uow=partners.uow, accounts=partners.accounts).id == my_visit.id
+        get_appointment(partners.uow, appointment_id=my_visit.id, actor=me, accounts=partners.accounts).id
+        == my_visit.id
     )
     for attempt in (
-        lambda: get_appointment(their_visit.id, actor=me, uow=partners.uow, accounts=partners.accounts),
+        lambda: get_appointment(
+            partners.uow, appointment_id=their_visit.id, actor=me, accounts=partners.accounts
+        ),
         lambda: partners.cancel(their_visit, me),
         lambda: partners.reschedule(their_visit, me, "10:00"),
     ):
@@ -223,7 +234,7 @@ def test_without_auth_ms_accounts_a_key_sees_nothing(partners: Partners) -> None
     visit = partners.book(patient).appointment
 
     with pytest.raises(NotFound):  # a caller that forgot to pass Auth-MS fails closed
-        get_appointment(visit.id, actor=integration(partners.key), uow=partners.uow)
+        get_appointment(partners.uow, appointment_id=visit.id, actor=integration(partners.key))
 
 
 def test_people_are_not_asked_about_at_auth_ms(partners: Partners) -> None:
@@ -232,7 +243,7 @@ def test_people_are_not_asked_about_at_auth_ms(partners: Partners) -> None:
     asked = partners.accounts.asked
 
     get_appointment(
-        visit.id, actor=Identity(patient, "patient"), uow=partners.uow, accounts=partners.accounts
+        partners.uow, appointment_id=visit.id, actor=Identity(patient, "patient"), accounts=partners.accounts
     )
     partners.cancel(visit, Identity(patient, "patient"))
 

@@ -122,7 +122,6 @@ class Relay:
             FixedClock(T0),
         )
         self.ports = MailRelayPorts(
-            uow=lambda: self.uow,
             contacts=self.contacts,
             sender=self.sender,
             clock=self.clock,
@@ -160,7 +159,7 @@ def test_a_due_mail_goes_to_the_patients_address_and_is_marked_sent() -> None:
     relay = Relay()
     row = relay.owe()
 
-    result = send_due_mails(relay.ports)
+    result = send_due_mails(relay.uow, ports=relay.ports)
 
     assert result.sent == ["confirmed"] and result.failed == [] and result.backlog == 0
     (mail,) = relay.sender.sent
@@ -175,21 +174,21 @@ def test_with_the_mail_server_down_the_mail_waits_with_its_error_and_goes_out_on
     row = relay.owe()
     relay.sender.down = True
 
-    first = send_due_mails(relay.ports)
+    first = send_due_mails(relay.uow, ports=relay.ports)
     assert first.sent == [] and first.failed == [("confirmed", "MailServerUnavailable")]
     assert (row.attempts, row.sent_at) == (1, None)
     assert "connection refused" in (row.last_error or "")
     assert row.next_attempt_at == T0 + timedelta(seconds=5)
 
     relay.clock.advance(seconds=4)
-    assert send_due_mails(relay.ports).claimed == 0  # not due yet
+    assert send_due_mails(relay.uow, ports=relay.ports).claimed == 0  # not due yet
     relay.clock.advance(seconds=1)
-    send_due_mails(relay.ports)
+    send_due_mails(relay.uow, ports=relay.ports)
     assert row.attempts == 2 and row.next_attempt_at == relay.clock.now() + timedelta(seconds=10)
 
     relay.sender.down = False
     relay.clock.advance(seconds=10)
-    assert send_due_mails(relay.ports).sent == ["confirmed"]
+    assert send_due_mails(relay.uow, ports=relay.ports).sent == ["confirmed"]
     assert row.sent_at is not None and row.attempts == 3
     assert len(relay.sender.sent) == 1
 
@@ -201,7 +200,7 @@ def test_the_wait_between_tries_is_capped() -> None:
 
     for _ in range(12):
         relay.clock.current = row.next_attempt_at
-        send_due_mails(relay.ports)
+        send_due_mails(relay.uow, ports=relay.ports)
 
     assert row.attempts == 12
     assert row.next_attempt_at - relay.clock.now() == timedelta(minutes=5)
@@ -213,7 +212,7 @@ def test_an_unreachable_mail_server_ends_the_round_instead_of_failing_every_mail
     rows = [relay.owe() for _ in range(5)]
     relay.sender.down = True
 
-    result = send_due_mails(relay.ports)
+    result = send_due_mails(relay.uow, ports=relay.ports)
 
     assert result.stopped_early and relay.sender.tries == 1
     assert [r.attempts for r in rows] == [1, 0, 0, 0, 0]
@@ -225,7 +224,7 @@ def test_an_unreachable_auth_ms_ends_the_round_and_the_mail_waits() -> None:
     rows = [relay.owe(), relay.owe()]
     relay.contacts.down = True
 
-    result = send_due_mails(relay.ports)
+    result = send_due_mails(relay.uow, ports=relay.ports)
 
     assert result.failed == [("confirmed", "ContactsUnavailable")] and result.stopped_early
     assert [r.attempts for r in rows] == [1, 0]
@@ -239,7 +238,7 @@ def test_a_mail_that_fails_for_its_own_reason_does_not_hold_up_the_others() -> N
     relay.sender.rejects.add(relay.contacts.known[rejected.patient_id].address)
     fine = relay.owe()
 
-    result = send_due_mails(relay.ports)
+    result = send_due_mails(relay.uow, ports=relay.ports)
 
     assert result.sent == ["confirmed"] and not result.stopped_early
     assert [name for _, name in result.failed] == ["RecipientUnknown", "MailRejected"]
@@ -255,7 +254,7 @@ def test_a_broken_payload_is_kept_with_its_error_and_the_others_still_go_out() -
     del broken.payload["start"]
     fine = relay.owe()
 
-    result = send_due_mails(relay.ports)
+    result = send_due_mails(relay.uow, ports=relay.ports)
 
     assert result.sent == ["confirmed"]
     assert fine.sent_at is not None
@@ -270,13 +269,15 @@ def test_mails_about_one_appointment_go_out_in_the_order_they_were_written() -> 
     relay.contacts.known[cancelled.patient_id] = relay.contacts.known[booked.patient_id]
     relay.sender.rejects.add(relay.contacts.known[booked.patient_id].address)
 
-    send_due_mails(relay.ports)
+    send_due_mails(relay.uow, ports=relay.ports)
     assert booked.sent_at is None and cancelled.attempts == 0  # waits behind the older mail
 
     relay.sender.rejects.clear()
     relay.clock.advance(minutes=1)
-    assert send_due_mails(relay.ports).sent == ["confirmed"]
-    assert send_due_mails(relay.ports).sent == ["cancelled"]  # the next round, a second later
+    assert send_due_mails(relay.uow, ports=relay.ports).sent == ["confirmed"]
+    assert send_due_mails(relay.uow, ports=relay.ports).sent == [
+        "cancelled"
+    ]  # the next round, a second later
     assert [m.calendar_method for m in relay.sender.sent] == ["REQUEST", "CANCEL"]
 
 
@@ -286,7 +287,7 @@ def test_a_backlog_larger_than_a_batch_is_sent_in_several_rounds() -> None:
         relay.owe()
     rounds = []
 
-    sent = send_all_due_mails(relay.ports, on_round=rounds.append)
+    sent = send_all_due_mails(relay.uow, ports=relay.ports, on_round=rounds.append)
 
     assert sent == 7
     assert [len(r.sent) for r in rounds] == [3, 3, 1]

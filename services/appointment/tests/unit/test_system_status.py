@@ -57,7 +57,7 @@ def announce(
         window.record(12.0)
     ticks.now += 59  # the requests are a minute old, but not yet more
     for each in workers:
-        publish_heartbeat(each, window=window, registry=registry, clock=clock, ttl_seconds=TTL)
+        publish_heartbeat(worker=each, window=window, registry=registry, clock=clock, ttl_seconds=TTL)
 
 
 def status(registry: FakeReplicaRegistry, clock: FixedClock, **overrides: object) -> SystemStatus:
@@ -68,7 +68,8 @@ def status(registry: FakeReplicaRegistry, clock: FixedClock, **overrides: object
         "clock": clock,
         "answered_by": "appointment-1",
     }
-    return system_status(**(ports | overrides))  # type: ignore[arg-type]
+    given = ports | overrides
+    return system_status(given.pop("uow"), **given)  # type: ignore[arg-type]
 
 
 def appointment(

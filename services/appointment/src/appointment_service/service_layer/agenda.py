@@ -33,7 +33,7 @@ class AppointmentQuery:
 
 
 def list_appointments(
-    query: AppointmentQuery, *, actor: Identity, uow: AppointmentUnitOfWork, clock: Clock,
+    uow: AppointmentUnitOfWork, *, query: AppointmentQuery, actor: Identity, clock: Clock,
     accounts: PatientAccounts | None = None,
 ) -> Page[Appointment]:  # fmt: skip
     """A patient's own appointments, a doctor's agenda, (admins) any doctor's or patient's, or (an
@@ -49,18 +49,18 @@ def list_appointments(
 
 
 def get_appointment(
-    appointment_id: uuid.UUID, *, actor: Identity, uow: AppointmentUnitOfWork,
+    uow: AppointmentUnitOfWork, *, appointment_id: uuid.UUID, actor: Identity,
     accounts: PatientAccounts | None = None,
 ) -> Appointment:  # fmt: skip
     """One appointment, for its patient, its doctor, an admin or an integration acting for its patient
     (404 for everyone else)."""
-    patient_id = acting_for(appointment_id, actor, uow=uow, accounts=accounts)
+    patient_id = acting_for(uow, appointment_id=appointment_id, actor=actor, accounts=accounts)
     with uow:
         return visible_appointment(uow, appointment_id, actor, acting_for_patient=patient_id)
 
 
 def doctor_treats_patient(
-    *, doctor_user_id: uuid.UUID, patient_id: uuid.UUID, uow: AppointmentUnitOfWork
+    uow: AppointmentUnitOfWork, *, doctor_user_id: uuid.UUID, patient_id: uuid.UUID
 ) -> bool:
     """Does the doctor with this account have (or had) an appointment with the patient?"""
     with uow:

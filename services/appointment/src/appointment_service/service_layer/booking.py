@@ -110,7 +110,7 @@ class SlotTaken(Conflict):
 
 
 def book_appointment(
-    cmd: BookAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int,
+    uow: AppointmentUnitOfWork, *, cmd: BookAppointment, cache: SlotCache, clock: Clock, hold_minutes: int,
     accounts: PatientAccounts | None = None,
 ) -> Booked:  # fmt: skip
     """Book (or hold) a free slot for the patient; a retry with the same Idempotency-Key is answered alike.
@@ -163,7 +163,7 @@ def book_appointment(
 
 
 def hold_for_guest(
-    cmd: GuestHold, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock, hold_minutes: int,
+    uow: AppointmentUnitOfWork, *, cmd: GuestHold, cache: SlotCache, clock: Clock, hold_minutes: int,
     max_live_holds: int,
 ) -> GuestHeld:  # fmt: skip
     """Keep a free slot for someone not signed in; whoever shows the claim token may confirm it."""
@@ -188,8 +188,8 @@ def hold_for_guest(
 
 
 def confirm_hold(
-    hold_id: uuid.UUID, *, patient_id: uuid.UUID, reason: str | None, uow: AppointmentUnitOfWork,
-    cache: SlotCache, clock: Clock, claim_token: str | None = None,
+    uow: AppointmentUnitOfWork, *, hold_id: uuid.UUID, patient_id: uuid.UUID, reason: str | None,
+    claim_token: str | None = None, cache: SlotCache, clock: Clock,
 ) -> Appointment:  # fmt: skip
     """Turn the patient's live hold into a booking (a guest hold: the patient shows its claim token)."""
     now = clock.now()
@@ -215,8 +215,8 @@ def confirm_hold(
 
 
 def release_hold(
-    hold_id: uuid.UUID, *, patient_id: uuid.UUID | None, uow: AppointmentUnitOfWork, cache: SlotCache,
-    clock: Clock, claim_token: str | None = None,
+    uow: AppointmentUnitOfWork, *, hold_id: uuid.UUID, patient_id: uuid.UUID | None,
+    claim_token: str | None = None, cache: SlotCache, clock: Clock,
 ) -> None:  # fmt: skip
     """Give a held slot back at once (its patient, or whoever holds a guest hold's claim token)."""
     now = clock.now()
@@ -237,12 +237,12 @@ def release_hold(
 
 
 def cancel_appointment(
-    appointment_id: uuid.UUID, *, actor: Identity, reason: str, uow: AppointmentUnitOfWork,
+    uow: AppointmentUnitOfWork, *, appointment_id: uuid.UUID, actor: Identity, reason: str,
     cache: SlotCache, clock: Clock, accounts: PatientAccounts | None = None,
 ) -> Appointment:  # fmt: skip
     """Cancel an upcoming appointment (its patient, its doctor, an admin, or an integration for a patient
     its key registered); the slot is offered again."""
-    patient_id = acting_for(appointment_id, actor, uow=uow, accounts=accounts)
+    patient_id = acting_for(uow, appointment_id=appointment_id, actor=actor, accounts=accounts)
     now = clock.now()
     with uow:
         appointment = visible_appointment(
@@ -264,11 +264,11 @@ def cancel_appointment(
 
 
 def reschedule_appointment(
-    cmd: RescheduleAppointment, *, uow: AppointmentUnitOfWork, cache: SlotCache, clock: Clock,
+    uow: AppointmentUnitOfWork, *, cmd: RescheduleAppointment, cache: SlotCache, clock: Clock,
     accounts: PatientAccounts | None = None,
 ) -> Appointment:  # fmt: skip
     """Move an appointment to another start with the same doctor: the new time is taken or nothing changes."""
-    patient_id = acting_for(cmd.appointment_id, cmd.actor, uow=uow, accounts=accounts)
+    patient_id = acting_for(uow, appointment_id=cmd.appointment_id, actor=cmd.actor, accounts=accounts)
     now = clock.now()
     with uow:
         old = visible_appointment(

@@ -68,10 +68,10 @@ def listed_patient(
 
 
 def acting_for(
+    uow: AppointmentUnitOfWork,
+    *,
     appointment_id: uuid.UUID,
     actor: Identity,
-    *,
-    uow: AppointmentUnitOfWork,
     accounts: PatientAccounts | None,
 ) -> uuid.UUID | None:
     """For an integration: the appointment's patient, once Auth-MS says the key registered them (404

@@ -31,7 +31,6 @@ MAX_ERROR_LENGTH = 1000
 class MailRelayPorts:
     """What the relay works through; bootstrap fills it with real adapters, unit tests with fakes."""
 
-    uow: Callable[[], MailRelayUnitOfWork]
     contacts: PatientContacts
     sender: MailSender
     clock: Clock
@@ -57,10 +56,10 @@ def _deliver(mail: PendingMail, ports: MailRelayPorts) -> None:
     ports.sender.send(compose_mail(notice, to=recipient, organizer=ports.organizer, now=ports.clock.now()))
 
 
-def send_due_mails(ports: MailRelayPorts) -> RelayRound:
+def send_due_mails(uow: MailRelayUnitOfWork, *, ports: MailRelayPorts) -> RelayRound:
     """Send up to one batch of due mails, oldest first; a mail that fails waits for its next try."""
     result = RelayRound()
-    with ports.uow() as uow:
+    with uow:
         due = uow.pending.claim_due(now=ports.clock.now(), limit=ports.batch_size)
         result.claimed = len(due)
         for mail in due:
@@ -93,11 +92,13 @@ def _postpone(uow: MailRelayUnitOfWork, mail: PendingMail, error: Exception, por
     )
 
 
-def send_all_due_mails(ports: MailRelayPorts, *, on_round: Callable[[RelayRound], None] | None = None) -> int:
+def send_all_due_mails(
+    uow: MailRelayUnitOfWork, *, ports: MailRelayPorts, on_round: Callable[[RelayRound], None] | None = None
+) -> int:
     """Rounds of `send_due_mails` until nothing due is left or a round stopped early; returns mails sent."""
     sent = 0
     while True:
-        result = send_due_mails(ports)
+        result = send_due_mails(uow, ports=ports)
         if on_round is not None:
             on_round(result)
         sent += len(result.sent)

@@ -24,10 +24,10 @@ from hospital_shared.stream_follower import StreamFollower, apply_after_cursor
 
 
 def apply_doctor_events(
-    events: Sequence[StreamEvent],
-    *,
-    stream: str,
     uow: AppointmentUnitOfWork,
+    *,
+    events: Sequence[StreamEvent],
+    stream: str,
     cache: SlotCache,
     after: str | None = None,
 ) -> int:
@@ -71,16 +71,16 @@ def _announce_schedule_change(
 
 
 def _cursor_and_lag(
-    *, stream: str, uow: AppointmentUnitOfWork, events: EventSource, limit: int
+    uow: AppointmentUnitOfWork, *, stream: str, events: EventSource, limit: int
 ) -> tuple[str | None, int]:
     with uow:
         cursor = uow.doctors.cursor(stream)
     return cursor, events.entries_after(cursor or StreamReader.BEGINNING, limit=limit)
 
 
-def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSource) -> dict[str, Any]:
+def projection_lag(uow: AppointmentUnitOfWork, *, stream: str, events: EventSource) -> dict[str, Any]:
     """How far the projection is behind the stream (for /readyz)."""
-    cursor, lag = _cursor_and_lag(stream=stream, uow=uow, events=events, limit=10_000)
+    cursor, lag = _cursor_and_lag(uow, stream=stream, events=events, limit=10_000)
     if cursor is None and lag:
         # An empty projection answers no search right: not ready until the replay has begun.
         raise RuntimeError(f"the doctor projection is empty; replaying {lag} event(s) from the stream")
@@ -88,11 +88,11 @@ def projection_lag(*, stream: str, uow: AppointmentUnitOfWork, events: EventSour
 
 
 def unapplied_events(
-    *, stream: str, uow: AppointmentUnitOfWork, events: EventSource, limit: int = 1000
+    uow: AppointmentUnitOfWork, *, stream: str, events: EventSource, limit: int = 1000
 ) -> int:
     """Stream entries the projection has not applied yet, counted up to `limit` (for the lag metric: a
     scrape must stay cheap however far behind the projection is)."""
-    return _cursor_and_lag(stream=stream, uow=uow, events=events, limit=limit)[1]
+    return _cursor_and_lag(uow, stream=stream, events=events, limit=limit)[1]
 
 
 class DoctorStreamFollower(StreamFollower[AppointmentUnitOfWork]):
@@ -118,4 +118,4 @@ class DoctorStreamFollower(StreamFollower[AppointmentUnitOfWork]):
         return uow.doctors
 
     def apply(self, events: Sequence[StreamEvent], *, uow: AppointmentUnitOfWork, after: str) -> int:
-        return apply_doctor_events(events, stream=self.stream, uow=uow, cache=self.cache, after=after)
+        return apply_doctor_events(uow, events=events, stream=self.stream, cache=self.cache, after=after)

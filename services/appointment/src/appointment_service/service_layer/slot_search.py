@@ -86,10 +86,10 @@ def slot_document(slot: Slot) -> dict[str, Any]:
 
 
 def find_slots(
-    search: SlotSearch,
-    *,
-    viewer: Identity | None,
     uow: AppointmentUnitOfWork,
+    *,
+    search: SlotSearch,
+    viewer: Identity | None,
     cache: SlotCache,
     clock: Clock,
     cache_seconds: int,
@@ -109,10 +109,10 @@ def find_slots(
 
 
 def next_slot(
-    search: SlotSearch,
-    *,
-    viewer: Identity | None,
     uow: AppointmentUnitOfWork,
+    *,
+    search: SlotSearch,
+    viewer: Identity | None,
     cache: SlotCache,
     clock: Clock,
     cache_seconds: int,

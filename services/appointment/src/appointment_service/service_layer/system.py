@@ -26,7 +26,7 @@ def _first_line(error: BaseException) -> str:
 
 
 def publish_heartbeat(
-    worker: ReplicaWorker, *, window: RequestWindow, registry: ReplicaRegistry, clock: Clock, ttl_seconds: int
+    *, worker: ReplicaWorker, window: RequestWindow, registry: ReplicaRegistry, clock: Clock, ttl_seconds: int
 ) -> WorkerHeartbeat:
     """Announce this worker and its last minute of requests, for `ttl_seconds` unless renewed."""
     heartbeat = WorkerHeartbeat.of(worker, window.snapshot(), now=clock.now())
@@ -57,10 +57,10 @@ def _bookings_today(uow: AppointmentUnitOfWork, clock: Clock) -> BookingsToday:
 
 
 def system_status(
+    uow: AppointmentUnitOfWork,
     *,
     probes: ServiceProbes,
     registry: ReplicaRegistry,
-    uow: AppointmentUnitOfWork,
     clock: Clock,
     answered_by: str,
 ) -> SystemStatus:

@@ -52,7 +52,7 @@ class EndpointChange:
 
 
 def register_endpoint(
-    cmd: RegisterEndpoint, *, admin_id: uuid.UUID, uow: WebhookUnitOfWork, targets: TargetPolicy
+    uow: WebhookUnitOfWork, *, cmd: RegisterEndpoint, admin_id: uuid.UUID, targets: TargetPolicy
 ) -> Subscription:
     """Register an HTTPS endpoint for some event types; the answer carries its signing secret."""
     targets.check(cmd.url)
@@ -66,20 +66,20 @@ def register_endpoint(
     return stored
 
 
-def list_endpoints(*, page: int, page_size: int, uow: WebhookUnitOfWork) -> Page[Subscription]:
+def list_endpoints(uow: WebhookUnitOfWork, *, page: int, page_size: int) -> Page[Subscription]:
     """Every registered endpoint, oldest first."""
     with uow:
         return uow.subscriptions.list(page=page, page_size=page_size)
 
 
-def get_endpoint(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> Subscription:
+def get_endpoint(uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID) -> Subscription:
     """One endpoint (404 when there is none with this id)."""
     with uow:
         return _existing(uow, subscription_id)
 
 
 def change_endpoint(
-    subscription_id: uuid.UUID, change: EndpointChange, *, uow: WebhookUnitOfWork
+    uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID, change: EndpointChange
 ) -> Subscription:
     """Change an endpoint's event types, description, or switch it off and on."""
     with uow:
@@ -97,7 +97,7 @@ def change_endpoint(
     return stored
 
 
-def rotate_secret(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> Subscription:
+def rotate_secret(uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID) -> Subscription:
     """Give an endpoint a new signing secret at once (the old one signs nothing from now on)."""
     with uow:
         current = _existing(uow, subscription_id, for_update=True)
@@ -106,7 +106,7 @@ def rotate_secret(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> Subs
     return stored
 
 
-def remove_endpoint(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> None:
+def remove_endpoint(uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID) -> None:
     """Remove an endpoint and its delivery history; nothing more is sent to it."""
     with uow:
         if not uow.subscriptions.delete(subscription_id):
@@ -115,7 +115,7 @@ def remove_endpoint(subscription_id: uuid.UUID, *, uow: WebhookUnitOfWork) -> No
 
 
 def list_deliveries(
-    subscription_id: uuid.UUID, *, status: str | None, page: int, page_size: int, uow: WebhookUnitOfWork
+    uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID, status: str | None, page: int, page_size: int
 ) -> Page[Delivery]:
     """An endpoint's deliveries, newest first, with the outcome of each one's latest try."""
     with uow:
@@ -124,7 +124,7 @@ def list_deliveries(
 
 
 def retry_delivery(
-    subscription_id: uuid.UUID, delivery_id: uuid.UUID, *, uow: WebhookUnitOfWork, clock: Clock,
+    uow: WebhookUnitOfWork, *, subscription_id: uuid.UUID, delivery_id: uuid.UUID, clock: Clock,
     retry_window: timedelta,
 ) -> Delivery:  # fmt: skip
     """Send a delivery again now (also one that failed for good), with a fresh retry window."""

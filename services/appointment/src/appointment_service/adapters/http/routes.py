@@ -94,7 +94,6 @@ def _finder_kwargs() -> dict[str, Any]:
     services = container()
     return {
         "viewer": current_identity(),
-        "uow": services.uow(),
         "cache": services.slot_cache,
         "clock": services.clock,
         "cache_seconds": services.settings.slot_cache_seconds,
@@ -109,7 +108,8 @@ class Slots(MethodView):
     @_slot_problems(422)
     def get(self, query: dict[str, Any]) -> Response:
         """Find the best free slots of a specialization or of one doctor, best first."""
-        return _json(slot_search.find_slots(_search(query, limit=query["limit"]), **_finder_kwargs()))
+        search = _search(query, limit=query["limit"])
+        return _json(slot_search.find_slots(container().uow(), search=search, **_finder_kwargs()))
 
 
 @slots.route("/next")
@@ -120,7 +120,8 @@ class NextSlot(MethodView):
     @_slot_problems(404, 422)
     def get(self, query: dict[str, Any]) -> Response:
         """The single best free slot ("next cardiology slot, please"); 404 when none is left."""
-        return _json(slot_search.next_slot(_search(query, limit=1), **_finder_kwargs()))
+        search = _search(query, limit=1)
+        return _json(slot_search.next_slot(container().uow(), search=search, **_finder_kwargs()))
 
 
 def _guest_key() -> str:
@@ -140,11 +141,12 @@ class GuestHolds(MethodView):
         """Keep a free slot for a few minutes before signing in; confirm it with the claim token after."""
         services = container()
         held = booking.hold_for_guest(
-            booking.GuestHold(
+            services.uow(),
+            cmd=booking.GuestHold(
                 doctor_id=body["doctor_id"], start=body["start"], guest_key=_guest_key(),
                 duration_minutes=body.get("duration_minutes"), appointment_type=body.get("appointment_type"),
             ),
-            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            cache=services.slot_cache, clock=services.clock,
             hold_minutes=services.settings.hold_minutes,
             max_live_holds=services.settings.guest_holds_per_client,
         )  # fmt: skip
@@ -161,8 +163,8 @@ class ReleaseGuestHold(MethodView):
         """Give a slot kept before signing in back (with its claim token)."""
         services = container()
         booking.release_hold(
-            hold_id, patient_id=None, claim_token=body["claim_token"],
-            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            services.uow(), hold_id=hold_id, patient_id=None, claim_token=body["claim_token"],
+            cache=services.slot_cache, clock=services.clock,
         )  # fmt: skip
 
 
@@ -182,7 +184,8 @@ def _book(body: dict[str, Any], kind: str) -> Any:
     services = container()
     patient_id, booked_by = integrations.booking_parties(_actor(), body.get("patient_id"))
     result = booking.book_appointment(
-        booking.BookAppointment(
+        services.uow(),
+        cmd=booking.BookAppointment(
             patient_id=patient_id,
             booked_by=booked_by,
             doctor_id=body["doctor_id"],
@@ -193,7 +196,6 @@ def _book(body: dict[str, Any], kind: str) -> Any:
             idempotency_key=_idempotency_key(),
             kind=kind,
         ),
-        uow=services.uow(),
         cache=services.slot_cache,
         clock=services.clock,
         hold_minutes=services.settings.hold_minutes,
@@ -215,14 +217,14 @@ class Appointments(MethodView):
         """List appointments: your own, your agenda, (admins) anyone's, (API keys) one of your patients'."""
         services = container()
         return agenda.list_appointments(
-            agenda.AppointmentQuery(
+            services.uow(),
+            query=agenda.AppointmentQuery(
                 scope=query["scope"], start=query.get("from_"), end=query.get("to"),
                 doctor_id=query.get("doctor_id"), patient_id=query.get("patient_id"),
                 status=query.get("status"), updated_since=query.get("updated_since"),
                 page=query["page"], page_size=query["page_size"],
             ),
-            actor=_actor(), uow=services.uow(), clock=services.clock,
-            accounts=services.recent_patient_accounts,
+            actor=_actor(), clock=services.clock, accounts=services.recent_patient_accounts,
         )  # fmt: skip
 
     @require_identity("patient", scope="appointments:write")
@@ -260,9 +262,8 @@ class ConfirmHold(MethodView):
         """Turn your hold into a booking (409 when it has expired)."""
         services = container()
         return booking.confirm_hold(
-            hold_id, patient_id=_actor().user_id, reason=body.get("reason"),
-            claim_token=body.get("claim_token"),
-            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            services.uow(), hold_id=hold_id, patient_id=_actor().user_id, reason=body.get("reason"),
+            claim_token=body.get("claim_token"), cache=services.slot_cache, clock=services.clock,
         )  # fmt: skip
 
 
@@ -275,9 +276,9 @@ class Hold(MethodView):
         """Give a held slot back."""
         services = container()
         booking.release_hold(
-            hold_id,
+            services.uow(),
+            hold_id=hold_id,
             patient_id=_actor().user_id,
-            uow=services.uow(),
             cache=services.slot_cache,
             clock=services.clock,
         )
@@ -292,8 +293,9 @@ class OneAppointment(MethodView):
         """One appointment: for its patient, its doctor, an admin or the API key that registered them."""
         services = container()
         return agenda.get_appointment(
-            appointment_id, actor=_actor(), uow=services.uow(), accounts=services.recent_patient_accounts
-        )
+            services.uow(), appointment_id=appointment_id, actor=_actor(),
+            accounts=services.recent_patient_accounts,
+        )  # fmt: skip
 
 
 @appointments.route("/<uuid:appointment_id>/cancel")
@@ -306,8 +308,8 @@ class CancelAppointment(MethodView):
         """Cancel an upcoming appointment (its patient, its doctor or an admin); the slot is free again."""
         services = container()
         return booking.cancel_appointment(
-            appointment_id, actor=_actor(), reason=body["reason"],
-            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            services.uow(), appointment_id=appointment_id, actor=_actor(), reason=body["reason"],
+            cache=services.slot_cache, clock=services.clock,
             accounts=services.patient_accounts,
         )  # fmt: skip
 
@@ -322,11 +324,12 @@ class RescheduleAppointment(MethodView):
         """Move an appointment to another free start with the same doctor, atomically; returns the new one."""
         services = container()
         return booking.reschedule_appointment(
-            booking.RescheduleAppointment(
+            services.uow(),
+            cmd=booking.RescheduleAppointment(
                 appointment_id=appointment_id, actor=_actor(), start=body["start"],
                 duration_minutes=body.get("duration_minutes"), appointment_type=body.get("appointment_type"),
             ),
-            uow=services.uow(), cache=services.slot_cache, clock=services.clock,
+            cache=services.slot_cache, clock=services.clock,
             accounts=services.patient_accounts,
         )  # fmt: skip
 
@@ -338,6 +341,6 @@ class Relationship(MethodView):
     def get(self, query: dict[str, Any]) -> None:
         """204 when the doctor (by account id) has or had an appointment with the patient, else 404."""
         if not agenda.doctor_treats_patient(
-            doctor_user_id=query["doctor_user_id"], patient_id=query["patient_id"], uow=container().uow()
+            container().uow(), doctor_user_id=query["doctor_user_id"], patient_id=query["patient_id"]
         ):
             raise NotFound("No appointment between this doctor and this patient.")

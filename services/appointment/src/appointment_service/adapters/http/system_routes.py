@@ -31,7 +31,7 @@ class SystemStatus(MethodView):
         could not be read (Redis, PostgreSQL) is null with a `detail` saying why."""
         services = container()
         report = system_status(
-            probes=services.service_probes, registry=services.replica_registry(), uow=services.uow(),
+            services.uow(), probes=services.service_probes, registry=services.replica_registry(),
             clock=services.clock, answered_by=services.instance_name,
         )  # fmt: skip
         return report, 200, {"Cache-Control": "no-store"}

@@ -67,9 +67,10 @@ class Endpoints(MethodView):
         """Register an HTTPS endpoint for some event types; the answer shows its signing secret once."""
         services = container()
         created = use_cases.register_endpoint(
-            use_cases.RegisterEndpoint(url=body["url"], event_types=body["event_types"],
-                                       description=body["description"]),
-            admin_id=_admin_id(), uow=services.webhook_uow(), targets=services.webhook_targets,
+            services.webhook_uow(),
+            cmd=use_cases.RegisterEndpoint(url=body["url"], event_types=body["event_types"],
+                                           description=body["description"]),
+            admin_id=_admin_id(), targets=services.webhook_targets,
         )  # fmt: skip
         return created, 201, {"Location": f"/api/v1/webhooks/{created.id}", "Cache-Control": "no-store"}
 
@@ -80,7 +81,7 @@ class Endpoints(MethodView):
     def get(self, query: dict[str, Any]) -> Any:
         """Every registered endpoint, oldest first (without secrets)."""
         return use_cases.list_endpoints(
-            page=query["page"], page_size=query["page_size"], uow=container().webhook_uow()
+            container().webhook_uow(), page=query["page"], page_size=query["page_size"]
         )
 
 
@@ -91,7 +92,7 @@ class Endpoint(MethodView):
     @_problems(401, 403, 404)
     def get(self, endpoint_id: uuid.UUID) -> Any:
         """One endpoint (without its secret)."""
-        return use_cases.get_endpoint(endpoint_id, uow=container().webhook_uow())
+        return use_cases.get_endpoint(container().webhook_uow(), subscription_id=endpoint_id)
 
     @require_identity("admin")
     @webhooks.arguments(EndpointChangeSchema())
@@ -104,14 +105,16 @@ class Endpoint(MethodView):
             description=body.get("description"),
             active=body.get("active"),
         )
-        return use_cases.change_endpoint(endpoint_id, change, uow=container().webhook_uow())
+        return use_cases.change_endpoint(
+            container().webhook_uow(), subscription_id=endpoint_id, change=change
+        )
 
     @require_identity("admin")
     @webhooks.response(204)
     @_problems(401, 403, 404)
     def delete(self, endpoint_id: uuid.UUID) -> None:
         """Remove an endpoint and its delivery history; nothing more is sent to it."""
-        use_cases.remove_endpoint(endpoint_id, uow=container().webhook_uow())
+        use_cases.remove_endpoint(container().webhook_uow(), subscription_id=endpoint_id)
 
 
 @webhooks.route("/<uuid:endpoint_id>/rotate-secret")
@@ -121,7 +124,7 @@ class RotateSecret(MethodView):
     @_problems(401, 403, 404)
     def post(self, endpoint_id: uuid.UUID) -> Any:
         """Replace the endpoint's signing secret at once; the answer shows the new one."""
-        rotated = use_cases.rotate_secret(endpoint_id, uow=container().webhook_uow())
+        rotated = use_cases.rotate_secret(container().webhook_uow(), subscription_id=endpoint_id)
         return rotated, 200, {"Cache-Control": "no-store"}
 
 
@@ -134,8 +137,8 @@ class Deliveries(MethodView):
     def get(self, query: dict[str, Any], endpoint_id: uuid.UUID) -> Any:
         """The endpoint's deliveries, newest first, with each one's latest outcome (filter by status)."""
         return use_cases.list_deliveries(
-            endpoint_id, status=query.get("status"), page=query["page"], page_size=query["page_size"],
-            uow=container().webhook_uow(),
+            container().webhook_uow(), subscription_id=endpoint_id, status=query.get("status"),
+            page=query["page"], page_size=query["page_size"],
         )  # fmt: skip
 
 
@@ -148,6 +151,6 @@ class RetryDelivery(MethodView):
         """Try a delivery again now (also one that failed for good), with a fresh 24 h window."""
         services = container()
         return use_cases.retry_delivery(
-            endpoint_id, delivery_id, uow=services.webhook_uow(), clock=services.clock,
-            retry_window=services.webhook_retry_window,
+            services.webhook_uow(), subscription_id=endpoint_id, delivery_id=delivery_id,
+            clock=services.clock, retry_window=services.webhook_retry_window,
         )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge
 
+from appointment_service.ports import MailRelayUnitOfWork
 from appointment_service.service_layer.mail_relay import MailRelayPorts, RelayRound, send_all_due_mails
 
 MAILS_SENT = Counter(
@@ -36,8 +37,9 @@ class MailRelay:
 
     stream = "mail_outbox"  # the name RelayRunner's log lines give what it relays
 
-    def __init__(self, ports: MailRelayPorts) -> None:
+    def __init__(self, uow: MailRelayUnitOfWork, *, ports: MailRelayPorts) -> None:
+        self.uow = uow
         self.ports = ports
 
     def publish_pending(self) -> int:
-        return send_all_due_mails(self.ports, on_round=record)
+        return send_all_due_mails(self.uow, ports=self.ports, on_round=record)
