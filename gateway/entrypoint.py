@@ -29,9 +29,9 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from gateway.render import networks, render_gateway, render_native
+from gateway.render import networks, render_gateway, render_native, upstream_names
 
-UPSTREAMS = ("auth", "patient", "doctor", "appointment")
+UPSTREAMS = upstream_names()
 
 
 class ConfigurationError(ValueError):

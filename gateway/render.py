@@ -13,6 +13,13 @@ from pathlib import Path
 
 GATEWAY_DIR = Path(__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
+_UPSTREAM = re.compile(r"^upstream (\w+) \{", re.MULTILINE)
+
+
+def upstream_names() -> tuple[str, ...]:
+    """The services the gateway routes to, as its template names them: the one list the entrypoint reads
+    variables for, and that tests/deploy holds the native stack, compose and Kubernetes to."""
+    return tuple(_UPSTREAM.findall((GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()))
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -107,6 +114,8 @@ def render_gateway(
         raise ValueError("the internal token must be 16+ URL-safe characters")
     if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", session_cookie):  # it becomes part of an nginx variable name
         raise ValueError(f"the session cookie name must be letters, digits and _, not {session_cookie!r}")
+    if sorted(upstreams) != sorted(expected := upstream_names()):
+        raise ValueError(f"upstreams must name exactly {', '.join(expected)}, not {', '.join(upstreams)}")
     template = (GATEWAY_DIR / "nginx" / "gateway.conf.template").read_text()
     return fill(
         template,

@@ -13,7 +13,7 @@ from typing import Any
 from hospital_shared.settings import _DEV_DEFAULT, ServiceSettings
 from tools.stack.config import SERVICES
 
-SERVICE_NAMES = tuple(service.name for service in SERVICES)
+SERVICE_NAMES = tuple(service.name for service in SERVICES)  # the one list: tools/stack/config.py
 PORTS = {service.name: service.default_port for service in SERVICES}  # the native stack's ports, 5001..5004
 
 # Read outside the settings class: gunicorn (hospital_shared.gunicorn_config) and Alembic's env.py.

@@ -30,6 +30,7 @@ from tests.deploy.service_settings import (
     secret_variables,
     settings_defaults,
 )
+from tools.stack.config import SERVICES
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -42,7 +43,7 @@ FAKE_SECRETS = {name: f"compose-test-{name.lower()}-0123456789" for name in SECR
 
 # Settings a compose service may leave to the code's default: tuning, stream names, feature switches and
 # timeouts that are right for a local stack. Anything naming a host, a URL or a secret is set explicitly.
-COMMON_SAFE_DEFAULTS = {"SERVICE_NAME", "DB_POOL_SIZE", "REQUEST_TIMEOUT_SECONDS"}
+COMMON_SAFE_DEFAULTS = {"SERVICE_NAME", "DB_POOL_SIZE"}
 SAFE_DEFAULTS = {
     "auth": {
         "ACCOUNT_EVENTS_STREAM", "BCRYPT_ROUNDS", "EMAIL_VERIFY_TTL_SECONDS", "LOGIN_ACCOUNT_MAX_FAILURES",
@@ -64,7 +65,7 @@ SAFE_DEFAULTS = {
         # Unset INSTANCE_NAME: each replica calls itself appointment@<its container's hostname>.
         # Empty CACHE_REDIS_URL: the slot cache shares REDIS_URL. No WEBHOOK_CA_BUNDLE: the system's CAs.
         "INSTANCE_NAME", "CACHE_REDIS_URL", "WEBHOOK_CA_BUNDLE",
-        "AUTH_TIMEOUT_SECONDS", "DEFAULT_PAGE_SIZE", "DOCTOR_EVENTS_STREAM", "GUEST_HOLDS_PER_CLIENT",
+        "AUTH_TIMEOUT_SECONDS", "DOCTOR_EVENTS_STREAM", "GUEST_HOLDS_PER_CLIENT",
         "HOLD_MINUTES", "INTEGRATION_ACCOUNT_CACHE_SECONDS", "MAIL_FROM", "MAIL_RELAY_BATCH_SIZE",
         "MAIL_RELAY_ENABLED", "MAIL_RELAY_INTERVAL_SECONDS", "MAIL_RETRY_FIRST_SECONDS",
         "MAIL_RETRY_MAX_SECONDS",
@@ -178,7 +179,7 @@ def test_every_variable_a_service_reads_is_set_or_safely_defaulted(services: dic
 
 
 def test_the_services_reach_their_own_database_redis_and_mail_sink(services: dict[str, Any]) -> None:
-    databases = {"auth": "auth", "patient": "patients", "doctor": "doctors", "appointment": "appointments"}
+    databases = {service.name: service.database for service in SERVICES}
     init_sql = (REPO / "k8s" / "base" / "postgres" / "init.sql").read_text()
     for name, database in databases.items():
         environment = services[name]["environment"]

@@ -211,7 +211,7 @@ def words(text: str) -> list[str]:
 # derived when unset. Nothing that names an address or a secret (test below): those defaults are loopback
 # or development values, right for a laptop and wrong in a pod.
 LEFT_TO_DEFAULTS = {
-    *words("SERVICE_NAME DB_POOL_SIZE REQUEST_TIMEOUT_SECONDS GUNICORN_THREADS"),
+    *words("SERVICE_NAME DB_POOL_SIZE GUNICORN_THREADS"),
     # Auth-MS: sessions, sign-in limits, mail links, MFA, account events, Google sign-in (off without an id)
     *words(
         "SESSION_COOKIE_NAME SESSION_COOKIE_SECURE SESSION_COOKIE_SAMESITE SESSION_IDLE_SECONDS "
@@ -231,7 +231,7 @@ LEFT_TO_DEFAULTS = {
     # Appointment-MS: slots and holds, the slot cache (CACHE_REDIS_URL empty = REDIS_URL), mail, replicas,
     # webhooks (private targets refused)
     *words(
-        "DEFAULT_PAGE_SIZE PROJECTION_CONSUMER_ENABLED HOLD_MINUTES GUEST_HOLDS_PER_CLIENT CACHE_REDIS_URL "
+        "PROJECTION_CONSUMER_ENABLED HOLD_MINUTES GUEST_HOLDS_PER_CLIENT CACHE_REDIS_URL "
         "SLOT_CACHE_SECONDS MAIL_RELAY_ENABLED MAIL_RELAY_INTERVAL_SECONDS MAIL_RELAY_BATCH_SIZE "
         "MAIL_RETRY_FIRST_SECONDS MAIL_RETRY_MAX_SECONDS INTEGRATION_ACCOUNT_CACHE_SECONDS "
         "READINESS_PROBE_TIMEOUT_SECONDS REPLICA_HEARTBEAT_ENABLED REPLICA_HEARTBEAT_SECONDS "

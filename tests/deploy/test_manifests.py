@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gateway.render import upstream_names
+from tests.deploy.service_settings import SERVICE_NAMES
+
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "k8s"
 KUSTOMIZATIONS = sorted(K8S.rglob("kustomization.yaml"))
@@ -52,7 +55,7 @@ def pod_specs(documents: list[dict]) -> list[tuple[str, dict]]:
 
 BASE = manifests_of(K8S / "base")
 SERVICE_WORKLOADS = pod_specs(BASE)  # our own pods; the dev overlay's PostgreSQL, Redis and Mailpit are not
-WEB_SERVERS = ("auth", "patient", "doctor", "appointment")
+WEB_SERVERS = SERVICE_NAMES
 
 
 def test_there_is_a_base_and_a_dev_and_a_prod_overlay() -> None:
@@ -210,3 +213,8 @@ def test_compose_and_kubernetes_gateways_believe_x_forwarded_for_only_from_their
         "name": "hospital-config",
         "key": "ENVIRONMENT",
     }
+
+
+def test_the_gateway_routes_to_exactly_the_services_the_stack_runs() -> None:
+    # The service list is written once (tools/stack/config.py); the gateway's upstreams must follow it.
+    assert sorted(upstream_names()) == sorted(SERVICE_NAMES)
