@@ -22,7 +22,14 @@ from hospital_shared.settings import SettingsError
 def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
     container = bootstrap(settings)
     try:
-        user, created = create_or_reset_admin(args.email, args.password, ports=container.ports)
+        user, created = create_or_reset_admin(
+            container.ports.uow(),
+            email=args.email,
+            password=args.password,
+            hasher=container.ports.hasher,
+            clock=container.ports.clock,
+            sessions=container.ports.sessions,
+        )
     except ProblemError as error:
         print(f"refused: {error.detail}", file=sys.stderr)
         return 2
@@ -36,7 +43,9 @@ def _seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     settings.refuse_in_production("seed-demo")
     container = bootstrap(settings)
     try:
-        results = seed_demo_accounts(ports=container.ports)
+        results = seed_demo_accounts(
+            container.ports.uow(), hasher=container.ports.hasher, clock=container.ports.clock
+        )
     finally:
         container.close()
     print(f"Demo accounts (password for each: {DEMO_PASSWORD}):")

@@ -17,6 +17,8 @@ from werkzeug.test import TestResponse
 from auth_service import SERVICE_DIR
 from auth_service.adapters.http.app import create_app
 from auth_service.config import Settings
+from auth_service.domain.users import User
+from auth_service.service_layer.admin import create_or_reset_admin
 from hospital_shared.clock import SystemClock
 from hospital_testing import free_port, migrated_database, reset_service_state, running_app
 from hospital_testing.mail_sink import MailboxHandler, start_sink
@@ -193,6 +195,19 @@ def gateway(app: Flask) -> Gateway:
 @pytest.fixture
 def another_browser(app: Flask) -> Gateway:
     return Gateway(app.test_client())
+
+
+def create_admin(app: Flask, email: str, *, password: str = PASSWORD) -> tuple[User, bool]:
+    """The operator's CLI way to an admin account (create, or reset an existing one)."""
+    ports = app.extensions["container"].ports
+    return create_or_reset_admin(
+        ports.uow(),
+        email=email,
+        password=password,
+        hasher=ports.hasher,
+        clock=ports.clock,
+        sessions=ports.sessions,
+    )
 
 
 def link_in(message: Any) -> str:

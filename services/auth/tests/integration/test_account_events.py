@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from auth_service.service_layer.admin import create_or_reset_admin
 from hospital_shared.events import StreamReader
 
-from .conftest import PASSWORD, Gateway
+from .conftest import Gateway, create_admin
 
 
 def outbox(app) -> list[tuple[str, int]]:
@@ -22,7 +21,7 @@ def test_creating_disabling_enabling_and_changing_role_each_write_an_event_with_
     app, gateway: Gateway, another_browser: Gateway
 ):
     patient = another_browser.register("ann@example.org").json
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     csrf = gateway.login("root@example.org").json["csrf_token"]
     users = "/api/v1/auth/users/" + patient["id"]
 
@@ -52,7 +51,7 @@ def test_creating_disabling_enabling_and_changing_role_each_write_an_event_with_
 
 
 def test_a_refused_change_writes_no_event(app, gateway: Gateway):
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     me = gateway.login("root@example.org").json
     before = outbox(app)
 

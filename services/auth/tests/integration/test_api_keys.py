@@ -8,15 +8,13 @@ import uuid
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from auth_service.service_layer.admin import create_or_reset_admin
-
-from .conftest import PASSWORD, TOKEN, Gateway
+from .conftest import TOKEN, Gateway, create_admin
 
 SERVICE = {"X-Internal-Token": TOKEN}
 
 
 def signed_in_admin(app, gateway: Gateway) -> str:
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     return gateway.login("root@example.org").json["csrf_token"]
 
 

@@ -4,9 +4,7 @@ import uuid
 
 from flask.testing import FlaskClient
 
-from auth_service.service_layer.admin import create_or_reset_admin
-
-from .conftest import PASSWORD, TOKEN, Gateway
+from .conftest import TOKEN, Gateway, create_admin
 
 SERVICE = {"X-Internal-Token": TOKEN}
 
@@ -31,7 +29,7 @@ def test_a_disabled_account_is_answered_with_disabled_true_and_an_unknown_one_is
     app, gateway: Gateway, client: FlaskClient
 ):
     patient = gateway.register("ann@example.org").json
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     admin = Gateway(app.test_client())
     csrf = admin.login("root@example.org").json["csrf_token"]
     assert admin.post(f"/api/v1/auth/users/{patient['id']}/disable", csrf=csrf).status_code == 200

@@ -8,9 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from auth_service.service_layer.admin import create_or_reset_admin
-
-from .conftest import PASSWORD, TOKEN, Gateway, token_in
+from .conftest import PASSWORD, TOKEN, Gateway, create_admin, token_in
 from .test_google_sign_in import (  # noqa: F401 (pytest fixtures)
     CALLBACK,
     google_sign_in,
@@ -26,7 +24,7 @@ NEW_PASSWORD = "plum kettle marching uphill"
 
 
 def signed_in_admin(app: Any, gateway: Gateway) -> dict[str, Any]:
-    create_or_reset_admin(ADMIN_EMAIL, PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, ADMIN_EMAIL)
     assert gateway.login(ADMIN_EMAIL).status_code == 200
     me = gateway.get("/api/v1/auth/me").json
     assert me["role"] == "admin"

@@ -20,15 +20,14 @@ from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.users import Role, User
 from auth_service.ports import PasswordHasher
 from auth_service.service_layer.admin import (
-    RoleChange,
     change_role,
-    create_or_reset_admin,
     set_account_disabled,
 )
 from auth_service.service_layer.sessions import SIGN_IN_INTERRUPTED, sign_out_everywhere
 from auth_service.service_layer.tokens import issue_token
+from hospital_shared.identity import Identity
 
-from .conftest import ORIGIN, PASSWORD, TOKEN, Gateway
+from .conftest import ORIGIN, PASSWORD, TOKEN, Gateway, create_admin
 from .private_redis import private_redis_url  # noqa: F401 - a fixture
 
 ROUNDS = 200
@@ -148,10 +147,17 @@ def test_200_sign_ins_racing_a_password_reset_keep_no_session(app):
     assert sum(outcomes.values()) == ROUNDS
 
 
+def _set_disabled(app, user_id, *, disabled: bool, by) -> None:
+    ports = app.extensions["container"].ports
+    actor = Identity(user_id=by.id, role="admin")
+    set_account_disabled(
+        ports.uow(), user_id=user_id, disabled=disabled, actor=actor, sessions=ports.sessions
+    )
+
+
 def test_200_sign_ins_racing_a_disable_keep_no_session(app):
     doctor = _add_doctor(app)
-    ports = app.extensions["container"].ports
-    admin, _ = create_or_reset_admin("root@example.org", PASSWORD, ports=ports)
+    admin, _ = create_admin(app, "root@example.org")
     spread = _sign_in_time(app) * 1.5
     outcomes = Counter()
     for _ in range(ROUNDS):
@@ -163,11 +169,11 @@ def test_200_sign_ins_racing_a_disable_keep_no_session(app):
             answer["response"] = _login(app, PASSWORD)
 
         def disable() -> None:
-            set_account_disabled(doctor.id, disabled=True, actor_id=admin.id, ports=ports)
+            _set_disabled(app, doctor.id, disabled=True, by=admin)
 
         _race(sign_in, disable, spread=spread)
         outcomes[_judge(app, answer["response"], earlier)] += 1
-        set_account_disabled(doctor.id, disabled=False, actor_id=admin.id, ports=ports)
+        _set_disabled(app, doctor.id, disabled=False, by=admin)
     print(f"\nsign-in vs disable, {ROUNDS} rounds: {dict(outcomes)}")
     assert sum(outcomes.values()) == ROUNDS
 
@@ -209,11 +215,15 @@ class _RevokingHasher(PasswordHasher):
 def test_a_revocation_during_the_password_check_leaves_the_sign_in_without_a_session(app, revocation):
     doctor = _add_doctor(app)
     ports = app.extensions["container"].ports
-    admin, _ = create_or_reset_admin("root@example.org", PASSWORD, ports=ports)
+    admin, _ = create_admin(app, "root@example.org")
     revoke = {
-        "disable": lambda: set_account_disabled(doctor.id, disabled=True, actor_id=admin.id, ports=ports),
+        "disable": lambda: _set_disabled(app, doctor.id, disabled=True, by=admin),
         "role change": lambda: change_role(
-            RoleChange(user_id=doctor.id, role=Role.ADMIN, actor_id=admin.id), ports=ports
+            ports.uow(),
+            user_id=doctor.id,
+            role=Role.ADMIN,
+            actor=Identity(user_id=admin.id, role="admin"),
+            sessions=ports.sessions,
         ),
         "sign out everywhere": lambda: sign_out_everywhere(doctor.id, ports=ports),
     }[revocation]

@@ -7,15 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy
 
 from auth_service.domain.users import Role
-from auth_service.service_layer.admin import create_or_reset_admin
 from hospital_shared.identity import identity_headers
 
-from .conftest import PASSWORD, TOKEN, Gateway
+from .conftest import TOKEN, Gateway, create_admin
 
 
 def signed_in_admin(app, browser: Gateway, email: str = "root@example.org") -> tuple[str, str]:
     """An enabled admin signed in in `browser`: their account id and CSRF token."""
-    create_or_reset_admin(email, PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, email)
     signed_in = browser.login(email)
     assert signed_in.json["role"] == "admin"
     return signed_in.json["id"], signed_in.json["csrf_token"]
@@ -98,7 +97,7 @@ def test_a_patient_cannot_change_roles(gateway, another_browser):
 
 def test_the_last_enabled_admin_cannot_be_demoted_nor_disabled(app, gateway, client):
     root_id, csrf = signed_in_admin(app, gateway)
-    ghost, _ = create_or_reset_admin("ghost@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    ghost, _ = create_admin(app, "ghost@example.org")
     assert gateway.post(f"/api/v1/auth/users/{ghost.id}/disable", csrf=csrf).status_code == 200
     # The disabled admin's last requests, vouched for by the gateway before the account was disabled.
     as_ghost = identity_headers(ghost.id, "admin", TOKEN)

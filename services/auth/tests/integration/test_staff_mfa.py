@@ -10,10 +10,9 @@ import sqlalchemy
 
 from auth_service.domain import totp
 from auth_service.domain.users import Role
-from auth_service.service_layer.admin import create_or_reset_admin
 from auth_service.service_layer.sessions import sign_out_everywhere
 
-from .conftest import PASSWORD, Gateway
+from .conftest import PASSWORD, Gateway, create_admin
 
 MFA = "/api/v1/auth/login/mfa"
 
@@ -133,7 +132,7 @@ def test_bad_input_to_the_code_step_is_a_422_problem(gateway):
 
 
 def test_an_admin_without_mfa_is_reminded_at_sign_in_and_in_me(app, gateway, clock):
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     signed_in = gateway.login("root@example.org")
     assert signed_in.json["mfa_reminder"] is True
     assert gateway.get("/api/v1/auth/me").json["mfa_reminder"] is True

@@ -2,13 +2,11 @@
 
 import uuid
 
-from auth_service.service_layer.admin import create_or_reset_admin
-
-from .conftest import PASSWORD, Gateway, token_in
+from .conftest import Gateway, create_admin, token_in
 
 
 def signed_in_admin(app, gateway: Gateway) -> str:
-    create_or_reset_admin("root@example.org", PASSWORD, ports=app.extensions["container"].ports)
+    create_admin(app, "root@example.org")
     response = gateway.login("root@example.org")
     assert response.json["role"] == "admin"
     return response.json["csrf_token"]

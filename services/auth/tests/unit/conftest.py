@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -35,6 +38,7 @@ from auth_service.ports import (
     SessionStore,
     UserRepository,
 )
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 from hospital_testing import FixedClock
 
@@ -387,6 +391,25 @@ def ports(uow: FakeUnitOfWork) -> AuthPorts:
         mfa_challenges=FakeMfaChallengeStore(),
         api_key_limits=FakeApiKeyLimits(),
     )
+
+
+# A use case's port parameter -> the AuthPorts field holding its fake, where the names differ.
+PORT_FIELDS = {"limits": "api_key_limits"}
+
+
+def run(use_case: Callable[..., Any], ports: AuthPorts, **inputs: Any) -> Any:
+    """Call a use case with the fake unit of work and, by parameter name, the fakes of the ports it takes."""
+    fields = {name: PORT_FIELDS.get(name, name) for name in inspect.signature(use_case).parameters}
+    fakes = {
+        name: getattr(ports, field)
+        for name, field in fields.items()
+        if name not in inputs and name != "uow" and hasattr(ports, field)
+    }
+    return use_case(ports.uow(), **fakes, **inputs)
+
+
+def as_admin(user: User) -> Identity:
+    return Identity(user_id=user.id, role="admin")
 
 
 KNOWN_PASSWORD = "correct horse"

@@ -7,8 +7,6 @@ from auth_service.service_layer.accounts import Credentials, sign_in
 from auth_service.service_layer.admin import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
-    NewStaffAccount,
-    RoleChange,
     change_role,
     create_or_reset_admin,
     create_staff_account,
@@ -20,11 +18,13 @@ from auth_service.service_layer.passwords import PasswordReset, reset_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
+from .conftest import as_admin, run
+
 CLIENT = ClientInfo(ip_address="192.0.2.1")
 
 
 def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_in(ports):
-    doctor = create_staff_account(NewStaffAccount("doc@example.org", "Dr. Who", Role.DOCTOR), ports=ports)
+    doctor = run(create_staff_account, ports, email="doc@example.org", full_name="Dr. Who", role=Role.DOCTOR)
     assert not doctor.has_password
     assert ports.mailer.last_link().startswith("https://hospital.test/set-password#token=")
     reset_password(PasswordReset(ports.mailer.last_token(), "doctor password"), ports=ports)
@@ -38,21 +38,21 @@ def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_i
 def test_admins_cannot_create_patients_or_duplicate_emails(ports, add_user):
     add_user("ann@example.org")
     with pytest.raises(ValidationFailed):
-        create_staff_account(NewStaffAccount("p@example.org", "P", Role.PATIENT), ports=ports)
+        run(create_staff_account, ports, email="p@example.org", full_name="P", role=Role.PATIENT)
     with pytest.raises(Conflict):
-        create_staff_account(NewStaffAccount("ANN@example.org", "Ann", Role.ADMIN), ports=ports)
+        run(create_staff_account, ports, email="ANN@example.org", full_name="Ann", role=Role.ADMIN)
 
 
 def test_disabling_an_account_ends_its_sessions_at_once_and_enabling_allows_sign_in_again(ports, add_user):
     admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
     session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
-    set_account_disabled(ann.id, disabled=True, actor_id=admin.id, ports=ports)
+    run(set_account_disabled, ports, user_id=ann.id, disabled=True, actor=as_admin(admin))
     assert current_session(session.secret, ports=ports) is None
     with pytest.raises(Forbidden):
         sign_in(
             Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
         )
-    set_account_disabled(ann.id, disabled=False, actor_id=admin.id, ports=ports)
+    run(set_account_disabled, ports, user_id=ann.id, disabled=False, actor=as_admin(admin))
     assert sign_in(
         Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
     )
@@ -61,7 +61,7 @@ def test_disabling_an_account_ends_its_sessions_at_once_and_enabling_allows_sign
 def test_an_admin_cannot_disable_their_own_account(ports, add_user):
     admin = add_user("admin@example.org", role=Role.ADMIN)
     with pytest.raises(Forbidden):
-        set_account_disabled(admin.id, disabled=True, actor_id=admin.id, ports=ports)
+        run(set_account_disabled, ports, user_id=admin.id, disabled=True, actor=as_admin(admin))
 
 
 def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, add_user, uow):
@@ -69,7 +69,7 @@ def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, a
     admin_session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
     phone, laptop = (start_session(ann, ports=ports, client=CLIENT, previous_secret=None) for _ in range(2))
 
-    changed = change_role(RoleChange(user_id=ann.id, role=Role.DOCTOR, actor_id=admin.id), ports=ports)
+    changed = run(change_role, ports, user_id=ann.id, role=Role.DOCTOR, actor=as_admin(admin))
 
     assert changed.role is Role.DOCTOR and uow.users.get(ann.id).role is Role.DOCTOR
     assert current_session(phone.secret, ports=ports) is None
@@ -86,7 +86,7 @@ def test_giving_an_account_the_role_it_has_changes_nothing_and_ends_no_session(p
     session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
     commits = uow.commits
 
-    same = change_role(RoleChange(user_id=ann.id, role=Role.PATIENT, actor_id=admin.id), ports=ports)
+    same = run(change_role, ports, user_id=ann.id, role=Role.PATIENT, actor=as_admin(admin))
 
     assert same.role is Role.PATIENT and uow.commits == commits
     assert current_session(session.secret, ports=ports) is not None
@@ -98,7 +98,7 @@ def test_an_admin_cannot_change_their_own_role(ports, add_user, uow):
     session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
 
     with pytest.raises(Conflict) as caught:
-        change_role(RoleChange(user_id=admin.id, role=Role.PATIENT, actor_id=admin.id), ports=ports)
+        run(change_role, ports, user_id=admin.id, role=Role.PATIENT, actor=as_admin(admin))
 
     assert "your own role" in caught.value.detail and list(caught.value.errors) == ["role"]
     assert uow.users.get(admin.id).role is Role.ADMIN
@@ -111,18 +111,18 @@ def test_the_last_enabled_admin_cannot_be_demoted_and_a_disabled_admin_does_not_
     last = add_user("last@example.org", role=Role.ADMIN)
 
     with pytest.raises(Conflict) as caught:
-        change_role(RoleChange(user_id=last.id, role=Role.DOCTOR, actor_id=actor.id), ports=ports)
+        run(change_role, ports, user_id=last.id, role=Role.DOCTOR, actor=as_admin(actor))
 
     assert "last enabled admin" in caught.value.detail
     assert uow.users.get(last.id).role is Role.ADMIN
-    demoted = change_role(RoleChange(user_id=actor.id, role=Role.DOCTOR, actor_id=last.id), ports=ports)
+    demoted = run(change_role, ports, user_id=actor.id, role=Role.DOCTOR, actor=as_admin(last))
     assert demoted.role is Role.DOCTOR
 
 
 def test_one_of_two_enabled_admins_can_be_demoted(ports, add_user):
     first, second = add_user("a@example.org", role=Role.ADMIN), add_user("b@example.org", role=Role.ADMIN)
 
-    demoted = change_role(RoleChange(user_id=second.id, role=Role.PATIENT, actor_id=first.id), ports=ports)
+    demoted = run(change_role, ports, user_id=second.id, role=Role.PATIENT, actor=as_admin(first))
 
     assert demoted.role is Role.PATIENT
 
@@ -131,7 +131,7 @@ def test_changing_the_role_of_an_unknown_account_is_not_found(ports, add_user):
     admin = add_user("admin@example.org", role=Role.ADMIN)
 
     with pytest.raises(NotFound):
-        change_role(RoleChange(user_id=uuid.uuid4(), role=Role.DOCTOR, actor_id=admin.id), ports=ports)
+        run(change_role, ports, user_id=uuid.uuid4(), role=Role.DOCTOR, actor=as_admin(admin))
 
 
 def test_the_last_enabled_admin_cannot_be_disabled(ports, add_user, uow):
@@ -139,7 +139,7 @@ def test_the_last_enabled_admin_cannot_be_disabled(ports, add_user, uow):
     last = add_user("last@example.org", role=Role.ADMIN)
 
     with pytest.raises(Conflict):
-        set_account_disabled(last.id, disabled=True, actor_id=actor.id, ports=ports)
+        run(set_account_disabled, ports, user_id=last.id, disabled=True, actor=as_admin(actor))
 
     assert uow.users.get(last.id).disabled is False
 
@@ -148,15 +148,17 @@ def test_the_user_list_filters_by_role_and_pages(ports, add_user):
     for number in range(3):
         add_user(f"doc{number}@example.org", role=Role.DOCTOR)
     add_user("ann@example.org")
-    page = list_users(ports=ports, page=1, page_size=2, role=Role.DOCTOR, query=None)
+    page = run(list_users, ports, page=1, page_size=2, role=Role.DOCTOR, query=None)
     assert (len(page.items), page.total) == (2, 3)
 
 
 def test_create_admin_creates_then_resets_an_existing_account(ports, add_user):
-    user, created = create_or_reset_admin("root@example.org", "admin password", ports=ports)
+    user, created = run(create_or_reset_admin, ports, email="root@example.org", password="admin password")
     assert created and user.role is Role.ADMIN and user.email_verified
     session = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
-    again, created_again = create_or_reset_admin("root@example.org", "other password", ports=ports)
+    again, created_again = run(
+        create_or_reset_admin, ports, email="root@example.org", password="other password"
+    )
     assert not created_again and again.id == user.id
     assert current_session(session.secret, ports=ports) is None
     assert sign_in(
@@ -165,8 +167,8 @@ def test_create_admin_creates_then_resets_an_existing_account(ports, add_user):
 
 
 def test_the_demo_seed_is_idempotent_and_uses_the_agreed_ids(ports):
-    first = seed_demo_accounts(ports=ports)
-    second = seed_demo_accounts(ports=ports)
+    first = run(seed_demo_accounts, ports)
+    second = run(seed_demo_accounts, ports)
     assert [created for _, created in first] == [True, True, True]
     assert [created for _, created in second] == [False, False, False]
     doctor = next(a for a in DEMO_ACCOUNTS if a.role is Role.DOCTOR)

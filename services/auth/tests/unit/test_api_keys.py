@@ -4,7 +4,6 @@ at once, and limited per minute."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from auth_service.domain.api_keys import secret_digest
 from auth_service.service_layer.api_keys import (
     INVALID_KEY,
     ApiKeyRateLimited,
-    NewApiKey,
     create_api_key,
     list_api_keys,
     revoke_api_key,
@@ -21,12 +19,18 @@ from auth_service.service_layer.api_keys import (
 )
 from hospital_shared.errors import Unauthorized, ValidationFailed
 
+from .conftest import run
+
 ADMIN = uuid.uuid4()
 
 
 def issue(ports, **changes):
-    command = NewApiKey(name="Referral portal", scopes=frozenset({"slots:read"}), created_by=ADMIN)
-    return create_api_key(replace(command, **changes), ports=ports)
+    command = {"name": "Referral portal", "scopes": frozenset({"slots:read"}), "created_by": ADMIN}
+    return run(create_api_key, ports, **{**command, **changes})
+
+
+def verify(ports, secret):
+    return run(verify_api_key, ports, secret=secret)
 
 
 def test_a_new_key_has_a_secret_that_is_stored_only_as_its_digest(ports, uow):
@@ -60,7 +64,7 @@ def test_unknown_or_missing_scopes_are_refused(ports):
 def test_a_valid_key_is_verified_with_its_scopes_and_rate_window(ports):
     issued = issue(ports, scopes=frozenset({"slots:read", "directory:read"}), rate_limit_per_minute=5)
 
-    verified = verify_api_key(issued.secret, ports=ports)
+    verified = run(verify_api_key, ports, secret=issued.secret)
 
     assert verified.key.id == issued.key.id
     assert verified.key.scopes == {"slots:read", "directory:read"}
@@ -71,7 +75,7 @@ def test_a_valid_key_is_verified_with_its_scopes_and_rate_window(ports):
 @pytest.mark.parametrize("secret", ["hsk_" + "x" * 43, "not-a-key", "", "hsk_"])
 def test_an_unknown_key_is_401_naming_the_key(ports, secret):
     with pytest.raises(Unauthorized) as refused:
-        verify_api_key(secret, ports=ports)
+        verify(ports, secret)
     assert refused.value.detail == INVALID_KEY
     assert refused.value.headers["X-Auth-Refusal"] == "api-key-invalid"
 
@@ -80,27 +84,27 @@ def test_an_expired_key_is_refused(ports):
     issued = issue(ports, expires_at=ports.clock.now() + timedelta(minutes=5))
     ports.clock.advance(minutes=5)
     with pytest.raises(Unauthorized):
-        verify_api_key(issued.secret, ports=ports)
+        verify(ports, issued.secret)
 
 
 def test_a_revoked_key_is_refused_on_the_next_call(ports):
     issued = issue(ports)
-    verify_api_key(issued.secret, ports=ports)
+    verify(ports, issued.secret)
 
-    revoke_api_key(issued.key.id, ports=ports)
+    run(revoke_api_key, ports, key_id=issued.key.id)
 
     with pytest.raises(Unauthorized):
-        verify_api_key(issued.secret, ports=ports)
+        verify(ports, issued.secret)
 
 
 def test_over_the_limit_the_key_is_refused_with_retry_after_until_the_minute_ends(ports):
     issued = issue(ports, rate_limit_per_minute=2)
     ports.clock.advance(seconds=15)  # 09:00:15: the window ends in 45 s
-    verify_api_key(issued.secret, ports=ports)
-    verify_api_key(issued.secret, ports=ports)
+    verify(ports, issued.secret)
+    verify(ports, issued.secret)
 
     with pytest.raises(ApiKeyRateLimited) as limited:
-        verify_api_key(issued.secret, ports=ports)
+        verify(ports, issued.secret)
 
     headers = limited.value.headers
     assert headers["X-Auth-Refusal"] == "rate-limited"
@@ -110,15 +114,15 @@ def test_over_the_limit_the_key_is_refused_with_retry_after_until_the_minute_end
         "45",
     )
     ports.clock.advance(seconds=45)
-    assert verify_api_key(issued.secret, ports=ports).window.remaining == 1
+    assert run(verify_api_key, ports, secret=issued.secret).window.remaining == 1
 
 
 def test_last_use_is_written_once_a_minute_not_on_every_call(ports, uow):
     issued = issue(ports)
     for _ in range(5):
-        verify_api_key(issued.secret, ports=ports)
+        verify(ports, issued.secret)
     ports.clock.advance(minutes=1)
-    verify_api_key(issued.secret, ports=ports)
+    verify(ports, issued.secret)
 
     assert len(uow.api_keys.used) == 2
 
@@ -127,9 +131,9 @@ def test_keys_are_listed_newest_first_with_revoked_ones(ports):
     first = issue(ports)
     ports.clock.advance(minutes=1)
     second = issue(ports, name="Second")
-    revoke_api_key(first.key.id, ports=ports)
+    run(revoke_api_key, ports, key_id=first.key.id)
 
-    listed = list_api_keys(ports=ports, page=1, page_size=10)
+    listed = run(list_api_keys, ports, page=1, page_size=10)
 
     assert [k.id for k in listed.items] == [second.key.id, first.key.id]
     assert listed.items[1].revoked_at is not None

@@ -7,11 +7,13 @@ import pytest
 from auth_service.service_layer.contacts import user_contact
 from hospital_shared.errors import NotFound
 
+from .conftest import run
+
 
 def test_an_enabled_accounts_address_and_name_are_given(ports, add_user):
     ann = add_user("ann@example.org", email_verified=False)
 
-    contact = user_contact(ann.id, ports=ports)
+    contact = run(user_contact, ports, user_id=ann.id)
 
     assert (contact.email, contact.full_name, contact.email_verified) == (
         "ann@example.org",
@@ -23,9 +25,9 @@ def test_an_enabled_accounts_address_and_name_are_given(ports, add_user):
 def test_a_disabled_account_is_answered_and_says_it_is_disabled(ports, add_user):
     disabled = add_user("gone@example.org", disabled=True)
 
-    assert user_contact(disabled.id, ports=ports).disabled is True
+    assert run(user_contact, ports, user_id=disabled.id).disabled is True
 
 
 def test_an_unknown_account_is_not_found(ports):
     with pytest.raises(NotFound):
-        user_contact(uuid.uuid4(), ports=ports)
+        run(user_contact, ports, user_id=uuid.uuid4())

@@ -23,7 +23,7 @@ from auth_service.service_layer.openid_sign_in import (
 from auth_service.service_layer.sessions import ClientInfo, start_session
 from hospital_shared.errors import BadRequest, Conflict, NotFound, TooManyRequests
 
-from .conftest import KNOWN_PASSWORD
+from .conftest import KNOWN_PASSWORD, as_admin, run
 
 CLIENT = ClientInfo(ip_address="192.0.2.1")
 ISSUER = "https://issuer.test"
@@ -185,6 +185,6 @@ def test_disabling_an_account_removes_its_links(ports, add_user):
     admin = add_user("root@example.org", role=Role.ADMIN)
     doctor = add_user("doc@example.org", role=Role.DOCTOR)
     _link(ports, _signed_in(ports, doctor))
-    set_account_disabled(doctor.id, disabled=True, actor_id=admin.id, ports=ports)
-    set_account_disabled(doctor.id, disabled=False, actor_id=admin.id, ports=ports)
+    run(set_account_disabled, ports, user_id=doctor.id, disabled=True, actor=as_admin(admin))
+    run(set_account_disabled, ports, user_id=doctor.id, disabled=False, actor=as_admin(admin))
     assert list_links(doctor.id, ports=ports) == []

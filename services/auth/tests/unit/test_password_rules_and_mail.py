@@ -11,7 +11,7 @@ from auth_service.domain.passwords import COMMON_PASSWORD, PERSONAL_PASSWORD, co
 from auth_service.domain.users import Role
 from auth_service.ports import RecipientMailLimit
 from auth_service.service_layer.accounts import Registration, register
-from auth_service.service_layer.admin import NewStaffAccount, create_staff_account
+from auth_service.service_layer.admin import create_staff_account
 from auth_service.service_layer.passwords import (
     WRONG_CURRENT_PASSWORD,
     PasswordChange,
@@ -22,6 +22,8 @@ from auth_service.service_layer.passwords import (
 )
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import BadRequest, ValidationFailed
+
+from .conftest import run
 
 CLIENT = ClientInfo(user_agent="pytest", ip_address="192.0.2.1")
 
@@ -87,7 +89,7 @@ def test_mailed_links_carry_the_token_in_the_fragment(ports, add_user):
     assert "/verify-email#token=" in ports.mailer.last_link()
     request_password_reset("ann@example.org", ports=ports)
     assert "/reset-password#token=" in ports.mailer.last_link()
-    create_staff_account(NewStaffAccount("doc@example.org", "Dr. Who", Role.DOCTOR), ports=ports)
+    run(create_staff_account, ports, email="doc@example.org", full_name="Dr. Who", role=Role.DOCTOR)
     assert "/set-password#token=" in ports.mailer.last_link()
     assert "?" not in ports.mailer.last_link()
 
@@ -95,7 +97,7 @@ def test_mailed_links_carry_the_token_in_the_fragment(ports, add_user):
 def test_a_staff_invitation_is_valid_24_hours_at_most_even_if_configured_longer(ports):
     assert ports.policy.set_password_lifetime == timedelta(hours=72)
     assert ports.policy.token_lifetime(TokenPurpose.SET_PASSWORD) == timedelta(hours=24)
-    create_staff_account(NewStaffAccount("doc@example.org", "Dr. Who", Role.DOCTOR), ports=ports)
+    run(create_staff_account, ports, email="doc@example.org", full_name="Dr. Who", role=Role.DOCTOR)
     assert "within 24 hours" in ports.mailer.sent[-1].body
     token = ports.mailer.last_token()
     ports.clock.advance(hours=24, seconds=1)

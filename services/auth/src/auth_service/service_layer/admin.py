@@ -8,64 +8,67 @@ from dataclasses import dataclass, replace
 from auth_service.domain.mails import set_password_mail
 from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.passwords import check_password_policy
+from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.users import STAFF_ROLES, Role, User, is_last_enabled_admin, normalize_email
-from auth_service.ports import AuthPorts, AuthUnitOfWork
+from auth_service.ports import AuthUnitOfWork, Mailer, PasswordHasher, SessionStore
 from auth_service.service_layer.tokens import issue_token
+from hospital_shared.clock import Clock
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 
 MAX_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class NewStaffAccount:
-    email: str
-    full_name: str
-    role: Role
-
-
-def create_staff_account(command: NewStaffAccount, *, ports: AuthPorts) -> User:
+def create_staff_account(
+    uow: AuthUnitOfWork,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    clock: Clock,
+    mailer: Mailer,
+    policy: AuthPolicy,
+) -> User:
     """Create a doctor or admin account; the new user chooses a password from a mailed link."""
-    if command.role not in STAFF_ROLES:
+    if role not in STAFF_ROLES:
         raise ValidationFailed(
             "Admins create doctor and admin accounts only.", errors={"role": ["doctor or admin"]}
         )
-    email = normalize_email(command.email)
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    email = normalize_email(email)
+    now = clock.now()
+    with uow:
         if uow.users.by_email(email) is not None:
             raise Conflict(
                 "An account with this email already exists.", errors={"email": ["already registered"]}
             )
-        user = User.new(email=email, full_name=command.full_name, role=command.role, now=now)
+        user = User.new(email=email, full_name=full_name, role=role, now=now)
         uow.users.add(user)
-        raw_token = issue_token(
-            uow, ports.policy, user_id=user.id, purpose=TokenPurpose.SET_PASSWORD, now=now
-        )
+        raw_token = issue_token(uow, policy, user_id=user.id, purpose=TokenPurpose.SET_PASSWORD, now=now)
         uow.commit()
-    ports.mailer.send(
+    mailer.send(
         set_password_mail(
             to=email,
             role=user.role.value,
-            link=ports.policy.token_link("/set-password", raw_token),
-            hours=int(ports.policy.token_lifetime(TokenPurpose.SET_PASSWORD).total_seconds() // 3600),
+            link=policy.token_link("/set-password", raw_token),
+            hours=int(policy.token_lifetime(TokenPurpose.SET_PASSWORD).total_seconds() // 3600),
         )
     )
     return user
 
 
 def list_users(
-    *, ports: AuthPorts, page: int, page_size: int, role: Role | None, query: str | None
+    uow: AuthUnitOfWork, *, page: int, page_size: int, role: Role | None, query: str | None
 ) -> Page[User]:
     """Every account, newest first, optionally filtered by role and by a piece of email or name."""
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    with ports.uow() as uow:
+    with uow:
         return uow.users.list(page=max(page, 1), page_size=page_size, role=role, query=query or None)
 
 
-def get_user(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
+def get_user(uow: AuthUnitOfWork, *, user_id: uuid.UUID) -> User:
     """One account."""
-    with ports.uow() as uow:
+    with uow:
         user = uow.users.get(user_id)
     if user is None:
         raise NotFound("There is no account with this id.")
@@ -73,12 +76,12 @@ def get_user(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
 
 
 def set_account_disabled(
-    user_id: uuid.UUID, *, disabled: bool, actor_id: uuid.UUID, ports: AuthPorts
+    uow: AuthUnitOfWork, *, user_id: uuid.UUID, disabled: bool, actor: Identity, sessions: SessionStore
 ) -> User:
     """Disable (all sessions end at once) or re-enable an account."""
-    if disabled and user_id == actor_id:
+    if disabled and user_id == actor.user_id:
         raise Forbidden("You cannot disable your own account.")
-    with ports.uow() as uow:
+    with uow:
         user, enabled_admins = _locked_account(uow, user_id)
         if disabled and is_last_enabled_admin(user, enabled_admins):
             raise Conflict("This is the last enabled admin; it cannot be disabled.")
@@ -88,27 +91,22 @@ def set_account_disabled(
             uow.identities.remove_all_for_user(user_id)  # re-enabling restores no link
         uow.commit()
     if disabled:
-        ports.sessions.delete_all_for_user(user_id)
+        sessions.delete_all_for_user(user_id)
     return user
 
 
-@dataclass(frozen=True)
-class RoleChange:
-    user_id: uuid.UUID
-    role: Role
-    actor_id: uuid.UUID
-
-
-def change_role(command: RoleChange, *, ports: AuthPorts) -> User:
+def change_role(
+    uow: AuthUnitOfWork, *, user_id: uuid.UUID, role: Role, actor: Identity, sessions: SessionStore
+) -> User:
     """Give an account another role; all its sessions end, so it signs in again with the new role.
 
     Giving an account the role it has changes nothing (no session ends), even for the admin's own account.
     """
-    with ports.uow() as uow:
-        user, enabled_admins = _locked_account(uow, command.user_id)
-        if user.role is command.role:
+    with uow:
+        user, enabled_admins = _locked_account(uow, user_id)
+        if user.role is role:
             return user  # nothing changes, and no session has to end
-        if user.id == command.actor_id:
+        if user.id == actor.user_id:
             raise Conflict(
                 "You cannot change your own role; another admin can.",
                 errors={"role": ["Not for your own account."]},
@@ -118,10 +116,10 @@ def change_role(command: RoleChange, *, ports: AuthPorts) -> User:
                 "This is the last enabled admin; make another account admin first.",
                 errors={"role": ["The last enabled admin stays admin."]},
             )
-        user = user.with_role(command.role)
+        user = user.with_role(role)
         uow.users.save(user)
         uow.commit()
-    ports.sessions.delete_all_for_user(user.id)
+    sessions.delete_all_for_user(user.id)
     return user
 
 
@@ -134,14 +132,22 @@ def _locked_account(uow: AuthUnitOfWork, user_id: uuid.UUID) -> tuple[User, froz
     return user, enabled_admins
 
 
-def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tuple[User, bool]:
+def create_or_reset_admin(
+    uow: AuthUnitOfWork,
+    *,
+    email: str,
+    password: str,
+    hasher: PasswordHasher,
+    clock: Clock,
+    sessions: SessionStore,
+) -> tuple[User, bool]:
     """The operator's way to the first admin: create it, or make an existing account an enabled admin
     with this password. Returns the account and whether it was created."""
     check_password_policy(password)
     email = normalize_email(email)
-    password_hash = ports.hasher.hash(password)
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    password_hash = hasher.hash(password)
+    now = clock.now()
+    with uow:
         existing = uow.users.by_email(email)
         if existing is None:
             user = User.new(
@@ -161,7 +167,7 @@ def create_or_reset_admin(email: str, password: str, *, ports: AuthPorts) -> tup
             uow.identities.remove_all_for_user(user.id)  # a password reset by the operator
         uow.commit()
     if existing is not None:
-        ports.sessions.delete_all_for_user(user.id)
+        sessions.delete_all_for_user(user.id)
     return user, existing is None
 
 
@@ -186,12 +192,14 @@ DEMO_ACCOUNTS = (
 )
 
 
-def seed_demo_accounts(*, ports: AuthPorts) -> list[tuple[DemoAccount, bool]]:
+def seed_demo_accounts(
+    uow: AuthUnitOfWork, *, hasher: PasswordHasher, clock: Clock
+) -> list[tuple[DemoAccount, bool]]:
     """Create the missing demo accounts (idempotent); returns each account and whether it was created."""
     results = []
-    now = ports.clock.now()
+    now = clock.now()
     for account in DEMO_ACCOUNTS:
-        with ports.uow() as uow:
+        with uow:
             if uow.users.get(account.user_id) is not None or uow.users.by_email(account.email) is not None:
                 results.append((account, False))
                 continue
@@ -201,7 +209,7 @@ def seed_demo_accounts(*, ports: AuthPorts) -> list[tuple[DemoAccount, bool]]:
                     full_name=account.full_name,
                     role=account.role,
                     now=now,
-                    password_hash=ports.hasher.hash(DEMO_PASSWORD),
+                    password_hash=hasher.hash(DEMO_PASSWORD),
                     email_verified=True,
                     user_id=account.user_id,
                 )

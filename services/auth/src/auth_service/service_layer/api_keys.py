@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auth_service.domain.api_keys import ApiKey, ApiKeyRejected, RateWindow, looks_like_secret, secret_digest
-from auth_service.ports import AuthPorts
+from auth_service.ports import ApiKeyRateLimiter, AuthUnitOfWork
+from hospital_shared.clock import Clock
 from hospital_shared.errors import NotFound, ProblemError, Unauthorized, ValidationFailed
 from hospital_shared.paging import Page
 
@@ -17,61 +18,61 @@ REFUSAL_HEADER = "X-Auth-Refusal"  # tells the gateway which answer to give (see
 
 
 @dataclass(frozen=True)
-class NewApiKey:
-    name: str
-    scopes: frozenset[str]
-    created_by: uuid.UUID
-    expires_at: datetime | None = None
-    rate_limit_per_minute: int | None = None
-
-
-@dataclass(frozen=True)
 class IssuedApiKey:
     key: ApiKey
     secret: str  # shown in the answer to the admin who created the key, and never again
 
 
-def create_api_key(command: NewApiKey, *, ports: AuthPorts) -> IssuedApiKey:
+def create_api_key(
+    uow: AuthUnitOfWork,
+    *,
+    name: str,
+    scopes: frozenset[str],
+    created_by: uuid.UUID,
+    expires_at: datetime | None = None,
+    rate_limit_per_minute: int | None = None,
+    clock: Clock,
+) -> IssuedApiKey:
     """Issue a key for an integration; its secret is in this answer only and is stored hashed."""
     try:
         key, secret = ApiKey.issue(
-            name=command.name,
-            scopes=command.scopes,
-            created_by=command.created_by,
-            now=ports.clock.now(),
-            expires_at=command.expires_at,
-            rate_limit_per_minute=command.rate_limit_per_minute,
+            name=name,
+            scopes=scopes,
+            created_by=created_by,
+            now=clock.now(),
+            expires_at=expires_at,
+            rate_limit_per_minute=rate_limit_per_minute,
         )
     except ApiKeyRejected as rejected:
         raise ValidationFailed(rejected.message, errors={rejected.field: [rejected.message]}) from None
-    with ports.uow() as uow:
+    with uow:
         uow.api_keys.add(key)
         uow.commit()
     return IssuedApiKey(key=key, secret=secret)
 
 
-def list_api_keys(*, ports: AuthPorts, page: int, page_size: int) -> Page[ApiKey]:
+def list_api_keys(uow: AuthUnitOfWork, *, page: int, page_size: int) -> Page[ApiKey]:
     """Every key, newest first, revoked and expired ones included (never their secrets)."""
-    with ports.uow() as uow:
+    with uow:
         return uow.api_keys.list(page=max(page, 1), page_size=min(max(page_size, 1), MAX_PAGE_SIZE))
 
 
-def get_api_key(key_id: uuid.UUID, *, ports: AuthPorts) -> ApiKey:
+def get_api_key(uow: AuthUnitOfWork, *, key_id: uuid.UUID) -> ApiKey:
     """One key."""
-    with ports.uow() as uow:
+    with uow:
         key = uow.api_keys.get(key_id)
     if key is None:
         raise NotFound("There is no API key with this id.")
     return key
 
 
-def revoke_api_key(key_id: uuid.UUID, *, ports: AuthPorts) -> None:
+def revoke_api_key(uow: AuthUnitOfWork, *, key_id: uuid.UUID, clock: Clock) -> None:
     """Revoke a key: the very next call with it is refused (keys are looked up on each call, not cached)."""
-    with ports.uow() as uow:
+    with uow:
         key = uow.api_keys.get(key_id, for_update=True)
         if key is None:
             raise NotFound("There is no API key with this id.")
-        uow.api_keys.save(key.revoked(ports.clock.now()))
+        uow.api_keys.save(key.revoked(clock.now()))
         uow.commit()
 
 
@@ -88,18 +89,22 @@ class VerifiedKey:
     window: RateWindow | None
 
 
-def verify_api_key(secret: str, *, ports: AuthPorts) -> VerifiedKey:
-    """The gateway's check of a bearer key: valid, not expired, not revoked, and within its rate limit."""
-    now = ports.clock.now()
+def verify_api_key(
+    uow: AuthUnitOfWork, *, secret: str, clock: Clock, limits: ApiKeyRateLimiter | None
+) -> VerifiedKey:
+    """The gateway's check of a bearer key: valid, not expired, not revoked, and within its rate limit.
+
+    `limits` None: keys are not rate limited."""
+    now = clock.now()
     key = None
     if looks_like_secret(secret):
-        with ports.uow() as uow:
+        with uow:
             key = uow.api_keys.by_secret_digest(secret_digest(secret))
     if key is None or not key.is_usable(now):
         raise Unauthorized(INVALID_KEY, headers={REFUSAL_HEADER: "api-key-invalid"})
     window = None
-    if ports.api_key_limits is not None:
-        window = ports.api_key_limits.hit(key.id, limit=key.rate_limit_per_minute, now=now)
+    if limits is not None:
+        window = limits.hit(key.id, limit=key.rate_limit_per_minute, now=now)
         if window.exceeded:
             raise ApiKeyRateLimited(
                 f"This API key made more than {key.rate_limit_per_minute} requests this minute; "
@@ -112,7 +117,7 @@ def verify_api_key(secret: str, *, ports: AuthPorts) -> VerifiedKey:
             )
     if window is None or window.first_in_window:
         # At most once a minute per key, not on every call: the first call of each window writes it.
-        with ports.uow() as uow:
+        with uow:
             uow.api_keys.mark_used(key.id, now=now)
             uow.commit()
     return VerifiedKey(key=key, window=window)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 
 from auth_service.domain.users import User
-from auth_service.ports import AuthPorts
+from auth_service.ports import AuthUnitOfWork
 from hospital_shared.errors import NotFound
 
 
-def user_contact(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
+def user_contact(uow: AuthUnitOfWork, *, user_id: uuid.UUID) -> User:
     """The account another service asks about; a disabled account is answered too (disabled=true), and the
     caller must not mail it."""
-    with ports.uow() as uow:
+    with uow:
         user = uow.users.get(user_id)
     if user is None:
         raise NotFound("There is no account with this id.")

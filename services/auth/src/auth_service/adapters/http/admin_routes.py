@@ -14,10 +14,11 @@ from auth_service.adapters.http.schemas import (
     UserQuerySchema,
     UserSchema,
 )
-from auth_service.adapters.http.web_session import ports
+from auth_service.adapters.http.web_session import ports, uow
 from auth_service.domain.users import Role
 from auth_service.service_layer import admin
 from hospital_shared.access import current_identity, require_identity
+from hospital_shared.identity import Identity
 from hospital_shared.schemas import page_of, problem_responses
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/auth/users", description="User administration")
@@ -40,7 +41,7 @@ class Users(MethodView):
     def get(self, query: dict[str, Any]) -> Any:
         """List accounts, newest first (filter by role or by part of the email or name)."""
         return admin.list_users(
-            ports=ports(),
+            uow(),
             page=query["page"],
             page_size=query["page_size"],
             role=Role(query["role"]) if query["role"] else None,
@@ -53,8 +54,13 @@ class Users(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a doctor or admin account; the new user gets a mail to set a password."""
         return admin.create_staff_account(
-            admin.NewStaffAccount(email=body["email"], full_name=body["full_name"], role=Role(body["role"])),
-            ports=ports(),
+            uow(),
+            email=body["email"],
+            full_name=body["full_name"],
+            role=Role(body["role"]),
+            clock=ports().clock,
+            mailer=ports().mailer,
+            policy=ports().policy,
         )
 
 
@@ -64,7 +70,7 @@ class OneUser(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id: uuid.UUID) -> Any:
         """One account."""
-        return admin.get_user(user_id, ports=ports())
+        return admin.get_user(uow(), user_id=user_id)
 
     @require_identity("admin")
     @blp.arguments(RoleChangeSchema)
@@ -73,19 +79,20 @@ class OneUser(MethodView):
     def patch(self, body: dict[str, Any], user_id: uuid.UUID) -> Any:
         """Change an account's role (not your own); every session of the account ends at once."""
         return admin.change_role(
-            admin.RoleChange(user_id=user_id, role=Role(body["role"]), actor_id=_actor_id()),
-            ports=ports(),
+            uow(), user_id=user_id, role=Role(body["role"]), actor=_actor(), sessions=ports().sessions
         )
 
 
-def _actor_id() -> uuid.UUID:
+def _actor() -> Identity:
     identity = current_identity()
     assert identity is not None  # guaranteed by require_identity
-    return identity.user_id
+    return identity
 
 
 def _set_disabled(user_id: uuid.UUID, *, disabled: bool) -> Any:
-    return admin.set_account_disabled(user_id, disabled=disabled, actor_id=_actor_id(), ports=ports())
+    return admin.set_account_disabled(
+        uow(), user_id=user_id, disabled=disabled, actor=_actor(), sessions=ports().sessions
+    )
 
 
 @blp.route("/<uuid:user_id>/disable")

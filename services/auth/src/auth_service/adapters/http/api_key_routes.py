@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from auth_service.adapters.http.integration_schemas import ApiKeySchema, IssuedApiKeySchema, NewApiKeySchema
-from auth_service.adapters.http.web_session import ports
+from auth_service.adapters.http.web_session import ports, uow
 from auth_service.service_layer import api_keys
 from hospital_shared.access import current_identity, require_identity
 from hospital_shared.schemas import PageQuerySchema, page_of, problem_responses
@@ -36,7 +36,7 @@ class ApiKeys(MethodView):
     @_problems(401, 403)
     def get(self, query: dict[str, Any]) -> Any:
         """List API keys, newest first (revoked and expired ones too; never their secrets)."""
-        return api_keys.list_api_keys(ports=ports(), page=query["page"], page_size=query["page_size"])
+        return api_keys.list_api_keys(uow(), page=query["page"], page_size=query["page_size"])
 
     @require_identity("admin")
     @blp.arguments(NewApiKeySchema)
@@ -47,14 +47,13 @@ class ApiKeys(MethodView):
         identity = current_identity()
         assert identity is not None  # guaranteed by require_identity
         issued = api_keys.create_api_key(
-            api_keys.NewApiKey(
-                name=body["name"],
-                scopes=frozenset(body["scopes"]),
-                created_by=identity.user_id,
-                expires_at=body["expires_at"],
-                rate_limit_per_minute=body["rate_limit_per_minute"],
-            ),
-            ports=ports(),
+            uow(),
+            name=body["name"],
+            scopes=frozenset(body["scopes"]),
+            created_by=identity.user_id,
+            expires_at=body["expires_at"],
+            rate_limit_per_minute=body["rate_limit_per_minute"],
+            clock=ports().clock,
         )
         # The key's fields and, beside them this once, the secret.
         return SimpleNamespace(**vars(issued.key), secret=issued.secret)
@@ -67,11 +66,11 @@ class OneApiKey(MethodView):
     @_problems(401, 403, 404)
     def get(self, key_id: uuid.UUID) -> Any:
         """One API key (without its secret)."""
-        return api_keys.get_api_key(key_id, ports=ports())
+        return api_keys.get_api_key(uow(), key_id=key_id)
 
     @require_identity("admin")
     @blp.response(204)
     @_problems(401, 403, 404)
     def delete(self, key_id: uuid.UUID) -> None:
         """Revoke an API key: the next call with it is refused, on every gateway at once."""
-        api_keys.revoke_api_key(key_id, ports=ports())
+        api_keys.revoke_api_key(uow(), key_id=key_id, clock=ports().clock)

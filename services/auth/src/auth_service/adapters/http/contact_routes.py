@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from auth_service.adapters.http.web_session import ports
+from auth_service.adapters.http.web_session import uow
 from auth_service.service_layer.contacts import user_contact
 from hospital_shared.access import current_identity
 from hospital_shared.errors import NotFound
@@ -46,4 +46,4 @@ class UserContact(MethodView):
         """How to mail a user, and who registered them; never reachable through the gateway."""
         if current_identity() is not None:
             raise NotFound("There is no account with this id.")
-        return user_contact(user_id, ports=ports())
+        return user_contact(uow(), user_id=user_id)

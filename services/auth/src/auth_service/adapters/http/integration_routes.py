@@ -8,8 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from auth_service.adapters.http.integration_schemas import IntegrationPatientSchema, RegisteredPatientSchema
-from auth_service.adapters.http.web_session import ports
-from auth_service.service_layer.integrations import IntegrationPatient, register_patient_for_integration
+from auth_service.adapters.http.web_session import ports, uow
+from auth_service.service_layer.integrations import register_patient_for_integration
 from hospital_shared.access import current_identity, require_integration
 from hospital_shared.schemas import problem_responses
 
@@ -36,6 +36,9 @@ class IntegrationPatients(MethodView):
         identity = current_identity()
         assert identity is not None  # guaranteed by require_identity
         return register_patient_for_integration(
-            IntegrationPatient(email=body["email"], full_name=body["full_name"], key_id=identity.user_id),
-            ports=ports(),
+            uow(),
+            email=body["email"],
+            full_name=body["full_name"],
+            key_id=identity.user_id,
+            clock=ports().clock,
         )

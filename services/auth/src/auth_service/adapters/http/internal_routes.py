@@ -18,7 +18,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from auth_service.adapters.http.schemas import VerifyQuerySchema
-from auth_service.adapters.http.web_session import ports, session_secret
+from auth_service.adapters.http.web_session import ports, session_secret, uow
 from auth_service.service_layer.api_keys import REFUSAL_HEADER, verify_api_key
 from auth_service.service_layer.sessions import VerifyRequest, verify_request
 from hospital_shared.errors import Forbidden
@@ -69,7 +69,9 @@ class Verify(MethodView):
                     "Send either a session cookie or an API key, not both.",
                     headers={REFUSAL_HEADER: "ambiguous-credentials"},
                 )
-            verified = verify_api_key(secret, ports=ports())
+            verified = verify_api_key(
+                uow(), secret=secret, clock=ports().clock, limits=ports().api_key_limits
+            )
             response.headers[USER_ID_HEADER] = str(verified.key.id)
             response.headers[USER_ROLE_HEADER] = INTEGRATION_ROLE
             response.headers[USER_SCOPES_HEADER] = " ".join(sorted(verified.key.scopes))

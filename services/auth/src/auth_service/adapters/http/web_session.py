@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, after_this_request, request
 
 from auth_service.config import Settings
-from auth_service.ports import AuthPorts
+from auth_service.ports import AuthPorts, AuthUnitOfWork
 from auth_service.service_layer.sessions import ClientInfo
 from hospital_shared.web import client_address, container
 
@@ -21,6 +21,11 @@ def settings() -> Settings:
 
 def ports() -> AuthPorts:
     return container().ports
+
+
+def uow() -> AuthUnitOfWork:
+    """A unit of work for one use case (each `with uow:` block in it is a transaction of its own)."""
+    return container().ports.uow()
 
 
 def session_secret() -> str | None:
