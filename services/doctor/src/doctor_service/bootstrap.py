@@ -14,7 +14,7 @@ from doctor_service.adapters.postgres.repository import SqlDoctorUnitOfWork
 from doctor_service.adapters.redis.directory_cache import RedisDirectoryCache
 from doctor_service.config import Settings
 from doctor_service.ports import Accounts, DirectoryCache
-from doctor_service.service_layer.account_events import AccountStreamFollower
+from doctor_service.service_layer.accounts import AccountStreamFollower
 from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import (

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from doctor_service.ports import DoctorUnitOfWork
-from doctor_service.service_layer import services
+from doctor_service.service_layer.profiles import create_doctor
+from doctor_service.service_layer.schedules import replace_schedule
 from hospital_shared.clock import Clock
 from hospital_shared.identity import Identity
 
@@ -202,7 +203,7 @@ def seed_demo(uow_factory: Any, *, clock: Clock) -> tuple[int, int]:
             existing += 1
             continue
         profile_id = uuid.uuid5(uuid.NAMESPACE_URL, f"hospital-demo:doctor-profile:{doctor.email}")
-        new = services.create_doctor(
+        new = create_doctor(
             uow_factory(),
             user_id=user_id,
             profile=_profile(doctor),
@@ -210,7 +211,7 @@ def seed_demo(uow_factory: Any, *, clock: Clock) -> tuple[int, int]:
             accounts=None,
             clock=clock,
         )
-        services.replace_schedule(
+        replace_schedule(
             uow_factory(),
             doctor_id=new.id,
             actor=SEED_ACTOR,

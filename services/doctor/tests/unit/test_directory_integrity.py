@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from doctor_service.ports import Account, DirectoryQuery
-from doctor_service.service_layer import services
-from doctor_service.service_layer.account_events import apply_account_events
+from doctor_service.service_layer import directory, profiles, schedules, time_off
+from doctor_service.service_layer.accounts import apply_account_events
 from hospital_shared.errors import (
     Forbidden,
     NotFound,
@@ -31,14 +31,14 @@ STREAM = "account-events"
 
 def new_doctor(uow: FakeUnitOfWork, accounts: FakeAccounts | None = None):
     user_id = uuid.uuid4()
-    doctor = services.create_doctor(
+    doctor = profiles.create_doctor(
         uow, user_id=user_id, profile=PROFILE, accounts=accounts or FakeAccounts(), clock=CLOCK
     )
     return doctor, Identity(user_id, "doctor")
 
 
 def listed(uow: FakeUnitOfWork, **query) -> list[uuid.UUID]:
-    return [d.id for d in services.search_doctors(uow, DirectoryQuery(**query), actor=ADMIN).items]
+    return [d.id for d in directory.search_doctors(uow, query=DirectoryQuery(**query), actor=ADMIN).items]
 
 
 def account_event(
@@ -59,11 +59,11 @@ def account_event(
 def test_an_unchanged_schedule_put_keeps_the_version_and_writes_no_event() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    first = services.replace_schedule(
+    first = schedules.replace_schedule(
         uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK
     )
 
-    again = services.replace_schedule(
+    again = schedules.replace_schedule(
         uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag, clock=CLOCK
     )
 
@@ -74,10 +74,10 @@ def test_an_unchanged_schedule_put_keeps_the_version_and_writes_no_event() -> No
 def test_an_unchanged_schedule_put_still_needs_the_current_etag() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+    schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
 
     with pytest.raises(PreconditionFailed):
-        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+        schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
 
 
 def test_a_profile_sent_back_unchanged_changes_nothing() -> None:
@@ -91,8 +91,8 @@ def test_a_profile_sent_back_unchanged_changes_nothing() -> None:
         "languages": ["en"],
     }
 
-    patched = services.update_profile(uow, doctor_id=None, actor=me, changes=read_back, clock=CLOCK)
-    put = services.replace_profile(
+    patched = profiles.update_profile(uow, doctor_id=None, actor=me, changes=read_back, clock=CLOCK)
+    put = profiles.replace_profile(
         uow, doctor_id=None, actor=me, document=read_back, if_match='"1"', clock=CLOCK
     )
 
@@ -103,13 +103,13 @@ def test_a_profile_sent_back_unchanged_changes_nothing() -> None:
 def test_a_whole_profile_put_needs_if_match_and_resets_what_it_leaves_out() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.update_profile(uow, doctor_id=None, actor=me, changes={"bio": "Heart doctor."}, clock=CLOCK)
+    profiles.update_profile(uow, doctor_id=None, actor=me, changes={"bio": "Heart doctor."}, clock=CLOCK)
 
     with pytest.raises(PreconditionRequired):
-        services.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match=None, clock=CLOCK)
+        profiles.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match=None, clock=CLOCK)
     with pytest.raises(PreconditionFailed):
-        services.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match='"1"', clock=CLOCK)
-    replaced = services.replace_profile(
+        profiles.replace_profile(uow, doctor_id=None, actor=me, document=PROFILE, if_match='"1"', clock=CLOCK)
+    replaced = profiles.replace_profile(
         uow, doctor_id=None, actor=me, document=PROFILE, if_match="2", clock=CLOCK
     )
 
@@ -121,7 +121,7 @@ def test_a_patch_honours_if_match_when_sent() -> None:
     _, me = new_doctor(uow)
 
     with pytest.raises(PreconditionFailed):
-        services.update_profile(
+        profiles.update_profile(
             uow, doctor_id=None, actor=me, changes={"bio": "x"}, if_match='"7"', clock=CLOCK
         )
 
@@ -131,7 +131,7 @@ def test_a_differing_id_or_user_id_in_a_profile_is_refused() -> None:
     _, me = new_doctor(uow)
 
     with pytest.raises(ValidationFailed) as caught:
-        services.update_profile(
+        profiles.update_profile(
             uow,
             doctor_id=None,
             actor=me,
@@ -150,7 +150,7 @@ def test_only_an_existing_doctor_account_may_become_a_doctor(account, message) -
     accounts.known[user_id] = account
 
     with pytest.raises(ValidationFailed) as caught:
-        services.create_doctor(uow, user_id=user_id, profile=PROFILE, accounts=accounts, clock=CLOCK)
+        profiles.create_doctor(uow, user_id=user_id, profile=PROFILE, accounts=accounts, clock=CLOCK)
 
     assert message in caught.value.errors["user_id"][0]
     assert uow.outbox.committed == [] and uow.doctors.committed == {}
@@ -161,7 +161,7 @@ def test_with_auth_ms_down_no_doctor_is_created() -> None:
     accounts.down = True
 
     with pytest.raises(ServiceUnavailable):
-        services.create_doctor(uow, user_id=uuid.uuid4(), profile=PROFILE, accounts=accounts, clock=CLOCK)
+        profiles.create_doctor(uow, user_id=uuid.uuid4(), profile=PROFILE, accounts=accounts, clock=CLOCK)
     assert uow.doctors.committed == {}
 
 
@@ -169,14 +169,14 @@ def test_a_deactivated_doctor_leaves_the_directory_but_stays_readable_by_admins_
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)
 
-    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
+    profiles.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
 
     assert listed(uow) == []
     assert listed(uow, include_unlisted=True) == [doctor.id]
-    assert services.get_doctor(uow, doctor_id=doctor.id, actor=ADMIN).active is False
-    assert services.get_doctor(uow, doctor_id=None, actor=me).active is False
+    assert directory.get_doctor(uow, doctor_id=doctor.id, actor=ADMIN).active is False
+    assert directory.get_doctor(uow, doctor_id=None, actor=me).active is False
     with pytest.raises(NotFound):
-        services.get_doctor(uow, doctor_id=doctor.id)
+        directory.get_doctor(uow, doctor_id=doctor.id)
     event = uow.outbox.committed[-1]
     assert (event.type.value, event.payload["doctor"]["active"]) == ("doctor.deactivated", False)
 
@@ -186,17 +186,17 @@ def test_only_admins_deactivate_and_list_inactive_doctors() -> None:
     doctor, me = new_doctor(uow)
 
     with pytest.raises(Forbidden):
-        services.set_doctor_active(uow, doctor_id=doctor.id, actor=me, active=False, clock=CLOCK)
+        profiles.set_doctor_active(uow, doctor_id=doctor.id, actor=me, active=False, clock=CLOCK)
     with pytest.raises(Forbidden):
-        services.search_doctors(uow, DirectoryQuery(include_unlisted=True), actor=me)
+        directory.search_doctors(uow, query=DirectoryQuery(include_unlisted=True), actor=me)
 
 
 def test_deactivating_twice_writes_one_event() -> None:
     uow = FakeUnitOfWork()
     doctor, _ = new_doctor(uow)
 
-    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
-    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
+    profiles.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
+    profiles.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
 
     assert [e.type.value for e in uow.outbox.committed] == ["doctor.created", "doctor.deactivated"]
 
@@ -206,11 +206,11 @@ def test_a_disabled_account_hides_its_doctor_until_enabled_again() -> None:
     doctor, me = new_doctor(uow)
 
     apply_account_events(
-        [account_event("1-0", me.user_id, disabled=True)], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("1-0", me.user_id, disabled=True)], stream=STREAM, clock=CLOCK
     )
     hidden = listed(uow)
     apply_account_events(
-        [account_event("2-0", me.user_id, disabled=False)], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("2-0", me.user_id, disabled=False)], stream=STREAM, clock=CLOCK
     )
 
     assert (hidden, listed(uow)) == ([], [doctor.id])
@@ -224,13 +224,13 @@ def test_a_disabled_account_hides_its_doctor_until_enabled_again() -> None:
 def test_an_enabled_account_of_a_deactivated_doctor_stays_hidden() -> None:
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)
-    services.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
+    profiles.set_doctor_active(uow, doctor_id=doctor.id, actor=ADMIN, active=False, clock=CLOCK)
 
     apply_account_events(
-        [account_event("1-0", me.user_id, disabled=True)], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("1-0", me.user_id, disabled=True)], stream=STREAM, clock=CLOCK
     )
     apply_account_events(
-        [account_event("2-0", me.user_id, disabled=False)], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("2-0", me.user_id, disabled=False)], stream=STREAM, clock=CLOCK
     )
 
     assert listed(uow) == []
@@ -241,11 +241,11 @@ def test_an_account_turned_patient_hides_its_doctor_until_it_is_a_doctor_account
     doctor, me = new_doctor(uow)
 
     apply_account_events(
-        [account_event("1-0", me.user_id, role="patient")], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("1-0", me.user_id, role="patient")], stream=STREAM, clock=CLOCK
     )
     hidden = listed(uow)
     apply_account_events(
-        [account_event("2-0", me.user_id, role="doctor")], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("2-0", me.user_id, role="doctor")], stream=STREAM, clock=CLOCK
     )
 
     assert (hidden, listed(uow)) == ([], [doctor.id])
@@ -259,7 +259,7 @@ def test_a_deactivated_or_disabled_doctor_stays_hidden_when_their_account_is_a_d
     uow = FakeUnitOfWork()
     deactivated, first = new_doctor(uow)
     _, second = new_doctor(uow)
-    services.set_doctor_active(uow, doctor_id=deactivated.id, actor=ADMIN, active=False, clock=CLOCK)
+    profiles.set_doctor_active(uow, doctor_id=deactivated.id, actor=ADMIN, active=False, clock=CLOCK)
     events = [
         account_event("1-0", first.user_id, role="admin"),
         account_event("2-0", second.user_id, role="admin", disabled=True),
@@ -267,7 +267,7 @@ def test_a_deactivated_or_disabled_doctor_stays_hidden_when_their_account_is_a_d
         account_event("4-0", second.user_id, role="doctor", disabled=True),
     ]
 
-    apply_account_events(events, stream=STREAM, uow=uow, clock=CLOCK)
+    apply_account_events(uow, events=events, stream=STREAM, clock=CLOCK)
 
     assert listed(uow) == []
 
@@ -277,7 +277,7 @@ def test_repeated_account_events_change_nothing_twice() -> None:
     _, me = new_doctor(uow)
     event = account_event("1-0", me.user_id, disabled=True)
 
-    changed = [apply_account_events([event], stream=STREAM, uow=uow, clock=CLOCK) for _ in range(2)]
+    changed = [apply_account_events(uow, events=[event], stream=STREAM, clock=CLOCK) for _ in range(2)]
 
     assert changed == [1, 0]
 
@@ -286,11 +286,11 @@ def test_a_batch_read_after_a_stale_cursor_is_not_applied() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
     apply_account_events(
-        [account_event("5-0", me.user_id, disabled=False)], stream=STREAM, uow=uow, clock=CLOCK
+        uow, events=[account_event("5-0", me.user_id, disabled=False)], stream=STREAM, clock=CLOCK
     )
 
     applied = apply_account_events(
-        [account_event("3-0", me.user_id, disabled=True)], stream=STREAM, uow=uow, after="2-0", clock=CLOCK
+        uow, events=[account_event("3-0", me.user_id, disabled=True)], stream=STREAM, after="2-0", clock=CLOCK
     )
 
     assert (applied, listed(uow) != []) == (0, True)
@@ -301,7 +301,7 @@ def test_events_of_accounts_without_a_doctor_are_skipped() -> None:
 
     assert (
         apply_account_events(
-            [account_event("1-0", uuid.uuid4(), disabled=True)], stream=STREAM, uow=uow, clock=CLOCK
+            uow, events=[account_event("1-0", uuid.uuid4(), disabled=True)], stream=STREAM, clock=CLOCK
         )
         == 0
     )
@@ -313,7 +313,7 @@ def test_time_off_in_the_past_is_refused() -> None:
     _, me = new_doctor(uow)
 
     with pytest.raises(ValidationFailed) as caught:
-        services.add_time_off(
+        time_off.add_time_off(
             uow, doctor_id=None, actor=me, document={"start_date": "2020-01-01"}, clock=CLOCK
         )
     assert list(caught.value.errors) == ["start_date"]
@@ -322,7 +322,7 @@ def test_time_off_in_the_past_is_refused() -> None:
 def test_time_off_overlapping_other_time_off_is_refused() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.add_time_off(
+    time_off.add_time_off(
         uow,
         doctor_id=None,
         actor=me,
@@ -331,7 +331,7 @@ def test_time_off_overlapping_other_time_off_is_refused() -> None:
     )
 
     with pytest.raises(ValidationFailed) as caught:
-        services.add_time_off(
+        time_off.add_time_off(
             uow, doctor_id=None, actor=me, document={"start_date": "2099-12-26"}, clock=CLOCK
         )
     assert list(caught.value.errors) == ["start_date"]
@@ -343,10 +343,10 @@ def test_time_off_may_start_on_the_doctors_today_by_the_clock_and_its_event_is_s
     late = FixedClock(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))  # 2 December already, in Berlin
 
     with pytest.raises(ValidationFailed) as caught:
-        services.add_time_off(
+        time_off.add_time_off(
             uow, doctor_id=None, actor=me, document={"start_date": "2026-12-01"}, clock=late
         )
-    entry = services.add_time_off(
+    entry = time_off.add_time_off(
         uow, doctor_id=None, actor=me, document={"start_date": "2026-12-02"}, clock=late
     )
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from doctor_service.ports import DirectoryQuery
-from doctor_service.service_layer import services
+from doctor_service.service_layer import catalog, directory, profiles, schedules, time_off
 from hospital_shared.errors import (
     Forbidden,
     NotFound,
@@ -29,7 +29,7 @@ def new_doctor(uow: FakeUnitOfWork, **profile):
         "time_zone": "Europe/Berlin",
         **profile,
     }
-    doctor = services.create_doctor(uow, user_id=user_id, profile=body, accounts=FakeAccounts(), clock=CLOCK)
+    doctor = profiles.create_doctor(uow, user_id=user_id, profile=body, accounts=FakeAccounts(), clock=CLOCK)
     return doctor, Identity(user_id, "doctor")
 
 
@@ -74,10 +74,10 @@ def test_a_doctor_replaces_their_schedule_and_each_change_raises_the_version() -
     _doctor, me = new_doctor(uow)
 
     longer = {**WEEK, "weekly": {"monday": [{"start": "08:00", "end": "17:00"}]}}
-    first = services.replace_schedule(
+    first = schedules.replace_schedule(
         uow, doctor_id=None, actor=me, document=longer, if_match='"1"', clock=CLOCK
     )
-    second = services.replace_schedule(
+    second = schedules.replace_schedule(
         uow, doctor_id=None, actor=me, document=WEEK, if_match=first.schedule_etag, clock=CLOCK
     )
 
@@ -92,7 +92,7 @@ def test_a_schedule_sent_back_with_its_own_doctor_id_and_any_version_is_accepted
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)
 
-    replaced = services.replace_schedule(
+    replaced = schedules.replace_schedule(
         uow,
         doctor_id=None,
         actor=me,
@@ -111,7 +111,7 @@ def test_a_schedule_naming_another_doctor_is_refused_naming_doctor_id_and_nothin
 
     for named in (other.id, "not-a-uuid"):
         with pytest.raises(ValidationFailed) as caught:
-            services.replace_schedule(
+            schedules.replace_schedule(
                 uow,
                 doctor_id=doctor.id,
                 actor=ADMIN,
@@ -127,10 +127,10 @@ def test_a_schedule_naming_another_doctor_is_refused_naming_doctor_id_and_nothin
 def test_a_stale_etag_changes_nothing_and_writes_no_event() -> None:
     uow = FakeUnitOfWork()
     doctor, me = new_doctor(uow)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+    schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
 
     with pytest.raises(PreconditionFailed):
-        services.replace_schedule(
+        schedules.replace_schedule(
             uow, doctor_id=None, actor=me, document={**WEEK, "weekly": {}}, if_match='"1"', clock=CLOCK
         )
 
@@ -143,7 +143,7 @@ def test_if_match_is_required() -> None:
     doctor, me = new_doctor(uow)
 
     with pytest.raises(PreconditionRequired):
-        services.replace_schedule(
+        schedules.replace_schedule(
             uow, doctor_id=doctor.id, actor=me, document=WEEK, if_match=None, clock=CLOCK
         )
 
@@ -154,7 +154,7 @@ def test_nobody_but_the_doctor_and_admins_may_change_a_schedule(role: str) -> No
     doctor, _ = new_doctor(uow)
 
     with pytest.raises(Forbidden):
-        services.replace_schedule(
+        schedules.replace_schedule(
             uow,
             doctor_id=doctor.id,
             actor=Identity(uuid.uuid4(), role),
@@ -164,7 +164,7 @@ def test_nobody_but_the_doctor_and_admins_may_change_a_schedule(role: str) -> No
         )
 
     assert (
-        services.replace_schedule(
+        schedules.replace_schedule(
             uow, doctor_id=doctor.id, actor=ADMIN, document=WEEK, if_match='"1"', clock=CLOCK
         ).schedule_version
         == 2
@@ -175,7 +175,7 @@ def test_changing_the_time_zone_in_the_profile_moves_the_schedule_and_its_etag()
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
 
-    doctor = services.update_profile(
+    doctor = profiles.update_profile(
         uow, doctor_id=None, actor=me, changes={"time_zone": "Asia/Tokyo"}, clock=CLOCK
     )
 
@@ -188,27 +188,27 @@ def test_time_off_is_added_and_removed_with_an_event_each() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
 
-    entry = services.add_time_off(
+    entry = time_off.add_time_off(
         uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"}, clock=CLOCK
     )
-    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
+    time_off.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
 
     assert [e.type.value for e in uow.outbox.committed][1:] == [
         "doctor.time_off_added",
         "doctor.time_off_removed",
     ]
     with pytest.raises(NotFound):
-        services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
+        time_off.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
 
 
 def test_custom_hours_may_not_overlap_other_custom_hours_on_the_same_date() -> None:
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
     hours = {"kind": "custom_hours", "start_date": "2099-12-27", "start_time": "10:00", "end_time": "12:00"}
-    services.add_time_off(uow, doctor_id=None, actor=me, document=hours, clock=CLOCK)
+    time_off.add_time_off(uow, doctor_id=None, actor=me, document=hours, clock=CLOCK)
 
     with pytest.raises(ValidationFailed):
-        services.add_time_off(
+        time_off.add_time_off(
             uow,
             doctor_id=None,
             actor=me,
@@ -219,12 +219,12 @@ def test_custom_hours_may_not_overlap_other_custom_hours_on_the_same_date() -> N
 
 def test_a_doctor_without_a_profile_is_told_so() -> None:
     with pytest.raises(NotFound):
-        services.get_doctor(FakeUnitOfWork(), doctor_id=None, actor=Identity(uuid.uuid4(), "doctor"))
+        directory.get_doctor(FakeUnitOfWork(), doctor_id=None, actor=Identity(uuid.uuid4(), "doctor"))
 
 
 def test_search_pages_must_be_sensible() -> None:
     with pytest.raises(ValidationFailed):
-        services.search_doctors(FakeUnitOfWork(), DirectoryQuery(page=0))
+        directory.search_doctors(FakeUnitOfWork(), query=DirectoryQuery(page=0))
 
 
 def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payload() -> None:
@@ -232,8 +232,8 @@ def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payloa
 
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
-    services.add_time_off(
+    schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+    time_off.add_time_off(
         uow,
         doctor_id=None,
         actor=me,
@@ -241,7 +241,7 @@ def test_a_consumer_rebuilds_the_same_schedule_and_time_off_from_an_event_payloa
         clock=CLOCK,
     )
     payload = uow.outbox.committed[-1].payload
-    doctor = services.get_doctor(uow, doctor_id=None, actor=me)
+    doctor = directory.get_doctor(uow, doctor_id=None, actor=me)
 
     assert WeeklySchedule.from_document(payload["schedule"]) == doctor.schedule
     assert [TimeOff.from_document(entry) for entry in payload["time_off"]] == doctor.time_off
@@ -252,13 +252,13 @@ def test_every_committed_change_makes_the_public_answers_stale_after_its_commit(
 
     uow = FakeUnitOfWork()
     _, me = new_doctor(uow)
-    services.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"}, clock=CLOCK)
-    services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
-    entry = services.add_time_off(
+    profiles.update_profile(uow, doctor_id=None, actor=me, changes={"clinic": "Herzzentrum"}, clock=CLOCK)
+    schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"1"', clock=CLOCK)
+    entry = time_off.add_time_off(
         uow, doctor_id=None, actor=me, document={"start_date": "2099-12-24"}, clock=CLOCK
     )
-    services.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
-    services.ensure_specializations(uow, [Specialization("oncology", "Oncology", 30)])
+    time_off.remove_time_off(uow, doctor_id=None, actor=me, entry_id=entry.id, clock=CLOCK)
+    catalog.ensure_specializations(uow, specializations=[Specialization("oncology", "Oncology", 30)])
 
     # one invalidation per change, each once its event was committed (a refill then sees the change)
     assert uow.directory.invalidated_after == [1, 2, 3, 4, 5, 5]
@@ -269,11 +269,11 @@ def test_a_refused_change_leaves_the_public_answers_alone() -> None:
     _, me = new_doctor(uow)
 
     with pytest.raises(PreconditionFailed):
-        services.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"', clock=CLOCK)
+        schedules.replace_schedule(uow, doctor_id=None, actor=me, document=WEEK, if_match='"9"', clock=CLOCK)
     with pytest.raises(ValidationFailed):
-        services.update_profile(
+        profiles.update_profile(
             uow, doctor_id=None, actor=me, changes={"languages": ["not a code"]}, clock=CLOCK
         )
-    services.search_doctors(uow, DirectoryQuery(specialization="cardiology"))
+    directory.search_doctors(uow, query=DirectoryQuery(specialization="cardiology"))
 
     assert uow.directory.invalidated_after == [1]

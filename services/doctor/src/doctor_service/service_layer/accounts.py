@@ -1,5 +1,6 @@
-"""Following Auth-MS's account-events stream: a disabled account's doctor leaves the directory, and so
-does one whose account an admin gave another role than doctor (until it is a doctor account again).
+"""Doctors' Auth-MS accounts: a new doctor needs an enabled doctor account, and Doctor-MS follows Auth-MS's
+account-events stream: a disabled account's doctor leaves the directory, and so does one whose account an
+admin gave another role than doctor (until it is a doctor account again).
 
 Each event carries the account's current state (`account.disabled`, `account.role`), so applying one twice
 changes nothing, and events of one account come in order. The stream position is stored in the same
@@ -17,14 +18,34 @@ from typing import Any
 
 from doctor_service.domain.doctor import Doctor
 from doctor_service.domain.events import DoctorEventType, doctor_changed
-from doctor_service.ports import DoctorUnitOfWork
+from doctor_service.ports import Accounts, AccountsUnavailable, DoctorUnitOfWork
 from hospital_shared.clock import Clock
+from hospital_shared.errors import ServiceUnavailable, ValidationFailed
 from hospital_shared.events import StreamCursor, StreamEvent, StreamFollower, apply_after_cursor
 
 log = logging.getLogger(__name__)
 
 
-def account_disabled_flag(event: StreamEvent) -> bool | None:
+def check_doctor_account(*, accounts: Accounts, user_id: uuid.UUID) -> None:
+    """Refuse (422) a user id that is no enabled doctor account of Auth-MS; 503 when Auth-MS cannot tell."""
+    try:
+        account = accounts.account(user_id)
+    except AccountsUnavailable as error:
+        raise ServiceUnavailable(
+            "Auth-MS cannot confirm this account right now; nothing was written. Retry in a moment."
+        ) from error
+    problem = None
+    if account is None:
+        problem = "No Auth-MS account has this id."
+    elif account.disabled:
+        problem = "This account is disabled."
+    elif account.role is not None and account.role != "doctor":
+        problem = f"This is a {account.role} account, not a doctor account: create a doctor account first."
+    if problem:
+        raise ValidationFailed(f"{problem} Nothing was written.", errors={"user_id": [problem]})
+
+
+def _disabled_flag(event: StreamEvent) -> bool | None:
     """Whether the event says the account is disabled; None when it says nothing usable about that."""
     account: Any = event.payload.get("account")
     if isinstance(account, dict) and isinstance(account.get("disabled"), bool):
@@ -36,7 +57,7 @@ def account_disabled_flag(event: StreamEvent) -> bool | None:
     return None
 
 
-def account_role(event: StreamEvent) -> str | None:
+def _role(event: StreamEvent) -> str | None:
     """The account's role the event states; None when it states none."""
     account: Any = event.payload.get("account")
     if isinstance(account, dict) and isinstance(account.get("role"), str) and account["role"]:
@@ -51,10 +72,10 @@ def _event_type(doctor: Doctor, *, was_disabled: bool) -> DoctorEventType:
 
 
 def apply_account_events(
-    events: Sequence[StreamEvent],
-    *,
-    stream: str,
     uow: DoctorUnitOfWork,
+    *,
+    events: Sequence[StreamEvent],
+    stream: str,
     after: str | None = None,
     clock: Clock,
 ) -> int:
@@ -82,7 +103,7 @@ def _follow_accounts(
     changed: list[uuid.UUID] = []
     catalog = None
     for event in events:
-        disabled, role = account_disabled_flag(event), account_role(event)
+        disabled, role = _disabled_flag(event), _role(event)
         if disabled is None and role is None:
             continue
         try:
@@ -114,4 +135,4 @@ class AccountStreamFollower(StreamFollower[DoctorUnitOfWork]):
         return uow.account_cursor
 
     def apply(self, events: Sequence[StreamEvent], *, uow: DoctorUnitOfWork, after: str) -> int:
-        return apply_account_events(events, stream=self.stream, uow=uow, after=after, clock=self.clock)
+        return apply_account_events(uow, events=events, stream=self.stream, after=after, clock=self.clock)

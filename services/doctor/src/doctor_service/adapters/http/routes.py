@@ -28,7 +28,7 @@ from doctor_service.adapters.http.schemas import (
 )
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.ports import DirectoryQuery
-from doctor_service.service_layer import services
+from doctor_service.service_layer import catalog, directory, profiles, schedules, time_off
 from hospital_shared.access import current_identity, integration_scope, require_identity
 from hospital_shared.identity import Identity
 from hospital_shared.openapi import ETAG, LOCATION
@@ -65,13 +65,13 @@ def _actor() -> Identity:
     return identity
 
 
-def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specialization]) -> dict[str, Any]:
+def _doctor_view(doctor: Doctor | DoctorListing, by_slug: Mapping[str, Specialization]) -> dict[str, Any]:
     return {
         "id": doctor.id,
         "user_id": doctor.user_id,
         "full_name": doctor.full_name,
         "specializations": [
-            {"slug": slug, "name": catalog[slug].name if slug in catalog else slug}
+            {"slug": slug, "name": by_slug[slug].name if slug in by_slug else slug}
             for slug in doctor.specializations
         ],
         "bio": doctor.bio,
@@ -90,7 +90,7 @@ def _doctor_view(doctor: Doctor | DoctorListing, catalog: Mapping[str, Specializ
 
 
 def _profile_view(doctor: Doctor, uow: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
-    body = _doctor_view(doctor, services.doctor_catalog(uow))
+    body = _doctor_view(doctor, catalog.get_catalog(uow))
     return body, 200, {"ETag": doctor.profile_etag, "Cache-Control": "no-cache"}
 
 
@@ -151,7 +151,7 @@ class Specializations(MethodView):
         return _kept_answer(
             _query_key("specializations", query),
             _SPECIALIZATION_PAGE,
-            lambda: Page.of(services.list_specializations(container().uow()), **query),
+            lambda: Page.of(catalog.list_specializations(container().uow()), **query),
         )
 
 
@@ -175,9 +175,9 @@ class Doctors(MethodView):
 
         def search(actor: Identity | None) -> Page[dict[str, Any]]:
             uow = container().uow()
-            found = services.search_doctors(uow, directory_query, actor=actor)
-            catalog = services.doctor_catalog(uow)
-            return dataclasses.replace(found, items=[_doctor_view(d, catalog) for d in found.items])
+            found = directory.search_doctors(uow, query=directory_query, actor=actor)
+            by_slug = catalog.get_catalog(uow)
+            return dataclasses.replace(found, items=[_doctor_view(d, by_slug) for d in found.items])
 
         if directory_query.include_unlisted:  # who asks matters: never from (or into) the shared cache
             return search(current_identity())
@@ -191,11 +191,11 @@ class Doctors(MethodView):
         """Add a doctor, linked to their Auth user id (admins)."""
         uow = container().uow()
         user_id = body.pop("user_id")
-        doctor = services.create_doctor(
+        doctor = profiles.create_doctor(
             uow, user_id=user_id, profile=body, accounts=container().accounts, clock=container().clock
         )
         return (
-            _doctor_view(doctor, services.doctor_catalog(uow)),
+            _doctor_view(doctor, catalog.get_catalog(uow)),
             201,
             {"Location": f"{blp.url_prefix}/{doctor.id}"},
         )
@@ -223,7 +223,7 @@ class MyProfile(MethodView):
     def get(self) -> Any:
         """Read your own doctor profile (its ETag comes in the ETag header)."""
         uow = container().uow()
-        return _profile_view(services.get_doctor(uow, doctor_id=None, actor=_actor()), uow)
+        return _profile_view(directory.get_doctor(uow, doctor_id=None, actor=_actor()), uow)
 
     @require_identity("doctor")
     @blp.doc(parameters=[PROFILE_IF_MATCH])
@@ -232,7 +232,7 @@ class MyProfile(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any]) -> Any:
         """Replace your whole doctor profile (If-Match required; fields left out take their defaults)."""
-        return _change_profile(services.replace_profile, None, document=document)
+        return _change_profile(profiles.replace_profile, None, document=document)
 
     @require_identity("doctor")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
@@ -241,7 +241,7 @@ class MyProfile(MethodView):
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any]) -> Any:
         """Change fields of your own doctor profile (If-Match optional, honoured when sent)."""
-        return _change_profile(services.update_profile, None, changes=changes)
+        return _change_profile(profiles.update_profile, None, changes=changes)
 
 
 @blp.route("/<uuid:doctor_id>")
@@ -254,12 +254,12 @@ class DoctorById(MethodView):
         caller = current_identity()
         if caller is not None and caller.role in ("admin", "doctor"):  # may see unlisted doctors: no cache
             uow = container().uow()
-            return _profile_view(services.get_doctor(uow, doctor_id=doctor_id, actor=caller), uow)
+            return _profile_view(directory.get_doctor(uow, doctor_id=doctor_id, actor=caller), uow)
 
         def profile() -> dict[str, Any]:
             uow = container().uow()
-            doctor = services.get_doctor(uow, doctor_id=doctor_id)
-            return _doctor_view(doctor, services.doctor_catalog(uow))
+            doctor = directory.get_doctor(uow, doctor_id=doctor_id)
+            return _doctor_view(doctor, catalog.get_catalog(uow))
 
         response = _kept_answer(f"doctor:{doctor_id}", _DOCTOR, profile)
         response.headers["ETag"] = strong_etag(json.loads(response.get_data())["version"])
@@ -273,7 +273,7 @@ class DoctorById(MethodView):
     @_problems(401, 403, 404, 412, 422, 428)
     def put(self, document: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Replace a doctor's whole profile (admins, or the doctor themself; If-Match required)."""
-        return _change_profile(services.replace_profile, doctor_id, document=document)
+        return _change_profile(profiles.replace_profile, doctor_id, document=document)
 
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[OPTIONAL_PROFILE_IF_MATCH])
@@ -282,12 +282,12 @@ class DoctorById(MethodView):
     @_problems(401, 403, 404, 412, 422)
     def patch(self, changes: dict[str, Any], doctor_id: uuid.UUID) -> Any:
         """Change fields of a doctor's profile (admins, or the doctor themself; If-Match optional)."""
-        return _change_profile(services.update_profile, doctor_id, changes=changes)
+        return _change_profile(profiles.update_profile, doctor_id, changes=changes)
 
 
 def _set_active(doctor_id: uuid.UUID, *, active: bool) -> Any:
     uow = container().uow()
-    doctor = services.set_doctor_active(
+    doctor = profiles.set_doctor_active(
         uow, doctor_id=doctor_id, actor=_actor(), active=active, clock=container().clock
     )
     return _profile_view(doctor, uow)
@@ -317,7 +317,7 @@ class ActivateDoctor(MethodView):
 
 
 def _replace_schedule(doctor_id: uuid.UUID | None, document: dict[str, Any]) -> Any:
-    doctor = services.replace_schedule(
+    doctor = schedules.replace_schedule(
         container().uow(),
         doctor_id=doctor_id,
         actor=_actor(),
@@ -335,7 +335,7 @@ class MySchedule(MethodView):
     @_problems(401, 403, 404)
     def get(self) -> Any:
         """Read your weekly schedule (its ETag comes in the ETag header)."""
-        return _schedule_view(services.get_doctor(container().uow(), doctor_id=None, actor=_actor()))
+        return _schedule_view(directory.get_doctor(container().uow(), doctor_id=None, actor=_actor()))
 
     @require_identity("doctor")
     @blp.doc(parameters=[IF_MATCH])
@@ -354,7 +354,7 @@ class DoctorSchedule(MethodView):
     @_problems(404)
     def get(self, doctor_id: uuid.UUID) -> Any:
         """Read a doctor's weekly schedule."""
-        return _schedule_view(services.get_doctor(container().uow(), doctor_id=doctor_id))
+        return _schedule_view(directory.get_doctor(container().uow(), doctor_id=doctor_id))
 
     @require_identity("doctor", "admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -370,12 +370,12 @@ class DoctorSchedule(MethodView):
 
 
 def _list_time_off(doctor_id: uuid.UUID | None) -> dict[str, Any]:
-    entries = services.list_time_off(container().uow(), doctor_id=doctor_id, actor=_actor())
+    entries = time_off.list_time_off(container().uow(), doctor_id=doctor_id, actor=_actor())
     return {"items": [_time_off_view(e) for e in entries]}
 
 
 def _add_time_off(doctor_id: uuid.UUID | None, body: dict[str, Any]) -> Any:
-    entry = services.add_time_off(
+    entry = time_off.add_time_off(
         container().uow(), doctor_id=doctor_id, actor=_actor(), document=body, clock=container().clock
     )
     return _time_off_view(entry), 201
@@ -406,7 +406,7 @@ class MyTimeOffEntry(MethodView):
     @_problems(401, 403, 404)
     def delete(self, entry_id: uuid.UUID) -> None:
         """Delete one of your time-off entries."""
-        services.remove_time_off(
+        time_off.remove_time_off(
             container().uow(), doctor_id=None, actor=_actor(), entry_id=entry_id, clock=container().clock
         )
 
@@ -436,6 +436,6 @@ class DoctorTimeOffEntry(MethodView):
     @_problems(401, 403, 404)
     def delete(self, doctor_id: uuid.UUID, entry_id: uuid.UUID) -> None:
         """Delete a doctor's time-off entry (admins, or the doctor themself)."""
-        services.remove_time_off(
+        time_off.remove_time_off(
             container().uow(), doctor_id=doctor_id, actor=_actor(), entry_id=entry_id, clock=container().clock
         )
