@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 
 from doctor_service.adapters.http.app import create_app
 from doctor_service.config import Settings
-from hospital_shared.identity import identity_headers
+from hospital_shared.events import StreamReader
+from hospital_testing import INTERNAL_TOKEN, identity_headers, internal_headers
 
-from ..conftest import TOKEN
-from ..unit.fakes import FakeAccounts
+from ..fakes import FakeAccounts
 
-PUBLIC = {"X-Internal-Token": TOKEN}
+PUBLIC = internal_headers()
 
 
 def app_for(settings: Settings) -> Flask:
@@ -26,12 +26,18 @@ def app_for(settings: Settings) -> Flask:
     return app
 
 
+def doctor_events(app: Flask, *, redis: Any = None) -> StreamReader:
+    """The app's doctor-events stream (on its own Redis client, or on `redis`)."""
+    container = app.extensions["container"]
+    return StreamReader(redis or container.redis, container.settings.doctor_events_stream)
+
+
 def admin() -> dict[str, str]:
-    return identity_headers(uuid.uuid4(), "admin", TOKEN)
+    return identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
 
 
 def as_doctor(user_id: uuid.UUID) -> dict[str, str]:
-    return identity_headers(user_id, "doctor", TOKEN)
+    return identity_headers(user_id, "doctor", INTERNAL_TOKEN)
 
 
 def days_ahead(days: int) -> str:

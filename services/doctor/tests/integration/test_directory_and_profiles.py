@@ -4,9 +4,8 @@ import uuid
 
 from flask.testing import FlaskClient
 
-from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN, identity_headers
 
-from ..conftest import TOKEN
 from .helpers import PUBLIC, admin, as_doctor, create_doctor
 
 
@@ -127,7 +126,7 @@ def test_another_doctor_cannot_edit_a_profile_but_an_admin_can(client: FlaskClie
     assert client.patch(url, json={"bio": "hacked"}, headers=as_doctor(uuid.uuid4())).status_code == 403
     assert (
         client.patch(
-            url, json={"bio": "x"}, headers=identity_headers(uuid.uuid4(), "patient", TOKEN)
+            url, json={"bio": "x"}, headers=identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
         ).status_code
         == 403
     )

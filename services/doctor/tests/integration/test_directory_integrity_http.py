@@ -8,11 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from doctor_service.ports import Account
-from hospital_shared.events import StreamReader
 
-from ..conftest import ACCOUNT_STREAM, STREAM
-from ..unit.fakes import FakeAccounts
-from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor, days_ahead
+from ..fakes import FakeAccounts
+from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor, days_ahead, doctor_events
 
 ME = "/api/v1/doctors/me"
 
@@ -192,7 +190,7 @@ def _xadd_account_event(
         "account": {"id": str(user_id), "role": role or "doctor", "disabled": disabled},
     }
     app.extensions["container"].redis.xadd(
-        ACCOUNT_STREAM,
+        app.extensions["container"].settings.account_events_stream,
         {
             "event_id": str(uuid.uuid4()),
             "type": kind,
@@ -220,7 +218,7 @@ def test_a_disabled_account_from_the_stream_hides_its_doctor_and_tells_appointme
 
     assert (hidden, client.get("/api/v1/doctors", headers=PUBLIC).json["total"]) == (0, 1)
     assert app.extensions["container"].relay_runner().run_once() == 3
-    events = list(StreamReader(app.extensions["container"].redis, STREAM).replay())
+    events = list(doctor_events(app).replay())
     assert [(e.type, e.payload["doctor"]["active"]) for e in events[1:]] == [
         ("doctor.account_disabled", False),
         ("doctor.account_enabled", True),
@@ -249,7 +247,7 @@ def test_an_account_given_another_role_hides_its_doctor_until_it_is_a_doctor_acc
     assert flags == ("patient", True, False)  # only the account's role hid them
     assert client.get(profile, headers=PUBLIC).json["account_role"] == "doctor"
     assert app.extensions["container"].relay_runner().run_once() == 3
-    events = list(StreamReader(app.extensions["container"].redis, STREAM).replay())
+    events = list(doctor_events(app).replay())
     told = [(e.type, e.payload["doctor"]["active"], e.payload["doctor"]["account_role"]) for e in events[1:]]
     assert told == [
         ("doctor.account_role_changed", False, "patient"),

@@ -8,16 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from doctor_service.config import Settings
-from hospital_shared.events import PostgresAdvisoryLock, StreamReader, latest_versions
+from hospital_shared.events import PostgresAdvisoryLock, latest_versions
 from hospital_shared.redis_client import make_redis
-from hospital_testing import free_port
+from hospital_testing import free_port, redis_url
 
-from ..conftest import STREAM
-from .helpers import WEEK, app_for, as_doctor, create_doctor, days_ahead
-
-
-def stream(app: Flask) -> StreamReader:
-    return StreamReader(app.extensions["container"].redis, STREAM)
+from .helpers import WEEK, app_for, as_doctor, create_doctor, days_ahead, doctor_events
 
 
 def put_week(client: FlaskClient, user_id, etag: str, **changes) -> str:
@@ -38,7 +33,7 @@ def test_a_schedule_change_reaches_the_stream_with_the_full_schedule_and_a_growi
     put_week(client, user_id, etag, buffer_minutes=10)
 
     published = app.extensions["container"].relay_runner().run_once()
-    events = list(stream(app).replay())
+    events = list(doctor_events(app).replay())
 
     assert published == 3
     assert [(e.type, e.version) for e in events] == [
@@ -79,7 +74,7 @@ def test_time_off_and_profile_changes_are_events_too(app: Flask, client: FlaskCl
     client.patch("/api/v1/doctors/me", headers=me, json={"accepting_new_patients": False})
 
     app.extensions["container"].relay_runner().run_once()
-    events = list(stream(app).replay())
+    events = list(doctor_events(app).replay())
 
     assert [e.type for e in events] == ["doctor.created", "doctor.time_off_added", "doctor.profile_updated"]
     assert events[-1].payload["time_off"][0]["start_date"] == days_ahead(30)
@@ -99,7 +94,7 @@ def test_the_event_carries_languages_clinic_location_and_photo_for_the_slot_find
     client.patch("/api/v1/doctors/me", headers=as_doctor(user_id), json={"languages": ["fr"], "clinic": ""})
 
     app.extensions["container"].relay_runner().run_once()
-    created, updated = (e.payload["doctor"] for e in stream(app).replay())
+    created, updated = (e.payload["doctor"] for e in doctor_events(app).replay())
 
     assert {key: created[key] for key in profile} == profile
     assert (updated["languages"], updated["clinic"], updated["location"]) == (
@@ -125,12 +120,12 @@ def test_a_change_made_while_redis_is_down_is_kept_and_published_once_redis_is_b
         down_runner.stop()
 
         assert down.extensions["container"].outbox_store().pending_count() == 2
-        assert list(stream(app).replay()) == []
+        assert list(doctor_events(app).replay()) == []
     finally:
         down.extensions["container"].close()
 
     published = app.extensions["container"].relay_runner().run_once()
-    events = list(stream(app).replay())
+    events = list(doctor_events(app).replay())
 
     assert published == 2
     assert [(e.type, e.version) for e in events] == [("doctor.created", 1), ("doctor.schedule_replaced", 2)]
@@ -144,7 +139,7 @@ def test_the_background_relay_publishes_without_being_asked(app: Flask, client: 
     runner.interval = 0.05
     runner.start_in_background()
     try:
-        reader = StreamReader(make_redis("redis://127.0.0.1:6379/13", timeout_seconds=5), STREAM)
+        reader = doctor_events(app, redis=make_redis(redis_url("doctor"), timeout_seconds=5))
         events = reader.read(block_ms=3000)
     finally:
         runner.stop()
@@ -173,7 +168,7 @@ def test_a_consumer_can_replay_from_the_beginning_or_read_after_an_id(
     b, _ = create_doctor(client, full_name="Dr. Bruno Keller")
     put_week(client, a_user, '"1"')
     app.extensions["container"].relay_runner().run_once()
-    reader = StreamReader(make_redis("redis://127.0.0.1:6379/13"), STREAM)
+    reader = doctor_events(app, redis=make_redis(redis_url("doctor")))
 
     everything = list(reader.replay(page_size=2))
     after_first = reader.read(after=everything[0].stream_id)

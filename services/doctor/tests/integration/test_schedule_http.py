@@ -4,9 +4,8 @@ import uuid
 
 from flask.testing import FlaskClient
 
-from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN, identity_headers
 
-from ..conftest import TOKEN
 from .helpers import PUBLIC, WEEK, admin, as_doctor, create_doctor, days_ahead
 
 
@@ -53,7 +52,7 @@ def test_the_public_can_read_a_doctors_schedule_with_its_etag(client: FlaskClien
 def test_a_patient_or_another_doctor_cannot_change_someones_schedule(client: FlaskClient) -> None:
     doctor, _ = create_doctor(client)
     url = f"/api/v1/doctors/{doctor['id']}/schedule"
-    patient = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    patient = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
 
     by_patient = client.put(url, json=WEEK, headers={**patient, "If-Match": '"1"'})
     by_other_doctor = client.put(url, json=WEEK, headers={**as_doctor(uuid.uuid4()), "If-Match": '"1"'})

@@ -21,7 +21,7 @@ from hospital_shared.events import StreamEvent
 from hospital_shared.identity import Identity
 from hospital_testing import FixedClock
 
-from .fakes import CLOCK, FakeAccounts, FakeUnitOfWork
+from ..fakes import CLOCK, FakeAccounts, FakeUnitOfWork
 
 ADMIN = Identity(uuid.uuid4(), "admin")
 PROFILE = {"full_name": "Dr. Anna Weber", "specializations": ["cardiology"], "time_zone": "Europe/Berlin"}

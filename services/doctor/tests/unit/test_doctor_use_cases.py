@@ -15,7 +15,7 @@ from hospital_shared.errors import (
 )
 from hospital_shared.identity import Identity
 
-from .fakes import CLOCK, FakeAccounts, FakeUnitOfWork
+from ..fakes import CLOCK, FakeAccounts, FakeUnitOfWork
 
 ADMIN = Identity(uuid.uuid4(), "admin")
 WEEK = {"time_zone": "Europe/Berlin", "weekly": {"monday": [{"start": "09:00", "end": "17:00"}]}}

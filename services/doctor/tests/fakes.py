@@ -6,6 +6,7 @@ import copy
 import uuid
 from datetime import UTC, datetime
 
+import hospital_testing
 from doctor_service.domain.doctor import Doctor, DoctorListing, Specialization
 from doctor_service.domain.events import DoctorEvent
 from doctor_service.ports import (
@@ -120,10 +121,11 @@ class FakeDirectoryCache(DirectoryCache):
         self.invalidated_after.append(len(self._outbox.committed))
 
 
-class FakeUnitOfWork(DoctorUnitOfWork):
+class FakeUnitOfWork(hospital_testing.FakeUnitOfWork, DoctorUnitOfWork):
     """Changes become visible only on commit, like a real transaction."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.doctors = FakeDoctors()
         self.specializations = FakeSpecializations()
         self.outbox = FakeOutbox()
@@ -131,12 +133,17 @@ class FakeUnitOfWork(DoctorUnitOfWork):
         self.account_cursor = FakeAccountCursor()
 
     def commit(self) -> None:
+        super().commit()
         self.doctors.committed.update(self.doctors.pending)
         self.outbox.committed.extend(self.outbox.pending)
         self.account_cursor.committed.update(self.account_cursor.pending)
-        self.rollback()
+        self._discard_pending()
 
     def rollback(self) -> None:
+        super().rollback()
+        self._discard_pending()
+
+    def _discard_pending(self) -> None:
         self.doctors.pending.clear()
         self.outbox.pending.clear()
         self.account_cursor.pending.clear()
