@@ -225,7 +225,7 @@ def test_a_revocation_during_the_password_check_leaves_the_sign_in_without_a_ses
             actor=Identity(user_id=admin.id, role="admin"),
             sessions=ports.sessions,
         ),
-        "sign out everywhere": lambda: sign_out_everywhere(doctor.id, ports=ports),
+        "sign out everywhere": lambda: sign_out_everywhere(user_id=doctor.id, sessions=ports.sessions),
     }[revocation]
     real = ports.hasher
     ports.hasher = _RevokingHasher(real, revoke)
@@ -248,15 +248,15 @@ def test_a_session_stored_before_a_revocation_read_its_generation_is_dead_at_the
     # The revocation's index read missed it (as if stored a moment after): the generation still ends it.
     redis_db = app.extensions["container"].redis
     redis_db.delete(f"auth:user-sessions:{doctor.id}")
-    sign_out_everywhere(doctor.id, ports=app.extensions["container"].ports)
+    sign_out_everywhere(user_id=doctor.id, sessions=app.extensions["container"].ports.sessions)
     assert _verify(app, secret) == 401
     assert gateway.get("/api/v1/auth/me", origin=ORIGIN).status_code == 401
 
 
 def test_a_sign_in_after_the_revocation_gets_a_working_session(app):
     doctor = _add_doctor(app)
-    sign_out_everywhere(doctor.id, ports=app.extensions["container"].ports)
-    sign_out_everywhere(doctor.id, ports=app.extensions["container"].ports)
+    sign_out_everywhere(user_id=doctor.id, sessions=app.extensions["container"].ports.sessions)
+    sign_out_everywhere(user_id=doctor.id, sessions=app.extensions["container"].ports.sessions)
     secret = _session_of(_login(app, PASSWORD))
     assert secret and _verify(app, secret) == 204
     assert len(app.extensions["container"].ports.sessions.for_user(doctor.id)) == 1

@@ -200,7 +200,8 @@ def test_a_revocation_between_the_password_and_the_code_leaves_no_session(app, g
     ports = app.extensions["container"].ports
     with ports.uow() as uow:
         user_id = uow.users.by_email("dr.grey@example.org").id
-    sign_out_everywhere(user_id, ports=ports)  # what a reset, a disable or a role change also does
+    # What a reset, a disable or a role change also does:
+    sign_out_everywhere(user_id=user_id, sessions=ports.sessions)
     late = gateway.post(MFA, json={"mfa_token": pending, "code": totp.code_at(secret, clock.now())})
     assert late.status_code == 401
     assert gateway.get("/api/v1/auth/me").status_code == 401

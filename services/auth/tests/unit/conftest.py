@@ -398,13 +398,16 @@ PORT_FIELDS = {"limits": "api_key_limits"}
 
 
 def run(use_case: Callable[..., Any], ports: AuthPorts, **inputs: Any) -> Any:
-    """Call a use case with the fake unit of work and, by parameter name, the fakes of the ports it takes."""
+    """Call a use case with the fake unit of work (if it takes one) and, by parameter name, the fakes of
+    the ports it takes."""
     fields = {name: PORT_FIELDS.get(name, name) for name in inspect.signature(use_case).parameters}
     fakes = {
         name: getattr(ports, field)
         for name, field in fields.items()
         if name not in inputs and name != "uow" and hasattr(ports, field)
     }
+    if "uow" not in fields:  # a use case with no database work (a session-store operation)
+        return use_case(**fakes, **inputs)
     return use_case(ports.uow(), **fakes, **inputs)
 
 

@@ -22,6 +22,8 @@ from hospital_shared.errors import (
     ValidationFailed,
 )
 
+from .conftest import run
+
 CLIENT = ClientInfo(user_agent="pytest", ip_address="192.0.2.1")
 
 
@@ -39,7 +41,7 @@ def test_registering_creates_a_signed_in_patient_and_mails_a_verification_link(p
     assert signed_in.user.role is Role.PATIENT
     assert signed_in.user.email == "ann@example.org"
     assert not signed_in.user.email_verified
-    assert current_session(signed_in.secret, ports=ports).user_id == signed_in.user.id
+    assert run(current_session, ports, secret=signed_in.secret).user_id == signed_in.user.id
     assert ports.mailer.sent[-1].to == "ann@example.org"
     assert ports.mailer.last_link().startswith("https://hospital.test/verify-email#token=")
 

@@ -45,9 +45,9 @@ def test_admins_cannot_create_patients_or_duplicate_emails(ports, add_user):
 
 def test_disabling_an_account_ends_its_sessions_at_once_and_enabling_allows_sign_in_again(ports, add_user):
     admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
-    session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
+    session = run(start_session, ports, user=ann, client=CLIENT, previous_secret=None)
     run(set_account_disabled, ports, user_id=ann.id, disabled=True, actor=as_admin(admin))
-    assert current_session(session.secret, ports=ports) is None
+    assert run(current_session, ports, secret=session.secret) is None
     with pytest.raises(Forbidden):
         sign_in(
             Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
@@ -66,15 +66,17 @@ def test_an_admin_cannot_disable_their_own_account(ports, add_user):
 
 def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, add_user, uow):
     admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
-    admin_session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
-    phone, laptop = (start_session(ann, ports=ports, client=CLIENT, previous_secret=None) for _ in range(2))
+    admin_session = run(start_session, ports, user=admin, client=CLIENT, previous_secret=None)
+    phone, laptop = (
+        run(start_session, ports, user=ann, client=CLIENT, previous_secret=None) for _ in range(2)
+    )
 
     changed = run(change_role, ports, user_id=ann.id, role=Role.DOCTOR, actor=as_admin(admin))
 
     assert changed.role is Role.DOCTOR and uow.users.get(ann.id).role is Role.DOCTOR
-    assert current_session(phone.secret, ports=ports) is None
-    assert current_session(laptop.secret, ports=ports) is None
-    assert current_session(admin_session.secret, ports=ports) is not None
+    assert run(current_session, ports, secret=phone.secret) is None
+    assert run(current_session, ports, secret=laptop.secret) is None
+    assert run(current_session, ports, secret=admin_session.secret) is not None
     signed_in = sign_in(
         Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
     )
@@ -83,26 +85,26 @@ def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, a
 
 def test_giving_an_account_the_role_it_has_changes_nothing_and_ends_no_session(ports, add_user, uow):
     admin, ann = add_user("admin@example.org", role=Role.ADMIN), add_user("ann@example.org")
-    session = start_session(ann, ports=ports, client=CLIENT, previous_secret=None)
+    session = run(start_session, ports, user=ann, client=CLIENT, previous_secret=None)
     commits = uow.commits
 
     same = run(change_role, ports, user_id=ann.id, role=Role.PATIENT, actor=as_admin(admin))
 
     assert same.role is Role.PATIENT and uow.commits == commits
-    assert current_session(session.secret, ports=ports) is not None
+    assert run(current_session, ports, secret=session.secret) is not None
 
 
 def test_an_admin_cannot_change_their_own_role(ports, add_user, uow):
     admin = add_user("admin@example.org", role=Role.ADMIN)
     add_user("other-admin@example.org", role=Role.ADMIN)
-    session = start_session(admin, ports=ports, client=CLIENT, previous_secret=None)
+    session = run(start_session, ports, user=admin, client=CLIENT, previous_secret=None)
 
     with pytest.raises(Conflict) as caught:
         run(change_role, ports, user_id=admin.id, role=Role.PATIENT, actor=as_admin(admin))
 
     assert "your own role" in caught.value.detail and list(caught.value.errors) == ["role"]
     assert uow.users.get(admin.id).role is Role.ADMIN
-    assert current_session(session.secret, ports=ports) is not None
+    assert run(current_session, ports, secret=session.secret) is not None
 
 
 def test_the_last_enabled_admin_cannot_be_demoted_and_a_disabled_admin_does_not_count(ports, add_user, uow):
@@ -155,12 +157,12 @@ def test_the_user_list_filters_by_role_and_pages(ports, add_user):
 def test_create_admin_creates_then_resets_an_existing_account(ports, add_user):
     user, created = run(create_or_reset_admin, ports, email="root@example.org", password="admin password")
     assert created and user.role is Role.ADMIN and user.email_verified
-    session = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    session = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     again, created_again = run(
         create_or_reset_admin, ports, email="root@example.org", password="other password"
     )
     assert not created_again and again.id == user.id
-    assert current_session(session.secret, ports=ports) is None
+    assert run(current_session, ports, secret=session.secret) is None
     assert sign_in(
         Credentials("root@example.org", "other password"), ports=ports, client=CLIENT, previous_secret=None
     )

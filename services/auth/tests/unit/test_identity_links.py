@@ -30,7 +30,7 @@ ISSUER = "https://issuer.test"
 
 
 def _signed_in(ports, user):
-    return start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    return run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
 
 
 def _start_link(ports, signed_in, password=KNOWN_PASSWORD):

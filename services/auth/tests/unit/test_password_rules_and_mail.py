@@ -134,8 +134,8 @@ def test_names_that_could_carry_a_link_an_address_or_markup_are_refused(name):
 
 def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions(ports, add_user):
     user = add_user("ann@example.org")
-    here = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
-    elsewhere = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    here = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
+    elsewhere = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     with pytest.raises(ValidationFailed) as refused:
         change_password(
             PasswordChange(user.id, "not my password", "a calm blue heron"),
@@ -144,7 +144,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
             previous_secret=here.secret,
         )
     assert refused.value.errors == {"current_password": [WRONG_CURRENT_PASSWORD]}
-    assert current_session(elsewhere.secret, ports=ports) is not None
+    assert run(current_session, ports, secret=elsewhere.secret) is not None
 
     changed = change_password(
         PasswordChange(user.id, "correct horse", "a calm blue heron"),
@@ -152,15 +152,15 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
         client=CLIENT,
         previous_secret=here.secret,
     )
-    assert current_session(elsewhere.secret, ports=ports) is None
-    assert current_session(here.secret, ports=ports) is None  # replaced by a new id
-    assert current_session(changed.secret, ports=ports).user_id == user.id
+    assert run(current_session, ports, secret=elsewhere.secret) is None
+    assert run(current_session, ports, secret=here.secret) is None  # replaced by a new id
+    assert run(current_session, ports, secret=changed.secret).user_id == user.id
     assert ports.hasher.verify("a calm blue heron", ports.uow().users.get(user.id).password_hash)
 
 
 def test_changing_to_a_common_password_is_refused_and_nothing_changes(ports, add_user):
     user = add_user("ann@example.org")
-    here = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    here = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     with pytest.raises(ValidationFailed) as refused:
         change_password(
             PasswordChange(user.id, "correct horse", "password123"),
@@ -169,5 +169,5 @@ def test_changing_to_a_common_password_is_refused_and_nothing_changes(ports, add
             previous_secret=here.secret,
         )
     assert refused.value.errors == {"new_password": [COMMON_PASSWORD]}
-    assert current_session(here.secret, ports=ports) is not None
+    assert run(current_session, ports, secret=here.secret) is not None
     assert ports.hasher.verify("correct horse", ports.uow().users.get(user.id).password_hash)

@@ -5,6 +5,8 @@ from auth_service.service_layer.passwords import PasswordReset, request_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import BadRequest, Unauthorized, ValidationFailed
 
+from .conftest import run
+
 CLIENT = ClientInfo(ip_address="192.0.2.1")
 
 
@@ -15,13 +17,13 @@ def test_a_reset_request_for_an_unknown_email_sends_nothing_and_raises_nothing(p
 
 def test_the_mailed_reset_link_sets_a_new_password_once_and_ends_every_session(ports, add_user):
     user = add_user("ann@example.org", email_verified=False)
-    other_device = start_session(user, ports=ports, client=CLIENT, previous_secret=None)
+    other_device = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     request_password_reset("ann@example.org", ports=ports)
     link = ports.mailer.last_link()
     assert link.startswith("https://hospital.test/reset-password#token=")
     token = ports.mailer.last_token()
     reset_password(PasswordReset(token, "brand new pw"), ports=ports)
-    assert current_session(other_device.secret, ports=ports) is None
+    assert run(current_session, ports, secret=other_device.secret) is None
     assert sign_in(
         Credentials("ann@example.org", "brand new pw"), ports=ports, client=CLIENT, previous_secret=None
     )

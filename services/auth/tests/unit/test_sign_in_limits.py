@@ -12,6 +12,8 @@ from auth_service.service_layer.sessions import (
 )
 from hospital_shared.errors import TooManyRequests, Unauthorized
 
+from .conftest import run
+
 HOSPITAL = ClientInfo(user_agent="pytest", ip_address="192.0.2.10")
 ATTACKER = ClientInfo(user_agent="curl", ip_address="203.0.113.66")
 HOME = ClientInfo(user_agent="pytest", ip_address="198.51.100.7")
@@ -68,16 +70,16 @@ def test_guesses_from_the_usual_network_itself_still_lock_it(ports, owner):
 
 def test_a_session_started_from_a_generation_read_before_a_revocation_is_refused(ports, owner):
     generation = ports.sessions.generation(owner.id)
-    sign_out_everywhere(owner.id, ports=ports)
+    run(sign_out_everywhere, ports, user_id=owner.id)
     with pytest.raises(Unauthorized, match=SIGN_IN_INTERRUPTED):
-        start_session(owner, ports=ports, client=HOSPITAL, previous_secret=None, generation=generation)
+        run(start_session, ports, user=owner, client=HOSPITAL, previous_secret=None, generation=generation)
     assert ports.sessions.for_user(owner.id) == []
 
 
 def test_a_revocation_ends_the_sessions_for_every_later_verify(ports, owner):
-    signed_in = start_session(owner, ports=ports, client=HOSPITAL, previous_secret=None)
-    assert current_session(signed_in.secret, ports=ports) is not None
-    sign_out_everywhere(owner.id, ports=ports)
-    assert current_session(signed_in.secret, ports=ports) is None
-    again = start_session(owner, ports=ports, client=HOSPITAL, previous_secret=None)
-    assert current_session(again.secret, ports=ports) is not None
+    signed_in = run(start_session, ports, user=owner, client=HOSPITAL, previous_secret=None)
+    assert run(current_session, ports, secret=signed_in.secret) is not None
+    run(sign_out_everywhere, ports, user_id=owner.id)
+    assert run(current_session, ports, secret=signed_in.secret) is None
+    again = run(start_session, ports, user=owner, client=HOSPITAL, previous_secret=None)
+    assert run(current_session, ports, secret=again.secret) is not None

@@ -62,7 +62,15 @@ def register(
         # No name in it: the address is not proved yet, so the mail carries no text the registrant wrote.
         link = ports.policy.token_link("/verify-email", raw_token)
         ports.mailer.send(verify_email_mail(to=email, link=link))
-    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+    return start_session(
+        ports.uow(),
+        user=user,
+        client=client,
+        previous_secret=previous_secret,
+        sessions=ports.sessions,
+        clock=ports.clock,
+        policy=ports.policy,
+    )
 
 
 def _tell_owner_about_attempt(email: str, *, ports: AuthPorts) -> None:
@@ -165,7 +173,14 @@ def sign_in(
     if challenge is not None:
         return challenge
     return start_session(
-        user, ports=ports, client=client, previous_secret=previous_secret, generation=generation
+        ports.uow(),
+        user=user,
+        client=client,
+        previous_secret=previous_secret,
+        generation=generation,
+        sessions=ports.sessions,
+        clock=ports.clock,
+        policy=ports.policy,
     )
 
 

@@ -203,11 +203,14 @@ def complete_sign_in(
         raise Unauthorized(CHALLENGE_GONE)  # a parallel request finished it first
     ports.attempts.clear(_account_key(user.id))
     signed_in = start_session(
-        user,
-        ports=ports,
+        ports.uow(),
+        user=user,
         client=client,
         previous_secret=previous_secret,
         generation=challenge.generation,
+        sessions=ports.sessions,
+        clock=ports.clock,
+        policy=ports.policy,
     )
     return SecondFactorDone(signed_in=signed_in, recovery_codes=codes)
 

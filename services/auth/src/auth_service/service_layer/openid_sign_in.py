@@ -193,12 +193,22 @@ def finish_openid_sign_in(
         if mfa.second_factor_due(user, ports=ports):
             # This redirect cannot ask for a code: a linked doctor or admin with MFA signs in with it instead.
             raise OpenIdSignInFailed("mfa_required", "a staff account with a second factor due")
-        return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+        return start_session(
+            ports.uow(),
+            user=user,
+            client=client,
+            previous_secret=previous_secret,
+            sessions=ports.sessions,
+            clock=ports.clock,
+            policy=ports.policy,
+        )
     try:
         identity = _checked_answer(callback, pending, ports)
     except OpenIdSignInFailed as failure:
         raise IdentityLinkFailed(failure.code, failure.reason) from failure
-    session = current_session(previous_secret, ports=ports)
+    session = current_session(
+        secret=previous_secret, sessions=ports.sessions, clock=ports.clock, policy=ports.policy
+    )
     return finish_link(identity, pending, session=session, ports=ports)
 
 

@@ -123,5 +123,13 @@ def change_password(
         uow.commit()
     # The same revocation as "sign out everywhere" (so it ends sessions being created right now too),
     # then this browser gets a brand-new session: a stolen cookie of this one is no use either.
-    sign_out_everywhere(user.id, ports=ports)
-    return start_session(user, ports=ports, client=client, previous_secret=previous_secret)
+    sign_out_everywhere(user_id=user.id, sessions=ports.sessions)
+    return start_session(
+        ports.uow(),
+        user=user,
+        client=client,
+        previous_secret=previous_secret,
+        sessions=ports.sessions,
+        clock=ports.clock,
+        policy=ports.policy,
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.request_guard import check_csrf, check_origin
 from auth_service.domain.sessions import Session, new_session_secret
 from auth_service.domain.users import User
-from auth_service.ports import AuthPorts
+from auth_service.ports import AuthUnitOfWork, SessionStore
+from hospital_shared.clock import Clock
 from hospital_shared.errors import NotFound, Unauthorized
 from hospital_shared.paging import Page
 
@@ -32,12 +34,15 @@ SIGN_IN_INTERRUPTED = (
 
 
 def start_session(
-    user: User,
+    uow: AuthUnitOfWork,
     *,
-    ports: AuthPorts,
+    user: User,
     client: ClientInfo,
     previous_secret: str | None,
     generation: int | None = None,
+    sessions: SessionStore,
+    clock: Clock,
+    policy: AuthPolicy,
 ) -> SignedIn:
     """Sign `user` in with a brand-new session id (never reusing the caller's old one: no fixation).
 
@@ -46,92 +51,98 @@ def start_session(
     after it, so a disable or role change that landed since the caller loaded `user` still refuses.
     """
     if previous_secret:
-        ports.sessions.delete(previous_secret)
+        sessions.delete(previous_secret)
     if generation is None:
-        generation = ports.sessions.generation(user.id)
-        with ports.uow() as uow:
+        generation = sessions.generation(user.id)
+        with uow:
             fresh = uow.users.get(user.id)
         if fresh is None or fresh.disabled or fresh.role is not user.role:
             raise Unauthorized(SIGN_IN_INTERRUPTED)
     session = Session.start(
         user_id=user.id,
         role=user.role,
-        now=ports.clock.now(),
+        now=clock.now(),
         user_agent=client.user_agent,
         ip_address=client.ip_address,
         generation=generation,
     )
     secret = new_session_secret()
-    if not ports.sessions.add(secret, session, expires_at=session.expires_at(ports.policy.sessions)):
+    if not sessions.add(secret, session, expires_at=session.expires_at(policy.sessions)):
         raise Unauthorized(SIGN_IN_INTERRUPTED)
     return SignedIn(user=user, session=session, secret=secret)
 
 
-def current_session(secret: str | None, *, ports: AuthPorts) -> Session | None:
+def current_session(
+    *, secret: str | None, sessions: SessionStore, clock: Clock, policy: AuthPolicy
+) -> Session | None:
     """The live session behind a cookie value, its idle timer restarted; None when absent or expired."""
     if not secret:
         return None
-    now = ports.clock.now()
-    session = ports.sessions.get_and_touch(secret, now=now, policy=ports.policy.sessions)
+    now = clock.now()
+    session = sessions.get_and_touch(secret, now=now, policy=policy.sessions)
     if session is None:
         return None
-    if session.is_expired(now, ports.policy.sessions):
-        ports.sessions.delete(secret)
+    if session.is_expired(now, policy.sessions):
+        sessions.delete(secret)
         return None
     return session.seen(now)
 
 
-@dataclass(frozen=True)
-class VerifyRequest:
-    """What the gateway forwards about the browser's request in its auth_request subrequest."""
+def verify_request(
+    *,
+    session_secret: str | None,
+    method: str,
+    origin: str | None,
+    sec_fetch_site: str | None,
+    csrf_token: str | None,
+    session_required: bool,
+    sessions: SessionStore,
+    clock: Clock,
+    policy: AuthPolicy,
+) -> Session | None:
+    """The gateway's question "who is this, and may they do this?": origin, session and CSRF checks.
 
-    session_secret: str | None
-    method: str
-    origin: str | None
-    sec_fetch_site: str | None
-    csrf_token: str | None
-    session_required: bool
-
-
-def verify_request(request: VerifyRequest, *, ports: AuthPorts) -> Session | None:
-    """The gateway's question "who is this, and may they do this?": origin, session and CSRF checks."""
-    check_origin(
-        method=request.method,
-        origin=request.origin,
-        sec_fetch_site=request.sec_fetch_site,
-        trusted=ports.policy.trusted_origins,
-    )
-    session = current_session(request.session_secret, ports=ports)
+    What it is asked about is what the gateway forwards of the browser's request in its auth_request
+    subrequest: the session cookie, the method, Origin, Sec-Fetch-Site and the CSRF header.
+    """
+    check_origin(method=method, origin=origin, sec_fetch_site=sec_fetch_site, trusted=policy.trusted_origins)
+    session = current_session(secret=session_secret, sessions=sessions, clock=clock, policy=policy)
     if session is None:
-        if request.session_required:
+        if session_required:
             raise Unauthorized("Sign in to continue (no valid session).")
         return None
-    check_csrf(method=request.method, expected=session.csrf_token, given=request.csrf_token)
+    check_csrf(method=method, expected=session.csrf_token, given=csrf_token)
     return session
 
 
-def sign_out(secret: str | None, *, ports: AuthPorts) -> None:
+def sign_out(*, secret: str | None, sessions: SessionStore) -> None:
     """End the caller's own session."""
     if secret:
-        ports.sessions.delete(secret)
+        sessions.delete(secret)
 
 
-def sign_out_everywhere(user_id: uuid.UUID, *, ports: AuthPorts) -> int:
+def sign_out_everywhere(*, user_id: uuid.UUID, sessions: SessionStore) -> int:
     """End every session of the user, on every device, including one being signed in at this moment."""
-    return ports.sessions.delete_all_for_user(user_id)
+    return sessions.delete_all_for_user(user_id)
 
 
 def list_sessions(
-    user_id: uuid.UUID, *, ports: AuthPorts, page: int = 1, page_size: int = 20
+    *,
+    user_id: uuid.UUID,
+    page: int = 1,
+    page_size: int = 20,
+    sessions: SessionStore,
+    clock: Clock,
+    policy: AuthPolicy,
 ) -> Page[Session]:
     """One page of the user's live sessions, most recently used first."""
-    now = ports.clock.now()
-    live = [s for s in ports.sessions.for_user(user_id) if not s.is_expired(now, ports.policy.sessions)]
+    now = clock.now()
+    live = [s for s in sessions.for_user(user_id) if not s.is_expired(now, policy.sessions)]
     newest_first = sorted(live, key=lambda s: s.last_seen_at, reverse=True)
     return Page.of(newest_first, page=page, page_size=page_size)
 
 
-def revoke_session(user_id: uuid.UUID, session_id: uuid.UUID, *, ports: AuthPorts) -> None:
+def revoke_session(*, user_id: uuid.UUID, session_id: uuid.UUID, sessions: SessionStore) -> None:
     """End one of the user's own sessions (someone else's session id is simply not found)."""
-    if not ports.sessions.delete_by_id(user_id, session_id):
+    if not sessions.delete_by_id(user_id, session_id):
         raise NotFound("You have no session with this id.")

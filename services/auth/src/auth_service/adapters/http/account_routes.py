@@ -57,7 +57,9 @@ def _signed_in_identity() -> Identity:
 
 def _own_session(identity: Identity) -> Session | None:
     """The caller's session from the cookie, if it is the one the gateway vouched for."""
-    session = sessions.current_session(session_secret(), ports=ports())
+    session = sessions.current_session(
+        secret=session_secret(), sessions=ports().sessions, clock=ports().clock, policy=ports().policy
+    )
     return session if session is not None and session.user_id == identity.user_id else None
 
 
@@ -102,7 +104,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self) -> None:
         """Sign out of this browser."""
-        sessions.sign_out(session_secret(), ports=ports())
+        sessions.sign_out(secret=session_secret(), sessions=ports().sessions)
         drop_session_cookie()
 
 
@@ -112,7 +114,7 @@ class LogoutEverywhere(MethodView):
     @blp.response(204)
     def post(self) -> None:
         """Sign out on every device."""
-        sessions.sign_out_everywhere(_signed_in_identity().user_id, ports=ports())
+        sessions.sign_out_everywhere(user_id=_signed_in_identity().user_id, sessions=ports().sessions)
         drop_session_cookie()
 
 
@@ -138,7 +140,12 @@ class MySessions(MethodView):
         current = _own_session(identity)
         policy = ports().policy.sessions
         found = sessions.list_sessions(
-            identity.user_id, ports=ports(), page=query["page"], page_size=query["page_size"]
+            user_id=identity.user_id,
+            page=query["page"],
+            page_size=query["page_size"],
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
         )
         items = [
             {
@@ -161,7 +168,9 @@ class MySession(MethodView):
     @blp.response(204)
     def delete(self, session_id: uuid.UUID) -> None:
         """End one of my sessions."""
-        sessions.revoke_session(_signed_in_identity().user_id, session_id, ports=ports())
+        sessions.revoke_session(
+            user_id=_signed_in_identity().user_id, session_id=session_id, sessions=ports().sessions
+        )
 
 
 @blp.route("/password/forgot")

@@ -20,7 +20,7 @@ from flask_smorest import Blueprint
 from auth_service.adapters.http.schemas import VerifyQuerySchema
 from auth_service.adapters.http.web_session import ports, session_secret, uow
 from auth_service.service_layer.api_keys import REFUSAL_HEADER, verify_api_key
-from auth_service.service_layer.sessions import VerifyRequest, verify_request
+from auth_service.service_layer.sessions import verify_request
 from hospital_shared.errors import Forbidden
 from hospital_shared.identity import INTEGRATION_ROLE, USER_ID_HEADER, USER_ROLE_HEADER, USER_SCOPES_HEADER
 
@@ -79,16 +79,16 @@ class Verify(MethodView):
                 response.headers.update(verified.window.headers())
             return response
         session = verify_request(
-            VerifyRequest(
-                session_secret=session_secret(),
-                # Without the original method we cannot tell a read from a write: assume a write.
-                method=request.headers.get("X-Original-Method", "POST").strip().upper(),
-                origin=request.headers.get("Origin"),
-                sec_fetch_site=request.headers.get("Sec-Fetch-Site"),
-                csrf_token=request.headers.get("X-CSRF-Token"),
-                session_required=query["mode"] == "required",
-            ),
-            ports=ports(),
+            session_secret=session_secret(),
+            # Without the original method we cannot tell a read from a write: assume a write.
+            method=request.headers.get("X-Original-Method", "POST").strip().upper(),
+            origin=request.headers.get("Origin"),
+            sec_fetch_site=request.headers.get("Sec-Fetch-Site"),
+            csrf_token=request.headers.get("X-CSRF-Token"),
+            session_required=query["mode"] == "required",
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
         )
         if session is not None:
             response.headers[USER_ID_HEADER] = str(session.user_id)

@@ -59,7 +59,9 @@ def _identity() -> Identity:
 
 def _own_session(identity: Identity) -> Session:
     """The caller's own browser session: a link is bound to it (an API key cannot link)."""
-    session = sessions.current_session(session_secret(), ports=ports())
+    session = sessions.current_session(
+        secret=session_secret(), sessions=ports().sessions, clock=ports().clock, policy=ports().policy
+    )
     if session is None or session.user_id != identity.user_id:
         raise Unauthorized("Sign in in this browser to link another sign-in method.")
     return session
