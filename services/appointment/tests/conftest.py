@@ -1,28 +1,23 @@
-"""Fixtures: a migrated throw-away database, Redis database 14, and the app wired to both.
-
-The app's clock is fixed (FixedClock) so slot times are predictable; tests move it with `clock.now_is`.
-"""
+"""Appointment-MS's fixtures: every service's (hospital_testing), with the background work switched off in
+the settings and the app's clock fixed at MONDAY (FixedClock) so slot times are predictable; tests move it
+with `clock.now_is`. `add_doctor` puts doctors into the projection as the stream consumer would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from appointment_service import SERVICE_DIR
 from appointment_service.adapters.http.app import create_app
 from appointment_service.config import Settings
 from appointment_service.service_layer.projection import apply_doctor_events
-from hospital_testing import FixedClock, migrated_database, running_app
+from hospital_testing import FixedClock, app_fixture, client_fixture, database_fixture, make_settings
 
 from .builders import stream_event
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
-TOKEN = "test-internal-token"
 # A Monday morning, before the demo doctors' 08:00 Berlin start.
 MONDAY = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
 TABLES = (
@@ -31,19 +26,24 @@ TABLES = (
 )  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with migrated_database("appointment", SERVICE_DIR) as url:
-        yield url
+def app_on_clock(settings: Settings, clock: FixedClock) -> Flask:
+    """The app, its container's clock swapped for the test's (create_app takes none)."""
+    app = create_app(settings)
+    app.extensions["container"].clock = clock
+    return app
+
+
+database_url = database_fixture("appointment", SERVICE_DIR)
+app = app_fixture(app_on_clock, tables=TABLES)
+client = client_fixture()
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        environment="test",
+    return make_settings(
+        Settings,
+        service="appointment",
         database_url=database_url,
-        redis_url=REDIS_URL,
-        internal_token=TOKEN,
         projection_consumer_enabled=False,
         mail_relay_enabled=False,
         replica_heartbeat_enabled=False,
@@ -54,19 +54,6 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(MONDAY)
-
-
-@pytest.fixture
-def app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
-    flask_app = create_app(settings)
-    flask_app.extensions["container"].clock = clock
-    with running_app(flask_app, tables=TABLES) as app:
-        yield app
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""In-memory fakes of Appointment-MS's ports, as faithful to the PostgreSQL and Redis adapters as tests need.
+"""In-memory fakes of Appointment-MS's ports, as faithful to the PostgreSQL and Redis adapters as tests need,
+and the booking use cases wired to them (BookingDesk).
 
 The unit of work keeps every change since `with uow:` began and throws it away unless `commit()` is called,
 as a database transaction would. Appointments obey the two exclusion constraints of the schema: a doctor's
@@ -15,9 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import hospital_testing
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.integrations import PatientAccount
+from appointment_service.domain.mails import Mailbox, PatientMail
 from appointment_service.domain.replicas import WorkerHeartbeat
 from appointment_service.domain.slots import Busy, DoctorLoad
 from appointment_service.domain.system import BookingCounts, ServiceHealth
@@ -26,19 +29,41 @@ from appointment_service.ports import (
     AppointmentFilter,
     AppointmentRepository,
     AppointmentUnitOfWork,
+    ContactsUnavailable,
     DoctorDirectory,
     EventOutbox,
     EventSource,
     IdempotencyKeys,
     MailOutbox,
+    MailRejected,
+    MailRelayUnitOfWork,
+    MailSender,
+    MailServerUnavailable,
     PatientAccounts,
+    PatientContacts,
+    PendingMail,
+    PendingMails,
+    RecipientUnknown,
     ReplicaRegistry,
     ServiceProbes,
     SlotCache,
     StoredAnswer,
 )
+from appointment_service.service_layer.booking import (
+    BookAppointment,
+    Booked,
+    GuestHeld,
+    GuestHold,
+    RescheduleAppointment,
+    book_appointment,
+    cancel_appointment,
+    confirm_hold,
+    hold_for_guest,
+    reschedule_appointment,
+)
 from hospital_shared.clock import Clock
 from hospital_shared.events import StreamEvent
+from hospital_shared.identity import Identity
 from hospital_shared.paging import Page
 from hospital_testing import FixedClock
 
@@ -297,20 +322,18 @@ class FakeEventOutbox(EventOutbox):
         return [event_type for event_type, _ in self.rows]
 
 
-class FakeUnitOfWork(AppointmentUnitOfWork):
+class FakeUnitOfWork(hospital_testing.FakeUnitOfWork, AppointmentUnitOfWork):
     """One in-memory database; what a `with uow:` block did not commit is gone when the block ends."""
 
     def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__()
         self.appointments = FakeAppointments(clock or FixedClock(datetime.now(UTC)))
         self.doctors = FakeDoctors()
         self.idempotency = FakeIdempotencyKeys()
         self.mails = FakeMailOutbox()
         self.events = FakeEventOutbox()
-        self.commits = 0
-        self.transactions = 0
-        self._checkpoint: tuple[Any, ...] | None = None
 
-    def _state(self) -> tuple[Any, ...]:
+    def snapshot(self) -> tuple[Any, ...]:
         return copy.deepcopy(
             (
                 self.appointments.rows,
@@ -322,23 +345,7 @@ class FakeUnitOfWork(AppointmentUnitOfWork):
             )
         )
 
-    def __enter__(self) -> FakeUnitOfWork:
-        self.transactions += 1
-        self._checkpoint = self._state()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.rollback()
-        self._checkpoint = None
-
-    def commit(self) -> None:
-        self.commits += 1
-        self._checkpoint = self._state()
-
-    def rollback(self) -> None:
-        if self._checkpoint is None:
-            return
-        state = copy.deepcopy(self._checkpoint)
+    def restore(self, state: tuple[Any, ...]) -> None:
         (
             self.appointments.rows,
             self.doctors.rows,
@@ -463,3 +470,166 @@ class FakePatientAccounts(PatientAccounts):
         if self.down:
             raise AccountsUnavailable("Auth-MS is down")
         return self.accounts.get(user_id)
+
+
+# -- the mail relay ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutboxRow:
+    id: int
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    kind: str
+    payload: dict[str, Any]
+    next_attempt_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
+class FakePendingMails(PendingMails):
+    def __init__(self) -> None:
+        self.rows: list[OutboxRow] = []
+
+    def claim_due(self, *, now: datetime, limit: int) -> list[PendingMail]:
+        unsent = [r for r in self.rows if r.sent_at is None]
+        due = [
+            r
+            for r in unsent
+            if r.next_attempt_at <= now
+            and not any(o.appointment_id == r.appointment_id and o.id < r.id for o in unsent)
+        ]
+        return [
+            PendingMail(r.id, r.appointment_id, r.patient_id, r.kind, dict(r.payload), r.attempts)
+            for r in sorted(due, key=lambda r: r.id)[:limit]
+        ]
+
+    def _row(self, mail_id: int) -> OutboxRow:
+        return next(r for r in self.rows if r.id == mail_id)
+
+    def mark_sent(self, mail_id: int, *, at: datetime) -> None:
+        row = self._row(mail_id)
+        row.sent_at, row.attempts = at, row.attempts + 1
+
+    def mark_failed(self, mail_id: int, *, error: str, retry_at: datetime) -> None:
+        row = self._row(mail_id)
+        row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
+
+    def backlog(self) -> int:
+        return sum(1 for r in self.rows if r.sent_at is None)
+
+
+class FakeMailRelayUnitOfWork(hospital_testing.FakeUnitOfWork, MailRelayUnitOfWork):
+    """Counts commits but undoes nothing: the relay changes its rows in place and tests watch those rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = FakePendingMails()
+
+
+class FakeContacts(PatientContacts):
+    def __init__(self) -> None:
+        self.known: dict[uuid.UUID, Mailbox] = {}
+        self.down = False
+
+    def contact_of(self, patient_id: uuid.UUID) -> Mailbox:
+        if self.down:
+            raise ContactsUnavailable("Auth-MS is down")
+        if patient_id not in self.known:
+            raise RecipientUnknown("no such account")
+        return self.known[patient_id]
+
+
+class FakeSender(MailSender):
+    def __init__(self) -> None:
+        self.sent: list[PatientMail] = []
+        self.down = False
+        self.rejects: set[str] = set()
+        self.tries = 0
+
+    def send(self, mail: PatientMail) -> None:
+        self.tries += 1
+        if self.down:
+            raise MailServerUnavailable("connection refused")
+        if mail.to.address in self.rejects:
+            raise MailRejected("550 no such mailbox")
+        self.sent.append(mail)
+
+
+# -- the use cases over the fakes ----------------------------------------------------------------------------
+
+
+class BookingDesk:
+    """The booking use cases wired to fakes, as bootstrap wires them to PostgreSQL and Redis; a test
+    (or its own desk, a subclass) says only what is booked, held, confirmed, cancelled or moved."""
+
+    def __init__(
+        self, now: datetime, *, hold_minutes: int = 5, accounts: PatientAccounts | None = None
+    ) -> None:
+        self.clock = FixedClock(now)
+        self.uow = FakeUnitOfWork(self.clock)
+        self.cache = FakeSlotCache()
+        self.hold_minutes = hold_minutes
+        self.accounts = accounts
+
+    def book_appointment(self, command: BookAppointment) -> Booked:
+        return book_appointment(
+            self.uow,
+            cmd=command,
+            cache=self.cache,
+            clock=self.clock,
+            hold_minutes=self.hold_minutes,
+            accounts=self.accounts,
+        )
+
+    def hold_for_guest(
+        self, doctor: BookableDoctor, start: datetime, *, guest_key: str, max_live_holds: int
+    ) -> GuestHeld:
+        return hold_for_guest(
+            self.uow,
+            cmd=GuestHold(doctor_id=doctor.id, start=start, guest_key=guest_key),
+            cache=self.cache,
+            clock=self.clock,
+            hold_minutes=self.hold_minutes,
+            max_live_holds=max_live_holds,
+        )
+
+    def confirm(
+        self,
+        hold: Appointment,
+        *,
+        patient_id: uuid.UUID,
+        reason: str | None = None,
+        claim_token: str | None = None,
+    ) -> Appointment:
+        return confirm_hold(
+            self.uow,
+            hold_id=hold.id,
+            patient_id=patient_id,
+            reason=reason,
+            claim_token=claim_token,
+            cache=self.cache,
+            clock=self.clock,
+        )
+
+    def cancel(self, appointment: Appointment, actor: Identity) -> Appointment:
+        return cancel_appointment(
+            self.uow,
+            appointment_id=appointment.id,
+            actor=actor,
+            reason="cannot come",
+            cache=self.cache,
+            clock=self.clock,
+            accounts=self.accounts,
+        )
+
+    def reschedule(
+        self, appointment: Appointment, start: datetime, *, actor: Identity | None = None
+    ) -> Appointment:
+        """Move `appointment` to `start`, asked by `actor` (by default its patient)."""
+        actor = actor or Identity(appointment.patient_id, "patient")
+        command = RescheduleAppointment(appointment.id, actor, start)
+        return reschedule_appointment(
+            self.uow, cmd=command, cache=self.cache, clock=self.clock, accounts=self.accounts
+        )

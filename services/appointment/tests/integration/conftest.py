@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..conftest import TOKEN
+from hospital_testing import INTERNAL_TOKEN
+
 from .mail_fixtures import AuthStub
 
 
 @pytest.fixture(scope="module")
 def auth_ms() -> Iterator[AuthStub]:
-    stub = AuthStub(TOKEN)
+    stub = AuthStub(INTERNAL_TOKEN)
     yield stub
     stub.stop()

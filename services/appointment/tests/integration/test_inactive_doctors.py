@@ -9,9 +9,9 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN
 
 from ..builders import doctor_snapshot
-from ..conftest import TOKEN
 from .test_slots_and_booking import ANON, FIRST, book, next_slot, patient
 
 
@@ -35,7 +35,7 @@ def test_an_inactive_doctor_is_offered_nowhere_and_keeps_their_agenda(
     by_doctor = client.get(f"/api/v1/slots?doctor_id={doctor_id}", headers=ANON)
     assert by_doctor.status_code == 422 and list(by_doctor.json["errors"]) == ["doctor_id"]
     assert book(client, patient(), str(doctor_id), "2027-03-01T09:00:00Z").status_code == 422
-    doctor = identity_headers(snapshot["doctor"]["user_id"], "doctor", TOKEN)
+    doctor = identity_headers(snapshot["doctor"]["user_id"], "doctor", INTERNAL_TOKEN)
     assert client.get("/api/v1/appointments?scope=upcoming", headers=doctor).json["total"] == 1
     assert client.get(f"/api/v1/appointments/{booked.json['id']}", headers=who).status_code == 200
 

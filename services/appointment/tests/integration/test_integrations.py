@@ -18,10 +18,9 @@ from appointment_service.adapters.contacts.auth_api import AuthApiPatientAccount
 from appointment_service.config import Settings
 from appointment_service.ports import AccountsUnavailable
 from hospital_shared.identity import identity_headers
-from hospital_testing import free_port
+from hospital_testing import INTERNAL_TOKEN, free_port
 
 from ..builders import doctor_snapshot
-from ..conftest import TOKEN
 from .mail_fixtures import AuthStub
 
 FIRST, SECOND, THIRD = "2027-03-01T07:00:00Z", "2027-03-01T07:30:00Z", "2027-03-01T08:00:00Z"
@@ -38,7 +37,7 @@ def settings(settings: Settings, auth_ms: AuthStub) -> Iterator[Settings]:
 
 def key(*scopes: str, key_id: uuid.UUID | None = None) -> dict[str, str]:
     """The headers the gateway sends for an API key with these scopes."""
-    return identity_headers(key_id or uuid.uuid4(), "integration", TOKEN, scopes=scopes)
+    return identity_headers(key_id or uuid.uuid4(), "integration", INTERNAL_TOKEN, scopes=scopes)
 
 
 def key_id(headers: dict[str, str]) -> uuid.UUID:
@@ -68,8 +67,8 @@ def doctor_id(add_doctor: Any) -> str:
 
 
 def test_slots_answer_anyone_and_keys_with_slots_read_only(client: FlaskClient, doctor_id: str) -> None:
-    anonymous = {"X-Internal-Token": TOKEN}
-    person = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    anonymous = {"X-Internal-Token": INTERNAL_TOKEN}
+    person = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
     for path in ("/api/v1/slots?specialization=cardiology", "/api/v1/slots/next?specialization=cardiology"):
         assert client.get(path, headers=anonymous).status_code == 200
         assert client.get(path, headers=person).status_code == 200
@@ -143,7 +142,7 @@ def test_patient_id_is_required_from_keys_and_refused_from_people(
     app: Flask, client: FlaskClient, auth_ms: AuthStub, doctor_id: str
 ) -> None:
     me = uuid.uuid4()
-    person = identity_headers(me, "patient", TOKEN)
+    person = identity_headers(me, "patient", INTERNAL_TOKEN)
 
     missing = book(client, key(*PARTNER), doctor_id)
     for_someone = book(client, person, doctor_id, patient_id=str(auth_ms.add_account()))
@@ -175,7 +174,7 @@ def test_with_auth_ms_unable_to_answer_a_keys_booking_is_503_and_nothing_is_writ
 
 def test_an_unreachable_auth_ms_is_accounts_unavailable() -> None:
     accounts = AuthApiPatientAccounts(
-        f"http://127.0.0.1:{free_port()}", internal_token=TOKEN, timeout_seconds=1.0
+        f"http://127.0.0.1:{free_port()}", internal_token=INTERNAL_TOKEN, timeout_seconds=1.0
     )
     with pytest.raises(AccountsUnavailable):
         accounts.account_of(uuid.uuid4())
@@ -184,7 +183,7 @@ def test_an_unreachable_auth_ms_is_accounts_unavailable() -> None:
 def test_auth_ms_answers_are_read_as_accounts(auth_ms: AuthStub) -> None:
     partner = uuid.uuid4()
     patient = auth_ms.add_account(registered_by_key=partner, disabled=True)
-    accounts = AuthApiPatientAccounts(auth_ms.url, internal_token=TOKEN, timeout_seconds=2.0)
+    accounts = AuthApiPatientAccounts(auth_ms.url, internal_token=INTERNAL_TOKEN, timeout_seconds=2.0)
 
     account = accounts.account_of(patient)
 
@@ -270,7 +269,7 @@ def test_people_read_and_change_their_appointments_as_before(
     client: FlaskClient, auth_ms: AuthStub, doctor_id: str
 ) -> None:
     me = uuid.uuid4()
-    person = identity_headers(me, "patient", TOKEN)
+    person = identity_headers(me, "patient", INTERNAL_TOKEN)
     visit = book(client, person, doctor_id).json
     auth_ms.unavailable = True  # people's requests never ask Auth-MS
 
@@ -308,7 +307,7 @@ def test_a_keys_identity_needs_the_internal_token(client: FlaskClient, doctor_id
 
 
 def test_the_spec_documents_patient_id_the_scopes_and_the_503(client: FlaskClient) -> None:
-    spec = client.get("/openapi.json", headers={"X-Internal-Token": TOKEN}).json
+    spec = client.get("/openapi.json", headers={"X-Internal-Token": INTERNAL_TOKEN}).json
     booking = spec["components"]["schemas"]["Booking"]
     assert "patient_id" in booking["properties"] and "patient_id" not in booking.get("required", [])
     paths = spec["paths"]

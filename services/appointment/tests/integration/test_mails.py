@@ -27,13 +27,10 @@ from appointment_service.config import Settings
 from appointment_service.service_layer.mail_relay import send_all_due_mails
 from hospital_shared.background import start_background_work
 from hospital_shared.identity import identity_headers
-from hospital_testing import free_port, migrated_database
+from hospital_testing import INTERNAL_TOKEN, free_port, make_settings, migrated_database
 
 from ..builders import doctor_snapshot
 from .mail_fixtures import AuthStub, Inbox, calendar_part, outbox_row, owe_mail, smtp_server
-
-TOKEN = "test-internal-token"
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +46,10 @@ def smtp_port() -> int:
 
 @pytest.fixture
 def mail_settings(mail_database_url: str, auth_ms: AuthStub, smtp_port: int) -> Settings:
-    return Settings(
-        environment="test",
+    return make_settings(
+        Settings,
+        service="appointment",
         database_url=mail_database_url,
-        redis_url=REDIS_URL,
-        internal_token=TOKEN,
         projection_consumer_enabled=False,
         mail_relay_enabled=False,
         mail_relay_interval_seconds=0.1,
@@ -273,7 +269,7 @@ def test_book_move_and_cancel_send_three_mails_about_one_calendar_event(
     snapshot = doctor_snapshot()
     add_doctor(snapshot)
     patient_id = auth_ms.add_patient("maria@example.org", "Maria Schmidt")
-    headers = identity_headers(patient_id, "patient", TOKEN)
+    headers = identity_headers(patient_id, "patient", INTERNAL_TOKEN)
     booked = client.post(
         "/api/v1/appointments",
         json={"doctor_id": snapshot["doctor_id"], "start": "2027-03-01T07:00:00Z", "reason": "chest pain"},
@@ -293,7 +289,7 @@ def test_book_move_and_cancel_send_three_mails_about_one_calendar_event(
     container = app.extensions["container"]
     ports = replace(
         mail_relay_ports(container),
-        contacts=AuthApiPatientContacts(auth_ms.url, internal_token=TOKEN, timeout_seconds=3),
+        contacts=AuthApiPatientContacts(auth_ms.url, internal_token=INTERNAL_TOKEN, timeout_seconds=3),
         sender=SmtpMailSender(
             f"smtp://127.0.0.1:{smtp_port}", mail_from="a@hospital.example", timeout_seconds=3
         ),

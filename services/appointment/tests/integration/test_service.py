@@ -5,8 +5,7 @@ import uuid
 from flask.testing import FlaskClient
 
 from hospital_shared.identity import identity_headers
-
-from ..conftest import TOKEN
+from hospital_testing import INTERNAL_TOKEN
 
 
 def test_health_answers_without_the_internal_token(client: FlaskClient) -> None:
@@ -39,19 +38,19 @@ def test_a_wrong_internal_token_is_refused(client: FlaskClient) -> None:
 
 
 def test_the_openapi_document_lists_the_routes(client: FlaskClient) -> None:
-    spec = client.get("/openapi.json", headers={"X-Internal-Token": TOKEN}).json
+    spec = client.get("/openapi.json", headers={"X-Internal-Token": INTERNAL_TOKEN}).json
     for path in ("/api/v1/slots", "/api/v1/slots/next", "/api/v1/appointments", "/api/v1/appointments/holds"):
         assert path in spec["paths"], path
 
 
 def test_an_anonymous_caller_gets_401_problem_for_appointments(client: FlaskClient) -> None:
-    response = client.get("/api/v1/appointments", headers={"X-Internal-Token": TOKEN})
+    response = client.get("/api/v1/appointments", headers={"X-Internal-Token": INTERNAL_TOKEN})
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
 
 
 def test_unknown_routes_and_methods_are_problem_json(client: FlaskClient) -> None:
-    headers = {"X-Internal-Token": TOKEN}
+    headers = {"X-Internal-Token": INTERNAL_TOKEN}
     missing = client.get("/api/v1/appointments/nothing-here", headers=headers)
     assert missing.status_code == 404
     assert missing.mimetype == "application/problem+json"

@@ -13,19 +13,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from hospital_shared.identity import identity_headers
-from hospital_testing import FixedClock
+from hospital_testing import INTERNAL_TOKEN, FixedClock
 
 from ..builders import doctor_snapshot
-from ..conftest import MONDAY, TOKEN
+from ..conftest import MONDAY
 
-ANON = {"X-Internal-Token": TOKEN}
+ANON = {"X-Internal-Token": INTERNAL_TOKEN}
 FIRST = (
     "2027-03-01T07:15:00Z"  # 08:00 Berlin + 60 min notice from 06:00 UTC -> 07:00 UTC is 08:00; 07:15 next
 )
 
 
 def patient(user_id: uuid.UUID | None = None) -> dict[str, str]:
-    return identity_headers(user_id or uuid.uuid4(), "patient", TOKEN)
+    return identity_headers(user_id or uuid.uuid4(), "patient", INTERNAL_TOKEN)
 
 
 def book(client: FlaskClient, headers: dict[str, str], doctor_id: str, start: str, **extra: Any) -> Any:
@@ -217,7 +217,7 @@ def test_a_doctor_sees_only_their_own_agenda(client: FlaskClient, add_doctor: An
     add_doctor(mine, theirs)
     book(client, patient(), mine["doctor_id"], FIRST)
     other = book(client, patient(), theirs["doctor_id"], FIRST).json
-    doctor = identity_headers(mine["doctor"]["user_id"], "doctor", TOKEN)
+    doctor = identity_headers(mine["doctor"]["user_id"], "doctor", INTERNAL_TOKEN)
     agenda = client.get("/api/v1/appointments?scope=upcoming", headers=doctor).json
     assert agenda["total"] == 1
     assert agenda["items"][0]["doctor_id"] == mine["doctor_id"]
@@ -271,7 +271,7 @@ def test_bad_bookings_are_4xx_and_write_nothing(app: Flask, client: FlaskClient,
     assert book(client, headers, snapshot["doctor_id"], "2027-03-06T09:00:00Z").status_code == 422  # Saturday
     assert book(client, headers, str(uuid.uuid4()), FIRST).status_code == 422
     assert book(client, headers, snapshot["doctor_id"], "tomorrow").status_code == 422
-    doctor = identity_headers(uuid.uuid4(), "doctor", TOKEN)
+    doctor = identity_headers(uuid.uuid4(), "doctor", INTERNAL_TOKEN)
     assert book(client, doctor, snapshot["doctor_id"], FIRST).status_code == 403
     with app.extensions["container"].engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM appointments")) == 0
@@ -378,7 +378,7 @@ def test_updated_since_lists_changed_appointments_in_a_stable_order_for_mirrorin
 ) -> None:
     snapshot = doctor_snapshot()
     add_doctor(snapshot)
-    admin = identity_headers(uuid.uuid4(), "admin", TOKEN)
+    admin = identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
     first = book(client, patient(), snapshot["doctor_id"], FIRST).json
     second = book(client, patient(), snapshot["doctor_id"], "2027-03-01T08:00:00Z").json
     assert first["updated_at"] and first["updated_at"] <= second["updated_at"]

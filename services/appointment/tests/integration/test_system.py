@@ -26,13 +26,14 @@ from appointment_service.domain.replicas import LatencyHistogram, ReplicaWorker,
 from appointment_service.domain.system import utc_day
 from hospital_shared.background import start_background_work
 from hospital_shared.identity import identity_headers
-from hospital_testing import FixedClock, free_port, running_app
+from hospital_testing import INTERNAL_TOKEN, FixedClock, free_port, running_app
 
 from ..builders import doctor_snapshot
-from ..conftest import MONDAY, TABLES, TOKEN
+from ..conftest import MONDAY, TABLES
 
-ADMIN = identity_headers(uuid.uuid4(), "admin", TOKEN)
-# A database no suite flushes after each test (the app's, REDIS_URL, is), for the registry's own tests.
+ADMIN = identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
+# A database no suite flushes after each test (the app's, redis_url("appointment"), is), for the registry's
+# own tests.
 REGISTRY_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -205,7 +206,7 @@ def test_the_page_reports_each_service_ready_or_why_not_within_the_probe_timeout
 
 
 def test_the_replica_announces_itself_with_the_requests_it_answered(system_client: FlaskClient) -> None:
-    patient = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    patient = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
     for _ in range(5):
         assert system_client.get("/api/v1/appointments", headers=patient).status_code == 200
     for _ in range(3):
@@ -233,7 +234,7 @@ def test_bookings_today_count_what_was_booked_today_and_what_starts_today(
 ) -> None:
     snapshot = doctor_snapshot()
     add_doctor(snapshot)
-    patient = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    patient = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
 
     def book(start: datetime, path: str = "/api/v1/appointments") -> dict[str, Any]:
         body = {"doctor_id": snapshot["doctor_id"], "start": start.isoformat()}
@@ -268,16 +269,18 @@ def test_bookings_today_count_what_was_booked_today_and_what_starts_today(
 
 def test_only_admins_see_the_page(system_client: FlaskClient) -> None:
     for role in ("patient", "doctor"):
-        refused = system_client.get("/api/v1/system", headers=identity_headers(uuid.uuid4(), role, TOKEN))
+        refused = system_client.get(
+            "/api/v1/system", headers=identity_headers(uuid.uuid4(), role, INTERNAL_TOKEN)
+        )
         assert refused.status_code == 403
         assert refused.mimetype == "application/problem+json"
-    anonymous = system_client.get("/api/v1/system", headers={"X-Internal-Token": TOKEN})
+    anonymous = system_client.get("/api/v1/system", headers={"X-Internal-Token": INTERNAL_TOKEN})
     assert anonymous.status_code == 401
     assert anonymous.mimetype == "application/problem+json"
 
 
 def test_the_page_is_documented_in_the_openapi_document(client: FlaskClient) -> None:
-    spec = client.get("/openapi.json", headers={"X-Internal-Token": TOKEN}).json
+    spec = client.get("/openapi.json", headers={"X-Internal-Token": INTERNAL_TOKEN}).json
     operation = spec["paths"]["/api/v1/system"]["get"]
     assert operation["summary"].startswith("The platform at a glance")
     assert {"200", "401", "403"} <= set(operation["responses"])

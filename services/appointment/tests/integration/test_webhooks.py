@@ -24,12 +24,12 @@ from appointment_service.domain.webhooks import signature_is_valid
 from appointment_service.service_layer.webhook_dispatch import WebhookDispatcher
 from hospital_shared.clock import SystemClock
 from hospital_shared.identity import identity_headers
+from hospital_testing import INTERNAL_TOKEN
 
 from ..builders import doctor_snapshot
-from ..conftest import TOKEN
 from ..webhook_receiver import HangingReceiver, ReceiverCertificates, https_receiver
 
-ADMIN = identity_headers(uuid.uuid4(), "admin", TOKEN)
+ADMIN = identity_headers(uuid.uuid4(), "admin", INTERNAL_TOKEN)
 FIRST = "2027-03-01T07:15:00Z"
 
 
@@ -61,7 +61,7 @@ def register(client: FlaskClient, url: str, *types: str, headers: dict[str, str]
 
 
 def book(client: FlaskClient, doctor_id: str, start: str = FIRST) -> Any:
-    headers = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    headers = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
     answer = client.post(
         "/api/v1/appointments", json={"doctor_id": doctor_id, "start": start}, headers=headers
     )
@@ -86,10 +86,10 @@ def deliveries(client: FlaskClient, endpoint_id: str, **query: str) -> list[dict
 def test_only_admins_manage_webhook_endpoints(client: FlaskClient) -> None:
     url = "https://127.0.0.1:9/hooks"
     for role in ("patient", "doctor"):
-        headers = identity_headers(uuid.uuid4(), role, TOKEN)
+        headers = identity_headers(uuid.uuid4(), role, INTERNAL_TOKEN)
         assert register(client, url, headers=headers).status_code == 403
         assert client.get("/api/v1/webhooks", headers=headers).status_code == 403
-    assert client.get("/api/v1/webhooks", headers={"X-Internal-Token": TOKEN}).status_code == 401
+    assert client.get("/api/v1/webhooks", headers={"X-Internal-Token": INTERNAL_TOKEN}).status_code == 401
 
 
 def test_an_endpoint_is_registered_listed_changed_rotated_and_deleted(client: FlaskClient) -> None:
@@ -181,7 +181,7 @@ def test_cancel_and_reschedule_write_their_events_in_the_same_transaction(
 ) -> None:
     snapshot = doctor_snapshot()
     add_doctor(snapshot)
-    patient = identity_headers(uuid.uuid4(), "patient", TOKEN)
+    patient = identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN)
     booked = client.post(
         "/api/v1/appointments", json={"doctor_id": snapshot["doctor_id"], "start": FIRST}, headers=patient
     ).json
@@ -195,7 +195,7 @@ def test_cancel_and_reschedule_write_their_events_in_the_same_transaction(
         again = client.post(
             "/api/v1/appointments",
             json={"doctor_id": snapshot["doctor_id"], "start": "2027-03-01T08:00:00Z"},
-            headers=identity_headers(uuid.uuid4(), "patient", TOKEN),
+            headers=identity_headers(uuid.uuid4(), "patient", INTERNAL_TOKEN),
         )  # fmt: skip
         assert again.status_code == expected
     engine = app.extensions["container"].engine

@@ -12,27 +12,14 @@ import pytest
 
 from appointment_service.domain.appointment import Appointment, AppointmentStatus
 from appointment_service.domain.doctor import BookableDoctor
-from appointment_service.service_layer.booking import (
-    HOLD,
-    BookAppointment,
-    Booked,
-    GuestHold,
-    RescheduleAppointment,
-    SlotTaken,
-    book_appointment,
-    cancel_appointment,
-    confirm_hold,
-    hold_for_guest,
-    reschedule_appointment,
-)
+from appointment_service.service_layer.booking import HOLD, BookAppointment, Booked, SlotTaken
 from appointment_service.service_layer.projection import apply_doctor_events
 from appointment_service.service_layer.slot_search import SlotSearch, find_slots, next_slot
 from hospital_shared.errors import NotFound, TooManyRequests, ValidationFailed
 from hospital_shared.identity import Identity
-from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot, stream_event
-from ..fakes import FakeSlotCache, FakeUnitOfWork
+from ..fakes import BookingDesk
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 3, 12, 0, tzinfo=UTC)  # Sunday; Monday 4 January is an ordinary working day
@@ -46,13 +33,11 @@ def at(clock: str, day: date = MONDAY) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=BERLIN).astimezone(UTC)
 
 
-class Hospital:
-    """The use cases wired to fakes, as bootstrap wires them to PostgreSQL and Redis."""
+class Hospital(BookingDesk):
+    """The use cases over fakes, on a Sunday; a test books with a doctor and a start."""
 
     def __init__(self) -> None:
-        self.clock = FixedClock(NOW)
-        self.uow = FakeUnitOfWork(self.clock)
-        self.cache = FakeSlotCache()
+        super().__init__(NOW, hold_minutes=HOLD_MINUTES)
 
     def doctor(self, **fields: Any) -> BookableDoctor:
         return self.uow.doctors.add(doctor_snapshot(**fields))
@@ -63,23 +48,7 @@ class Hospital:
         command = BookAppointment(
             patient_id=patient or uuid.uuid4(), doctor_id=doctor.id, start=start, **fields
         )
-        return book_appointment(
-            self.uow, cmd=command, cache=self.cache, clock=self.clock, hold_minutes=HOLD_MINUTES
-        )
-
-    def cancel(self, appointment: Appointment, actor: Identity) -> Appointment:
-        return cancel_appointment(
-            self.uow,
-            appointment_id=appointment.id,
-            actor=actor,
-            reason="cannot come",
-            cache=self.cache,
-            clock=self.clock,
-        )
-
-    def reschedule(self, appointment: Appointment, start: datetime) -> Appointment:
-        command = RescheduleAppointment(appointment.id, Identity(appointment.patient_id, "patient"), start)
-        return reschedule_appointment(self.uow, cmd=command, cache=self.cache, clock=self.clock)
+        return self.book_appointment(command)
 
     def search(self, **fields: Any) -> list[dict[str, Any]]:
         search = SlotSearch(**{"limit": 3, **fields})
@@ -87,6 +56,14 @@ class Hospital:
             self.uow, search=search, viewer=None, cache=self.cache, clock=self.clock, cache_seconds=60
         )
         return json.loads(body)["items"]
+
+    def best_slot(self, **fields: Any) -> dict[str, Any]:
+        """The one slot next_slot answers (NotFound when nothing is free)."""
+        search = SlotSearch(**fields)
+        body = next_slot(
+            self.uow, search=search, viewer=None, cache=self.cache, clock=self.clock, cache_seconds=60
+        )
+        return json.loads(body)
 
     def stored(self, appointment: Appointment) -> Appointment:
         return self.uow.appointments.rows[appointment.id]
@@ -260,9 +237,7 @@ def test_a_live_hold_is_confirmed_into_a_booking(hospital: Hospital, weber: Book
     hold = hospital.book(weber, at("08:00"), patient=me, kind=HOLD).appointment
     hospital.clock.advance(minutes=HOLD_MINUTES - 1)
 
-    confirm_hold(
-        hospital.uow, hold_id=hold.id, patient_id=me, reason=None, cache=hospital.cache, clock=hospital.clock
-    )
+    hospital.confirm(hold, patient_id=me)
 
     assert hospital.stored(hold).status is AppointmentStatus.BOOKED
     assert [m.appointment_id for m in hospital.mails("confirmed")] == [hold.id]
@@ -271,63 +246,27 @@ def test_a_live_hold_is_confirmed_into_a_booking(hospital: Hospital, weber: Book
 def test_a_guest_hold_is_claimed_once_by_its_token_and_booked_for_the_patient(
     hospital: Hospital, weber: BookableDoctor
 ) -> None:
-    held = hold_for_guest(
-        hospital.uow,
-        cmd=GuestHold(doctor_id=weber.id, start=at("08:00"), guest_key="client-1"),
-        cache=hospital.cache,
-        clock=hospital.clock,
-        hold_minutes=HOLD_MINUTES,
-        max_live_holds=2,
-    )
+    held = hospital.hold_for_guest(weber, at("08:00"), guest_key="client-1", max_live_holds=2)
     assert hospital.stored(held.appointment).claim_token_hash != held.claim_token  # only a digest is kept
     me, stranger = uuid.uuid4(), uuid.uuid4()
     with pytest.raises(NotFound):
-        confirm_hold(
-            hospital.uow,
-            hold_id=held.appointment.id,
-            patient_id=stranger,
-            reason=None,
-            claim_token="guess",
-            cache=hospital.cache,
-            clock=hospital.clock,
-        )
+        hospital.confirm(held.appointment, patient_id=stranger, claim_token="guess")
 
-    booked = confirm_hold(
-        hospital.uow,
-        hold_id=held.appointment.id,
-        patient_id=me,
-        reason="palpitations",
-        claim_token=held.claim_token,
-        cache=hospital.cache,
-        clock=hospital.clock,
+    booked = hospital.confirm(
+        held.appointment, patient_id=me, reason="palpitations", claim_token=held.claim_token
     )
 
     assert (booked.patient_id, booked.status) == (me, AppointmentStatus.BOOKED)
     assert hospital.stored(held.appointment).claim_token_hash is None
     with pytest.raises(NotFound):  # spent
-        confirm_hold(
-            hospital.uow,
-            hold_id=held.appointment.id,
-            patient_id=stranger,
-            reason=None,
-            claim_token=held.claim_token,
-            cache=hospital.cache,
-            clock=hospital.clock,
-        )
+        hospital.confirm(held.appointment, patient_id=stranger, claim_token=held.claim_token)
 
 
 def test_a_client_keeps_at_most_its_cap_of_live_guest_holds(
     hospital: Hospital, weber: BookableDoctor
 ) -> None:
     def hold(clock: str) -> None:
-        hold_for_guest(
-            hospital.uow,
-            cmd=GuestHold(doctor_id=weber.id, start=at(clock), guest_key="client-1"),
-            cache=hospital.cache,
-            clock=hospital.clock,
-            hold_minutes=HOLD_MINUTES,
-            max_live_holds=2,
-        )
+        hospital.hold_for_guest(weber, at(clock), guest_key="client-1", max_live_holds=2)
 
     hold("08:00")
     hold("09:00")
@@ -343,14 +282,7 @@ def test_confirming_an_expired_hold_is_409(hospital: Hospital, weber: BookableDo
     hospital.clock.advance(minutes=HOLD_MINUTES + 1)
 
     with pytest.raises(SlotTaken) as expired:
-        confirm_hold(
-            hospital.uow,
-            hold_id=hold.id,
-            patient_id=me,
-            reason=None,
-            cache=hospital.cache,
-            clock=hospital.clock,
-        )
+        hospital.confirm(hold, patient_id=me)
 
     assert expired.value.status == 409
 
@@ -364,14 +296,7 @@ def test_confirming_an_expired_hold_whose_slot_another_patient_took_is_409(
     taken = hospital.book(weber, at("08:00")).appointment  # writes the hold's expiry down
 
     with pytest.raises(SlotTaken):
-        confirm_hold(
-            hospital.uow,
-            hold_id=hold.id,
-            patient_id=me,
-            reason=None,
-            cache=hospital.cache,
-            clock=hospital.clock,
-        )
+        hospital.confirm(hold, patient_id=me)
 
     assert hospital.stored(taken).status is AppointmentStatus.BOOKED
 
@@ -563,16 +488,8 @@ def test_a_search_ending_before_it_starts_is_422(hospital: Hospital, weber: Book
 
 
 def test_the_next_slot_is_the_single_best_one(hospital: Hospital, weber: BookableDoctor) -> None:
-    body = next_slot(
-        hospital.uow,
-        search=SlotSearch(limit=5, specialization="cardiology"),
-        viewer=None,
-        cache=hospital.cache,
-        clock=hospital.clock,
-        cache_seconds=60,
-    )
+    slot = hospital.best_slot(limit=5, specialization="cardiology")
 
-    slot = json.loads(body)
     assert (
         slot["start"] == "2027-01-04T07:00:00Z" and slot["doctor_local_start"] == "2027-01-04T08:00:00+01:00"
     )
@@ -583,14 +500,7 @@ def test_there_is_no_next_slot_when_nothing_is_free(hospital: Hospital) -> None:
     hospital.doctor(specializations=("dermatology",), weekly={})
 
     with pytest.raises(NotFound):
-        next_slot(
-            hospital.uow,
-            search=SlotSearch(limit=1, specialization="dermatology"),
-            viewer=None,
-            cache=hospital.cache,
-            clock=hospital.clock,
-            cache_seconds=60,
-        )
+        hospital.best_slot(limit=1, specialization="dermatology")
 
 
 # -- the doctor projection -------------------------------------------------------------------------------

@@ -16,21 +16,13 @@ from appointment_service.domain.doctor import BookableDoctor
 from appointment_service.domain.integrations import PatientAccount
 from appointment_service.ports import AccountsUnavailable
 from appointment_service.service_layer.agenda import AppointmentQuery, get_appointment, list_appointments
-from appointment_service.service_layer.booking import (
-    BookAppointment,
-    Booked,
-    RescheduleAppointment,
-    book_appointment,
-    cancel_appointment,
-    reschedule_appointment,
-)
+from appointment_service.service_layer.booking import BookAppointment, Booked
 from appointment_service.service_layer.integrations import BOOK_ONLY_OWN, booking_parties
 from hospital_shared.errors import Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 from hospital_shared.identity import Identity
-from hospital_testing import FixedClock
 
 from ..builders import doctor_snapshot
-from ..fakes import FakePatientAccounts, FakeSlotCache, FakeUnitOfWork
+from ..fakes import BookingDesk, FakePatientAccounts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 3, 12, 0, tzinfo=UTC)  # a Sunday; Monday 4 January is a working day
@@ -45,14 +37,13 @@ def integration(key_id: uuid.UUID) -> Identity:
     return Identity(key_id, "integration", frozenset({"appointments:read", "appointments:write"}))
 
 
-class Partners:
+class Partners(BookingDesk):
     """Two partners' API keys, Auth-MS's accounts and the use cases over fakes."""
 
+    accounts: FakePatientAccounts
+
     def __init__(self) -> None:
-        self.clock = FixedClock(NOW)
-        self.uow = FakeUnitOfWork(self.clock)
-        self.cache = FakeSlotCache()
-        self.accounts = FakePatientAccounts()
+        super().__init__(NOW, hold_minutes=5, accounts=FakePatientAccounts())
         self.key, self.other_key = uuid.uuid4(), uuid.uuid4()
         self.doctor: BookableDoctor = self.uow.doctors.add(doctor_snapshot(name="Dr. Anna Weber"))
 
@@ -66,26 +57,7 @@ class Partners:
             start=at(start),
             **extra,
         )
-        return book_appointment(
-            self.uow, cmd=command, cache=self.cache, clock=self.clock, hold_minutes=5, accounts=self.accounts
-        )
-
-    def cancel(self, appointment: Appointment, actor: Identity) -> Appointment:
-        return cancel_appointment(
-            self.uow,
-            appointment_id=appointment.id,
-            actor=actor,
-            reason="cannot come",
-            cache=self.cache,
-            clock=self.clock,
-            accounts=self.accounts,
-        )
-
-    def reschedule(self, appointment: Appointment, actor: Identity, start: str) -> Appointment:
-        command = RescheduleAppointment(appointment.id, actor, at(start))
-        return reschedule_appointment(
-            self.uow, cmd=command, cache=self.cache, clock=self.clock, accounts=self.accounts
-        )
+        return self.book_appointment(command)
 
     def listing(self, actor: Identity, patient_id: uuid.UUID | None) -> list[Appointment]:
         page = list_appointments(
@@ -205,12 +177,12 @@ def test_a_key_lists_reads_cancels_and_reschedules_only_its_patients_appointment
             partners.uow, appointment_id=their_visit.id, actor=me, accounts=partners.accounts
         ),
         lambda: partners.cancel(their_visit, me),
-        lambda: partners.reschedule(their_visit, me, "10:00"),
+        lambda: partners.reschedule(their_visit, at("10:00"), actor=me),
     ):
         with pytest.raises(NotFound):
             attempt()
 
-    moved = partners.reschedule(my_visit, me, "10:00")
+    moved = partners.reschedule(my_visit, at("10:00"), actor=me)
     cancelled = partners.cancel(moved, me)
 
     assert (cancelled.status, cancelled.cancelled_by_role) == (AppointmentStatus.CANCELLED, "integration")

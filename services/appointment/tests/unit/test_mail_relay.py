@@ -3,112 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from appointment_service.domain.mails import Mailbox, PatientMail, RetryPolicy
-from appointment_service.ports import (
-    ContactsUnavailable,
-    MailRejected,
-    MailRelayUnitOfWork,
-    MailSender,
-    MailServerUnavailable,
-    PatientContacts,
-    PendingMail,
-    PendingMails,
-    RecipientUnknown,
-)
+from appointment_service.domain.mails import Mailbox, RetryPolicy
 from appointment_service.service_layer.mail_relay import MailRelayPorts, send_all_due_mails, send_due_mails
 from hospital_testing import FixedClock
 
+from ..fakes import FakeContacts, FakeMailRelayUnitOfWork, FakeSender, OutboxRow
+
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-
-
-@dataclass
-class OutboxRow:
-    id: int
-    appointment_id: uuid.UUID
-    patient_id: uuid.UUID
-    kind: str
-    payload: dict[str, Any]
-    attempts: int = 0
-    next_attempt_at: datetime = T0
-    last_error: str | None = None
-    sent_at: datetime | None = None
-
-
-class FakePendingMails(PendingMails):
-    def __init__(self) -> None:
-        self.rows: list[OutboxRow] = []
-
-    def claim_due(self, *, now: datetime, limit: int) -> list[PendingMail]:
-        unsent = [r for r in self.rows if r.sent_at is None]
-        due = [
-            r
-            for r in unsent
-            if r.next_attempt_at <= now
-            and not any(o.appointment_id == r.appointment_id and o.id < r.id for o in unsent)
-        ]
-        return [
-            PendingMail(r.id, r.appointment_id, r.patient_id, r.kind, dict(r.payload), r.attempts)
-            for r in sorted(due, key=lambda r: r.id)[:limit]
-        ]
-
-    def _row(self, mail_id: int) -> OutboxRow:
-        return next(r for r in self.rows if r.id == mail_id)
-
-    def mark_sent(self, mail_id: int, *, at: datetime) -> None:
-        row = self._row(mail_id)
-        row.sent_at, row.attempts = at, row.attempts + 1
-
-    def mark_failed(self, mail_id: int, *, error: str, retry_at: datetime) -> None:
-        row = self._row(mail_id)
-        row.attempts, row.last_error, row.next_attempt_at = row.attempts + 1, error, retry_at
-
-    def backlog(self) -> int:
-        return sum(1 for r in self.rows if r.sent_at is None)
-
-
-class FakeUnitOfWork(MailRelayUnitOfWork):
-    def __init__(self) -> None:
-        self.pending = FakePendingMails()
-        self.commits = 0
-
-    def commit(self) -> None:
-        self.commits += 1
-
-    def rollback(self) -> None:
-        pass
-
-
-class FakeContacts(PatientContacts):
-    def __init__(self) -> None:
-        self.known: dict[uuid.UUID, Mailbox] = {}
-        self.down = False
-
-    def contact_of(self, patient_id: uuid.UUID) -> Mailbox:
-        if self.down:
-            raise ContactsUnavailable("Auth-MS is down")
-        if patient_id not in self.known:
-            raise RecipientUnknown("no such account")
-        return self.known[patient_id]
-
-
-class FakeSender(MailSender):
-    def __init__(self) -> None:
-        self.sent: list[PatientMail] = []
-        self.down = False
-        self.rejects: set[str] = set()
-        self.tries = 0
-
-    def send(self, mail: PatientMail) -> None:
-        self.tries += 1
-        if self.down:
-            raise MailServerUnavailable("connection refused")
-        if mail.to.address in self.rejects:
-            raise MailRejected("550 no such mailbox")
-        self.sent.append(mail)
 
 
 class Relay:
@@ -116,7 +19,7 @@ class Relay:
 
     def __init__(self, *, batch_size: int = 10) -> None:
         self.uow, self.contacts, self.sender, self.clock = (
-            FakeUnitOfWork(),
+            FakeMailRelayUnitOfWork(),
             FakeContacts(),
             FakeSender(),
             FixedClock(T0),
@@ -150,7 +53,7 @@ class Relay:
             "end": "2026-12-01T09:30:00Z",
             "sequence": 0 if kind == "confirmed" else 1,
         }
-        row = OutboxRow(len(self.rows) + 1, appointment_id, patient_id, kind, payload)
+        row = OutboxRow(len(self.rows) + 1, appointment_id, patient_id, kind, payload, next_attempt_at=T0)
         self.rows.append(row)
         return row
 
