@@ -14,7 +14,7 @@ from auth_service.service_layer.admin import (
     seed_demo_accounts,
     set_account_disabled,
 )
-from auth_service.service_layer.passwords import PasswordReset, reset_password
+from auth_service.service_layer.passwords import reset_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -27,7 +27,7 @@ def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_i
     doctor = run(create_staff_account, ports, email="doc@example.org", full_name="Dr. Who", role=Role.DOCTOR)
     assert not doctor.has_password
     assert ports.mailer.last_link().startswith("https://hospital.test/set-password#token=")
-    reset_password(PasswordReset(ports.mailer.last_token(), "doctor password"), ports=ports)
+    run(reset_password, ports, token=ports.mailer.last_token(), new_password="doctor password")
     signed_in = sign_in(
         Credentials("doc@example.org", "doctor password"), ports=ports, client=CLIENT, previous_secret=None
     )

@@ -14,8 +14,6 @@ from auth_service.service_layer.accounts import Registration, register
 from auth_service.service_layer.admin import create_staff_account
 from auth_service.service_layer.passwords import (
     WRONG_CURRENT_PASSWORD,
-    PasswordChange,
-    PasswordReset,
     change_password,
     request_password_reset,
     reset_password,
@@ -66,13 +64,13 @@ def test_a_password_equal_to_the_email_or_the_name_is_refused(ports, password):
 
 def test_a_reset_to_a_common_password_is_refused_and_the_link_still_works(ports, add_user):
     add_user("ann@example.org")
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     token = ports.mailer.last_token()
     with pytest.raises(ValidationFailed):
-        reset_password(PasswordReset(token, "sunshine"), ports=ports)
+        run(reset_password, ports, token=token, new_password="sunshine")
     with pytest.raises(ValidationFailed):
-        reset_password(PasswordReset(token, "ann@example.org"), ports=ports)
-    reset_password(PasswordReset(token, "a calm blue heron"), ports=ports)
+        run(reset_password, ports, token=token, new_password="ann@example.org")
+    run(reset_password, ports, token=token, new_password="a calm blue heron")
 
 
 def test_the_verification_mail_carries_no_text_the_registrant_wrote(ports):
@@ -87,7 +85,7 @@ def test_the_verification_mail_carries_no_text_the_registrant_wrote(ports):
 def test_mailed_links_carry_the_token_in_the_fragment(ports, add_user):
     _register(ports)
     assert "/verify-email#token=" in ports.mailer.last_link()
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     assert "/reset-password#token=" in ports.mailer.last_link()
     run(create_staff_account, ports, email="doc@example.org", full_name="Dr. Who", role=Role.DOCTOR)
     assert "/set-password#token=" in ports.mailer.last_link()
@@ -102,14 +100,14 @@ def test_a_staff_invitation_is_valid_24_hours_at_most_even_if_configured_longer(
     token = ports.mailer.last_token()
     ports.clock.advance(hours=24, seconds=1)
     with pytest.raises(BadRequest):
-        reset_password(PasswordReset(token, "doctor password"), ports=ports)
+        run(reset_password, ports, token=token, new_password="doctor password")
 
 
 def test_mails_to_one_address_stop_at_the_quota_and_the_caller_sees_no_difference(ports, add_user):
     ports.mail_limits = FakeMailLimit()
     add_user("ann@example.org")
     for _ in range(ports.policy.mails_per_recipient + 3):
-        assert request_password_reset("ann@example.org", ports=ports) is None
+        assert run(request_password_reset, ports, email="ann@example.org") is None
         ports.attempts.seen.clear()  # past the resend interval: only the quota stops mails now
     assert len(ports.mailer.sent) == ports.policy.mails_per_recipient
     # Another address has its own quota.
@@ -137,18 +135,24 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     here = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     elsewhere = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     with pytest.raises(ValidationFailed) as refused:
-        change_password(
-            PasswordChange(user.id, "not my password", "a calm blue heron"),
-            ports=ports,
+        run(
+            change_password,
+            ports,
+            user_id=user.id,
+            current_password="not my password",
+            new_password="a calm blue heron",
             client=CLIENT,
             previous_secret=here.secret,
         )
     assert refused.value.errors == {"current_password": [WRONG_CURRENT_PASSWORD]}
     assert run(current_session, ports, secret=elsewhere.secret) is not None
 
-    changed = change_password(
-        PasswordChange(user.id, "correct horse", "a calm blue heron"),
-        ports=ports,
+    changed = run(
+        change_password,
+        ports,
+        user_id=user.id,
+        current_password="correct horse",
+        new_password="a calm blue heron",
         client=CLIENT,
         previous_secret=here.secret,
     )
@@ -162,9 +166,12 @@ def test_changing_to_a_common_password_is_refused_and_nothing_changes(ports, add
     user = add_user("ann@example.org")
     here = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
     with pytest.raises(ValidationFailed) as refused:
-        change_password(
-            PasswordChange(user.id, "correct horse", "password123"),
-            ports=ports,
+        run(
+            change_password,
+            ports,
+            user_id=user.id,
+            current_password="correct horse",
+            new_password="password123",
             client=CLIENT,
             previous_secret=here.secret,
         )

@@ -1,7 +1,7 @@
 import pytest
 
 from auth_service.service_layer.accounts import Credentials, Registration, register, sign_in
-from auth_service.service_layer.passwords import PasswordReset, request_password_reset, reset_password
+from auth_service.service_layer.passwords import request_password_reset, reset_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import BadRequest, Unauthorized, ValidationFailed
 
@@ -11,18 +11,18 @@ CLIENT = ClientInfo(ip_address="192.0.2.1")
 
 
 def test_a_reset_request_for_an_unknown_email_sends_nothing_and_raises_nothing(ports):
-    request_password_reset("nobody@example.org", ports=ports)
+    run(request_password_reset, ports, email="nobody@example.org")
     assert ports.mailer.sent == []
 
 
 def test_the_mailed_reset_link_sets_a_new_password_once_and_ends_every_session(ports, add_user):
     user = add_user("ann@example.org", email_verified=False)
     other_device = run(start_session, ports, user=user, client=CLIENT, previous_secret=None)
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     link = ports.mailer.last_link()
     assert link.startswith("https://hospital.test/reset-password#token=")
     token = ports.mailer.last_token()
-    reset_password(PasswordReset(token, "brand new pw"), ports=ports)
+    run(reset_password, ports, token=token, new_password="brand new pw")
     assert run(current_session, ports, secret=other_device.secret) is None
     assert sign_in(
         Credentials("ann@example.org", "brand new pw"), ports=ports, client=CLIENT, previous_secret=None
@@ -32,45 +32,45 @@ def test_the_mailed_reset_link_sets_a_new_password_once_and_ends_every_session(p
             Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
         )
     with pytest.raises(BadRequest):
-        reset_password(PasswordReset(token, "third new pw"), ports=ports)
+        run(reset_password, ports, token=token, new_password="third new pw")
     assert ports.uow().users.get(user.id).email_verified
 
 
 def test_a_reset_link_expires(ports, add_user):
     add_user("ann@example.org")
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     ports.clock.advance(minutes=31)
     with pytest.raises(BadRequest):
-        reset_password(PasswordReset(ports.mailer.last_token(), "brand new pw"), ports=ports)
+        run(reset_password, ports, token=ports.mailer.last_token(), new_password="brand new pw")
 
 
 def test_a_used_reset_link_makes_older_unused_links_useless(ports, add_user):
     add_user("ann@example.org")
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     older = ports.mailer.last_token()
     ports.clock.advance(seconds=61)
     ports.attempts.seen.clear()
-    request_password_reset("ann@example.org", ports=ports)
-    reset_password(PasswordReset(ports.mailer.last_token(), "brand new pw"), ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
+    run(reset_password, ports, token=ports.mailer.last_token(), new_password="brand new pw")
     with pytest.raises(BadRequest):
-        reset_password(PasswordReset(older, "other new pw"), ports=ports)
+        run(reset_password, ports, token=older, new_password="other new pw")
 
 
 def test_repeated_reset_requests_do_not_flood_the_mailbox(ports, add_user):
     add_user("ann@example.org")
     for _ in range(5):
-        request_password_reset("ann@example.org", ports=ports)
+        run(request_password_reset, ports, email="ann@example.org")
     assert len(ports.mailer.sent) == 1
 
 
 def test_a_bad_new_password_leaves_the_token_usable(ports, add_user):
     add_user("ann@example.org")
-    request_password_reset("ann@example.org", ports=ports)
+    run(request_password_reset, ports, email="ann@example.org")
     token = ports.mailer.last_token()
     with pytest.raises(ValidationFailed) as refused:
-        reset_password(PasswordReset(token, "short"), ports=ports)
+        run(reset_password, ports, token=token, new_password="short")
     assert "new_password" in refused.value.errors
-    reset_password(PasswordReset(token, "long enough"), ports=ports)
+    run(reset_password, ports, token=token, new_password="long enough")
 
 
 def test_an_email_verification_token_cannot_reset_a_password(ports):
@@ -81,4 +81,4 @@ def test_an_email_verification_token_cannot_reset_a_password(ports):
         previous_secret=None,
     )
     with pytest.raises(BadRequest):
-        reset_password(PasswordReset(ports.mailer.last_token(), "brand new pw"), ports=ports)
+        run(reset_password, ports, token=ports.mailer.last_token(), new_password="brand new pw")

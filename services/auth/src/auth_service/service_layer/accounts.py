@@ -58,7 +58,7 @@ def register(
             uow, ports.policy, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFY, now=now
         )
         uow.commit()
-    if may_mail(email, ports=ports):
+    if may_mail(email=email, mail_limits=ports.mail_limits, policy=ports.policy):
         # No name in it: the address is not proved yet, so the mail carries no text the registrant wrote.
         link = ports.policy.token_link("/verify-email", raw_token)
         ports.mailer.send(verify_email_mail(to=email, link=link))
@@ -77,7 +77,7 @@ def _tell_owner_about_attempt(email: str, *, ports: AuthPorts) -> None:
     if ports.attempts.first_within(
         mail_throttle_key("already-registered", email),
         seconds=int(ports.policy.mail_resend_interval.total_seconds()),
-    ) and may_mail(email, ports=ports):
+    ) and may_mail(email=email, mail_limits=ports.mail_limits, policy=ports.policy):
         ports.mailer.send(
             already_registered_mail(
                 to=email,

@@ -10,7 +10,7 @@ from datetime import datetime
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.users import normalize_email
-from auth_service.ports import AuthPorts, AuthUnitOfWork
+from auth_service.ports import AuthUnitOfWork, RecipientMailLimit
 
 
 def issue_token(
@@ -29,16 +29,17 @@ def recipient_key(email: str) -> str:
     return "mail:recipient:" + hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()[:32]
 
 
-def may_mail(email: str, *, ports: AuthPorts) -> bool:
+def may_mail(*, email: str, mail_limits: RecipientMailLimit | None, policy: AuthPolicy) -> bool:
     """Count one unauthenticated mail to `email`; False once its quota for the window is used up.
 
     Over the quota the caller still answers as usual (no oracle for which addresses exist) but sends nothing:
     registration and forgot-password cannot be used to flood someone's mailbox with the hospital's mail.
+    No `mail_limits`: no per-recipient quota.
     """
-    if ports.mail_limits is None:
+    if mail_limits is None:
         return True
-    return ports.mail_limits.take(
+    return mail_limits.take(
         recipient_key(email),
-        limit=ports.policy.mails_per_recipient,
-        window_seconds=int(ports.policy.mail_limit_window.total_seconds()),
+        limit=policy.mails_per_recipient,
+        window_seconds=int(policy.mail_limit_window.total_seconds()),
     )

@@ -26,6 +26,7 @@ from auth_service.adapters.http.web_session import (
     drop_session_cookie,
     ports,
     session_secret,
+    uow,
 )
 from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
@@ -179,7 +180,15 @@ class ForgotPassword(MethodView):
     @blp.response(202, AcceptedSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Mail a password reset link (the answer is the same whether the account exists or not)."""
-        passwords.request_password_reset(body["email"], ports=ports())
+        passwords.request_password_reset(
+            uow(),
+            email=body["email"],
+            clock=ports().clock,
+            policy=ports().policy,
+            attempts=ports().attempts,
+            mail_limits=ports().mail_limits,
+            mailer=ports().mailer,
+        )
         return {"detail": "If an account uses this address, a reset link is on its way."}
 
 
@@ -190,7 +199,13 @@ class ResetPassword(MethodView):
     def post(self, body: dict[str, Any]) -> None:
         """Set a new password with the mailed token; every session of the account ends."""
         passwords.reset_password(
-            passwords.PasswordReset(token=body["token"], new_password=body["new_password"]), ports=ports()
+            uow(),
+            token=body["token"],
+            new_password=body["new_password"],
+            clock=ports().clock,
+            hasher=ports().hasher,
+            sessions=ports().sessions,
+            attempts=ports().attempts,
         )
         drop_session_cookie()
 
@@ -203,14 +218,16 @@ class ChangePassword(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Change my password with the current one; my other sessions end, this one gets a new id."""
         signed_in = passwords.change_password(
-            passwords.PasswordChange(
-                user_id=_signed_in_identity().user_id,
-                current_password=body["current_password"],
-                new_password=body["new_password"],
-            ),
-            ports=ports(),
+            uow(),
+            user_id=_signed_in_identity().user_id,
+            current_password=body["current_password"],
+            new_password=body["new_password"],
             client=client_info(),
             previous_secret=session_secret(),
+            hasher=ports().hasher,
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
         )
         attach_session_cookie(signed_in.secret)
         return _me(signed_in.user, signed_in.session)
