@@ -5,8 +5,6 @@ import pytest
 from auth_service.domain.passwords import check_password_policy
 from auth_service.domain.users import Role
 from auth_service.service_layer.accounts import (
-    Credentials,
-    Registration,
     my_account,
     register,
     sign_in,
@@ -28,13 +26,16 @@ CLIENT = ClientInfo(user_agent="pytest", ip_address="192.0.2.1")
 
 
 def _sign_in(ports, email, password, client=CLIENT):
-    return sign_in(Credentials(email, password), ports=ports, client=client, previous_secret=None)
+    return run(sign_in, ports, email=email, password=password, client=client, previous_secret=None)
 
 
 def test_registering_creates_a_signed_in_patient_and_mails_a_verification_link(ports):
-    signed_in = register(
-        Registration(" Ann@Example.org ", "correct horse", "Ann Example"),
-        ports=ports,
+    signed_in = run(
+        register,
+        ports,
+        email=" Ann@Example.org ",
+        password="correct horse",
+        full_name="Ann Example",
         client=CLIENT,
         previous_secret=None,
     )
@@ -47,23 +48,32 @@ def test_registering_creates_a_signed_in_patient_and_mails_a_verification_link(p
 
 
 def test_the_mailed_verification_link_verifies_the_email_once(ports):
-    register(
-        Registration("ann@example.org", "correct horse", "Ann"),
-        ports=ports,
+    run(
+        register,
+        ports,
+        email="ann@example.org",
+        password="correct horse",
+        full_name="Ann",
         client=CLIENT,
         previous_secret=None,
     )
     token = ports.mailer.last_token()
-    assert verify_email(token, ports=ports).email_verified
+    assert run(verify_email, ports, token=token).email_verified
     with pytest.raises(BadRequest):
-        verify_email(token, ports=ports)
+        run(verify_email, ports, token=token)
 
 
 @pytest.mark.parametrize("password", ["short", "", "1234567", "é" * 37, "x" * 73])
 def test_passwords_shorter_than_8_or_longer_than_72_bytes_are_refused_with_a_clear_message(ports, password):
     with pytest.raises(ValidationFailed) as refused:
-        register(
-            Registration("ann@example.org", password, "Ann"), ports=ports, client=CLIENT, previous_secret=None
+        run(
+            register,
+            ports,
+            email="ann@example.org",
+            password=password,
+            full_name="Ann",
+            client=CLIENT,
+            previous_secret=None,
         )
     assert "password" in refused.value.errors
     assert (
@@ -83,9 +93,12 @@ def test_registering_a_taken_email_is_refused_after_spending_the_same_hashing_ti
     original = ports.hasher.hash
     ports.hasher.hash = lambda password: hashed.append(password) or original(password)
     with pytest.raises(Conflict):
-        register(
-            Registration("ann@example.org", "another pw", "Eve"),
-            ports=ports,
+        run(
+            register,
+            ports,
+            email="ann@example.org",
+            password="another pw",
+            full_name="Eve",
             client=CLIENT,
             previous_secret=None,
         )
@@ -180,7 +193,7 @@ def test_one_client_address_guessing_many_accounts_is_stopped(ports, add_user):
 def test_my_account_of_a_disabled_user_is_unauthorized(ports, add_user):
     user = add_user(disabled=True)
     with pytest.raises(Unauthorized):
-        my_account(user.id, ports=ports)
+        run(my_account, ports, user_id=user.id)
 
 
 def test_probing_for_taken_emails_by_registering_is_limited_per_client_address(ports, add_user):
@@ -188,16 +201,22 @@ def test_probing_for_taken_emails_by_registering_is_limited_per_client_address(p
         add_user(f"user{number}@example.org")
     for number in range(100):
         with pytest.raises(Conflict):
-            register(
-                Registration(f"user{number}@example.org", "a password", "Eve"),
-                ports=ports,
+            run(
+                register,
+                ports,
+                email=f"user{number}@example.org",
+                password="a password",
+                full_name="Eve",
                 client=CLIENT,
                 previous_secret=None,
             )
     with pytest.raises(TooManyRequests):
-        register(
-            Registration("fresh@example.org", "a password", "Eve"),
-            ports=ports,
+        run(
+            register,
+            ports,
+            email="fresh@example.org",
+            password="a password",
+            full_name="Eve",
             client=CLIENT,
             previous_secret=None,
         )

@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from auth_service.domain.users import Role
-from auth_service.service_layer.accounts import Credentials, sign_in
+from auth_service.service_layer.accounts import sign_in
 from auth_service.service_layer.admin import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -28,8 +28,13 @@ def test_an_admin_creates_a_doctor_who_sets_a_password_from_the_mail_and_signs_i
     assert not doctor.has_password
     assert ports.mailer.last_link().startswith("https://hospital.test/set-password#token=")
     run(reset_password, ports, token=ports.mailer.last_token(), new_password="doctor password")
-    signed_in = sign_in(
-        Credentials("doc@example.org", "doctor password"), ports=ports, client=CLIENT, previous_secret=None
+    signed_in = run(
+        sign_in,
+        ports,
+        email="doc@example.org",
+        password="doctor password",
+        client=CLIENT,
+        previous_secret=None,
     )
     assert signed_in.user.role is Role.DOCTOR
     assert signed_in.user.email_verified
@@ -49,12 +54,17 @@ def test_disabling_an_account_ends_its_sessions_at_once_and_enabling_allows_sign
     run(set_account_disabled, ports, user_id=ann.id, disabled=True, actor=as_admin(admin))
     assert run(current_session, ports, secret=session.secret) is None
     with pytest.raises(Forbidden):
-        sign_in(
-            Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+        run(
+            sign_in,
+            ports,
+            email="ann@example.org",
+            password="correct horse",
+            client=CLIENT,
+            previous_secret=None,
         )
     run(set_account_disabled, ports, user_id=ann.id, disabled=False, actor=as_admin(admin))
-    assert sign_in(
-        Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+    assert run(
+        sign_in, ports, email="ann@example.org", password="correct horse", client=CLIENT, previous_secret=None
     )
 
 
@@ -77,8 +87,8 @@ def test_an_admin_changes_a_role_and_every_session_of_that_account_ends(ports, a
     assert run(current_session, ports, secret=phone.secret) is None
     assert run(current_session, ports, secret=laptop.secret) is None
     assert run(current_session, ports, secret=admin_session.secret) is not None
-    signed_in = sign_in(
-        Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+    signed_in = run(
+        sign_in, ports, email="ann@example.org", password="correct horse", client=CLIENT, previous_secret=None
     )
     assert signed_in.user.role is Role.DOCTOR
 
@@ -163,8 +173,13 @@ def test_create_admin_creates_then_resets_an_existing_account(ports, add_user):
     )
     assert not created_again and again.id == user.id
     assert run(current_session, ports, secret=session.secret) is None
-    assert sign_in(
-        Credentials("root@example.org", "other password"), ports=ports, client=CLIENT, previous_secret=None
+    assert run(
+        sign_in,
+        ports,
+        email="root@example.org",
+        password="other password",
+        client=CLIENT,
+        previous_secret=None,
     )
 
 
@@ -175,9 +190,11 @@ def test_the_demo_seed_is_idempotent_and_uses_the_agreed_ids(ports):
     assert [created for _, created in second] == [False, False, False]
     doctor = next(a for a in DEMO_ACCOUNTS if a.role is Role.DOCTOR)
     assert doctor.user_id == uuid.uuid5(uuid.NAMESPACE_URL, "hospital-demo:doctor@demo.hospital.test")
-    signed_in = sign_in(
-        Credentials("doctor@demo.hospital.test", DEMO_PASSWORD),
-        ports=ports,
+    signed_in = run(
+        sign_in,
+        ports,
+        email="doctor@demo.hospital.test",
+        password=DEMO_PASSWORD,
         client=CLIENT,
         previous_secret=None,
     )

@@ -10,7 +10,7 @@ from auth_service.domain.one_time_tokens import TokenPurpose
 from auth_service.domain.passwords import COMMON_PASSWORD, PERSONAL_PASSWORD, common_passwords
 from auth_service.domain.users import Role
 from auth_service.ports import RecipientMailLimit
-from auth_service.service_layer.accounts import Registration, register
+from auth_service.service_layer.accounts import register
 from auth_service.service_layer.admin import create_staff_account
 from auth_service.service_layer.passwords import (
     WRONG_CURRENT_PASSWORD,
@@ -38,7 +38,9 @@ class FakeMailLimit(RecipientMailLimit):
 
 
 def _register(ports, email="ann@example.org", password="correct horse", name="Ann Example"):  # noqa: S107
-    return register(Registration(email, password, name), ports=ports, client=CLIENT, previous_secret=None)
+    return run(
+        register, ports, email=email, password=password, full_name=name, client=CLIENT, previous_secret=None
+    )
 
 
 def test_the_shipped_list_holds_django_s_common_passwords():

@@ -1,6 +1,6 @@
 import pytest
 
-from auth_service.service_layer.accounts import Credentials, Registration, register, sign_in
+from auth_service.service_layer.accounts import register, sign_in
 from auth_service.service_layer.passwords import request_password_reset, reset_password
 from auth_service.service_layer.sessions import ClientInfo, current_session, start_session
 from hospital_shared.errors import BadRequest, Unauthorized, ValidationFailed
@@ -24,12 +24,17 @@ def test_the_mailed_reset_link_sets_a_new_password_once_and_ends_every_session(p
     token = ports.mailer.last_token()
     run(reset_password, ports, token=token, new_password="brand new pw")
     assert run(current_session, ports, secret=other_device.secret) is None
-    assert sign_in(
-        Credentials("ann@example.org", "brand new pw"), ports=ports, client=CLIENT, previous_secret=None
+    assert run(
+        sign_in, ports, email="ann@example.org", password="brand new pw", client=CLIENT, previous_secret=None
     )
     with pytest.raises(Unauthorized):
-        sign_in(
-            Credentials("ann@example.org", "correct horse"), ports=ports, client=CLIENT, previous_secret=None
+        run(
+            sign_in,
+            ports,
+            email="ann@example.org",
+            password="correct horse",
+            client=CLIENT,
+            previous_secret=None,
         )
     with pytest.raises(BadRequest):
         run(reset_password, ports, token=token, new_password="third new pw")
@@ -74,9 +79,12 @@ def test_a_bad_new_password_leaves_the_token_usable(ports, add_user):
 
 
 def test_an_email_verification_token_cannot_reset_a_password(ports):
-    register(
-        Registration("bob@example.org", "correct horse", "Bob"),
-        ports=ports,
+    run(
+        register,
+        ports,
+        email="bob@example.org",
+        password="correct horse",
+        full_name="Bob",
         client=CLIENT,
         previous_secret=None,
     )

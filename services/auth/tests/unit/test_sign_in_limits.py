@@ -2,7 +2,7 @@
 
 import pytest
 
-from auth_service.service_layer.accounts import Credentials, sign_in
+from auth_service.service_layer.accounts import sign_in
 from auth_service.service_layer.sessions import (
     SIGN_IN_INTERRUPTED,
     ClientInfo,
@@ -21,7 +21,7 @@ HOME = ClientInfo(user_agent="pytest", ip_address="198.51.100.7")
 
 def _attempt(ports, password, client):
     try:
-        sign_in(Credentials("ann@example.org", password), ports=ports, client=client, previous_secret=None)
+        run(sign_in, ports, email="ann@example.org", password=password, client=client, previous_secret=None)
         return 200
     except TooManyRequests:
         return 429

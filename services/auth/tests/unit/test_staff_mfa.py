@@ -12,15 +12,17 @@ from auth_service.service_layer import accounts, mfa
 from auth_service.service_layer.sessions import ClientInfo, SignedIn
 from hospital_shared.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 
-from .conftest import KNOWN_PASSWORD
+from .conftest import KNOWN_PASSWORD, run
 
 CLIENT = ClientInfo(user_agent="test", ip_address="192.0.2.7")
 
 
 def _sign_in(ports, email="dr@example.org"):
-    return accounts.sign_in(
-        accounts.Credentials(email=email, password=KNOWN_PASSWORD),
-        ports=ports,
+    return run(
+        accounts.sign_in,
+        ports,
+        email=email,
+        password=KNOWN_PASSWORD,
         client=CLIENT,
         previous_secret=None,
     )

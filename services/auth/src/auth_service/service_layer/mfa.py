@@ -15,9 +15,9 @@ import uuid
 from dataclasses import dataclass
 
 from auth_service.domain import recovery_codes, totp
-from auth_service.domain.totp import TotpAuthenticator
+from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
 from auth_service.domain.users import STAFF_ROLES, Role, User
-from auth_service.ports import AuthPorts, MfaChallenge, MfaChallengeStore
+from auth_service.ports import AuthPorts, AuthUnitOfWork, MfaChallenge, MfaChallengeStore
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
 from hospital_shared.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 
@@ -60,21 +60,25 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def _challenges(ports: AuthPorts) -> MfaChallengeStore:
-    if ports.mfa_challenges is None:
+def _store(mfa_challenges: MfaChallengeStore | None) -> MfaChallengeStore:
+    if mfa_challenges is None:
         raise RuntimeError("no MFA challenge store is configured")
-    return ports.mfa_challenges
+    return mfa_challenges
 
 
-def is_enrolled(user_id: uuid.UUID, *, ports: AuthPorts) -> bool:
-    with ports.uow() as uow:
+def _challenges(ports: AuthPorts) -> MfaChallengeStore:
+    return _store(ports.mfa_challenges)
+
+
+def is_enrolled(uow: AuthUnitOfWork, *, user_id: uuid.UUID) -> bool:
+    with uow:
         authenticator = uow.mfa.authenticator(user_id)
     return authenticator is not None and authenticator.confirmed
 
 
 def needs_reminder(user: User, *, ports: AuthPorts) -> bool:
     """An admin without a second factor is reminded on every sign-in (and on every Me)."""
-    return user.role is Role.ADMIN and not is_enrolled(user.id, ports=ports)
+    return user.role is Role.ADMIN and not is_enrolled(ports.uow(), user_id=user.id)
 
 
 def second_factor_due(user: User, *, ports: AuthPorts) -> bool:
@@ -82,11 +86,18 @@ def second_factor_due(user: User, *, ports: AuthPorts) -> bool:
 
     A sign-in that cannot ask for a code (Google / OpenID) must refuse these accounts.
     """
-    return user.role in STAFF_ROLES and (ports.mfa_policy.staff_required or is_enrolled(user.id, ports=ports))
+    return user.role in STAFF_ROLES and (
+        ports.mfa_policy.staff_required or is_enrolled(ports.uow(), user_id=user.id)
+    )
 
 
 def challenge_after_password(
-    user: User, *, ports: AuthPorts, generation: int | None = None
+    uow: AuthUnitOfWork,
+    *,
+    user: User,
+    generation: int | None = None,
+    mfa_challenges: MfaChallengeStore | None,
+    mfa_policy: MfaPolicy,
 ) -> MfaChallengeIssued | None:
     """Called by sign-in once the password is right: a challenge when a second step is due, else None.
 
@@ -95,20 +106,24 @@ def challenge_after_password(
     """
     if user.role not in STAFF_ROLES:
         return None
-    if is_enrolled(user.id, ports=ports):
-        return _issue(user, VERIFY, ports=ports, generation=generation)
-    if ports.mfa_policy.staff_required:
-        return _issue(user, ENROL, ports=ports, generation=generation)
-    return None
+    if is_enrolled(uow, user_id=user.id):
+        purpose = VERIFY
+    elif mfa_policy.staff_required:
+        purpose = ENROL
+    else:
+        return None
+    return _issue(user, purpose, generation=generation, challenges=_store(mfa_challenges), policy=mfa_policy)
 
 
-def _issue(user: User, purpose: str, *, ports: AuthPorts, generation: int | None) -> MfaChallengeIssued:
+def _issue(
+    user: User, purpose: str, *, generation: int | None, challenges: MfaChallengeStore, policy: MfaPolicy
+) -> MfaChallengeIssued:
     token, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    ttl = ports.mfa_policy.challenge_lifetime_seconds
+    ttl = policy.challenge_lifetime_seconds
     challenge = MfaChallenge(
         user_id=user.id, purpose=purpose, browser_binding_hash=_digest(binding), generation=generation
     )
-    _challenges(ports).put(token, challenge, ttl_seconds=ttl)
+    challenges.put(token, challenge, ttl_seconds=ttl)
     return MfaChallengeIssued(user=user, token=token, binding=binding, purpose=purpose, ttl_seconds=ttl)
 
 

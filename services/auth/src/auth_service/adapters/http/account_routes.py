@@ -71,12 +71,19 @@ class Register(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Create a patient account and sign in."""
         signed_in = accounts.register(
-            accounts.Registration(
-                email=body["email"], password=body["password"], full_name=body["full_name"]
-            ),
-            ports=ports(),
+            uow(),
+            email=body["email"],
+            password=body["password"],
+            full_name=body["full_name"],
             client=client_info(),
             previous_secret=session_secret(),
+            attempts=ports().attempts,
+            hasher=ports().hasher,
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
+            mail_limits=ports().mail_limits,
+            mailer=ports().mailer,
         )
         attach_session_cookie(signed_in.secret)
         return _me(signed_in.user, signed_in.session)
@@ -89,10 +96,18 @@ class Login(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Sign in with email and password (a new session id every time; staff may then need a code)."""
         signed_in = accounts.sign_in(
-            accounts.Credentials(email=body["email"], password=body["password"]),
-            ports=ports(),
+            uow(),
+            email=body["email"],
+            password=body["password"],
             client=client_info(),
             previous_secret=session_secret(),
+            attempts=ports().attempts,
+            hasher=ports().hasher,
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
+            mfa_challenges=ports().mfa_challenges,
+            mfa_policy=ports().mfa_policy,
         )
         if isinstance(signed_in, mfa.MfaChallengeIssued):
             return mfa_routes.challenge_answer(signed_in)
@@ -126,7 +141,7 @@ class Me(MethodView):
     def get(self) -> Any:
         """The signed-in account, with the CSRF token the SPA must send on unsafe requests."""
         identity = _signed_in_identity()
-        user = accounts.my_account(identity.user_id, ports=ports())
+        user = accounts.my_account(uow(), user_id=identity.user_id)
         return _me(user, _own_session(identity))
 
 
@@ -239,4 +254,4 @@ class VerifyEmail(MethodView):
     @blp.response(204)
     def post(self, body: dict[str, Any]) -> None:
         """Confirm the email address with the token mailed at registration."""
-        accounts.verify_email(body["token"], ports=ports())
+        accounts.verify_email(uow(), token=body["token"], clock=ports().clock)

@@ -16,6 +16,7 @@ from auth_service.adapters.http.web_session import (
     ports,
     session_secret,
     settings,
+    uow,
 )
 from auth_service.domain.sessions import Session
 from auth_service.domain.users import User
@@ -172,7 +173,7 @@ class MfaStatus(MethodView):
     @blp.response(200, MfaStatusSchema)
     def get(self) -> Any:
         """Whether my account has two-step sign-in, must have it, and how many recovery codes are left."""
-        user = accounts.my_account(_user_id(), ports=ports())
+        user = accounts.my_account(uow(), user_id=_user_id())
         return mfa.status(user, ports=ports())
 
 
