@@ -29,18 +29,21 @@ def _sign_in(ports, email="dr@example.org"):
 
 
 def _enrol(ports, user):
-    enrolment = mfa.start_enrolment(user.id, ports=ports)
-    codes = mfa.confirm_enrolment(user.id, totp.code_at(enrolment.secret, ports.clock.now()), ports=ports)
+    enrolment = run(mfa.start_enrolment, ports, user_id=user.id)
+    codes = run(
+        mfa.confirm_enrolment, ports, user_id=user.id, code=totp.code_at(enrolment.secret, ports.clock.now())
+    )
     ports.clock.advance(seconds=30)  # the confirming code's step is used up
     return enrolment.secret, codes
 
 
 def _finish(ports, challenge, code, *, binding=None):
-    return mfa.complete_sign_in(
-        challenge.token,
-        code,
+    return run(
+        mfa.complete_sign_in,
+        ports,
+        token=challenge.token,
+        code=code,
         binding=binding or challenge.binding,
-        ports=ports,
         client=CLIENT,
         previous_secret=None,
     )
@@ -50,7 +53,7 @@ def test_a_doctor_enrols_and_then_signs_in_with_a_code_from_the_app(ports, add_u
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
     secret, codes = _enrol(ports, doctor)
     assert len(codes) == 10
-    assert mfa.status(doctor, ports=ports).enrolled
+    assert run(mfa.status, ports, user=doctor).enrolled
     challenge = _sign_in(ports)
     assert isinstance(challenge, mfa.MfaChallengeIssued) and challenge.purpose == mfa.VERIFY
     assert ports.sessions.for_user(doctor.id) == []  # no session before the second step
@@ -72,7 +75,7 @@ def test_a_recovery_code_works_once(ports, add_user):
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
     _, codes = _enrol(ports, doctor)
     _finish(ports, _sign_in(ports), codes[3])
-    assert mfa.status(doctor, ports=ports).recovery_codes_left == 9
+    assert run(mfa.status, ports, user=doctor).recovery_codes_left == 9
     with pytest.raises(Unauthorized):
         _finish(ports, _sign_in(ports), codes[3])
 
@@ -127,35 +130,35 @@ def test_patients_and_staff_without_mfa_get_a_session_straight_away(ports, add_u
 def test_an_admin_without_mfa_is_reminded_and_not_once_enrolled(ports, add_user):
     admin = add_user("admin@example.org", role=Role.ADMIN)
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
-    assert mfa.needs_reminder(admin, ports=ports)
-    assert not mfa.needs_reminder(doctor, ports=ports)
+    assert run(mfa.needs_reminder, ports, user=admin)
+    assert not run(mfa.needs_reminder, ports, user=doctor)
     _enrol(ports, admin)
-    assert not mfa.needs_reminder(admin, ports=ports)
+    assert not run(mfa.needs_reminder, ports, user=admin)
 
 
 def test_patients_cannot_enrol(ports, add_user):
     patient = add_user("pat@example.org")
     with pytest.raises(Forbidden):
-        mfa.start_enrolment(patient.id, ports=ports)
+        run(mfa.start_enrolment, ports, user_id=patient.id)
 
 
 def test_a_second_app_needs_the_first_turned_off(ports, add_user):
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
     _enrol(ports, doctor)
     with pytest.raises(Conflict):
-        mfa.start_enrolment(doctor.id, ports=ports)
+        run(mfa.start_enrolment, ports, user_id=doctor.id)
     with pytest.raises(Unauthorized):
-        mfa.disable(doctor.id, "wrong password", ports=ports)
-    mfa.disable(doctor.id, KNOWN_PASSWORD, ports=ports)
+        run(mfa.disable, ports, user_id=doctor.id, password="wrong password")
+    run(mfa.disable, ports, user_id=doctor.id, password=KNOWN_PASSWORD)
     assert isinstance(_sign_in(ports), SignedIn)
 
 
 def test_a_wrong_first_code_does_not_switch_mfa_on(ports, add_user):
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
-    mfa.start_enrolment(doctor.id, ports=ports)
+    run(mfa.start_enrolment, ports, user_id=doctor.id)
     with pytest.raises(Unauthorized):
-        mfa.confirm_enrolment(doctor.id, "000000", ports=ports)
-    assert not mfa.status(doctor, ports=ports).enrolled
+        run(mfa.confirm_enrolment, ports, user_id=doctor.id, code="000000")
+    assert not run(mfa.status, ports, user=doctor).enrolled
     assert isinstance(_sign_in(ports), SignedIn)
 
 
@@ -168,13 +171,15 @@ def test_when_mandatory_staff_without_mfa_may_only_enrol_and_then_are_signed_in(
     assert isinstance(challenge, mfa.MfaChallengeIssued) and challenge.purpose == mfa.ENROL
     with pytest.raises(Unauthorized):
         _finish(ports, challenge, "000000")  # no authenticator yet: nothing to sign in with
-    enrolment = mfa.start_enrolment_for_challenge(challenge.token, binding=challenge.binding, ports=ports)
+    enrolment = run(
+        mfa.start_enrolment_for_challenge, ports, token=challenge.token, binding=challenge.binding
+    )
     done = _finish(ports, challenge, totp.code_at(enrolment.secret, ports.clock.now()))
     assert done.signed_in.user.id == doctor.id
     assert done.recovery_codes is not None and len(done.recovery_codes) == 10
-    assert mfa.status(doctor, ports=ports).required
+    assert run(mfa.status, ports, user=doctor).required
     with pytest.raises(Forbidden):
-        mfa.disable(doctor.id, KNOWN_PASSWORD, ports=ports)
+        run(mfa.disable, ports, user_id=doctor.id, password=KNOWN_PASSWORD)
     ports.clock.advance(seconds=30)
     assert _sign_in(ports).purpose == mfa.VERIFY
 
@@ -184,15 +189,17 @@ def test_an_enrol_challenge_is_refused_for_an_account_that_already_has_mfa(ports
     _enrol(ports, doctor)
     challenge = _sign_in(ports)
     with pytest.raises(Conflict):
-        mfa.start_enrolment_for_challenge(challenge.token, binding=challenge.binding, ports=ports)
+        run(mfa.start_enrolment_for_challenge, ports, token=challenge.token, binding=challenge.binding)
 
 
 def test_a_second_factor_is_due_for_enrolled_staff_and_for_all_staff_while_mandatory(ports, add_user):
     patient = add_user("pat@example.org")
     doctor = add_user("dr@example.org", role=Role.DOCTOR)
     admin = add_user("admin@example.org", role=Role.ADMIN)
-    assert not any(mfa.second_factor_due(u, ports=ports) for u in (patient, doctor, admin))
+    assert not any(run(mfa.second_factor_due, ports, user=u) for u in (patient, doctor, admin))
     _enrol(ports, doctor)
-    assert mfa.second_factor_due(doctor, ports=ports)
+    assert run(mfa.second_factor_due, ports, user=doctor)
     ports.mfa_policy = replace(ports.mfa_policy, staff_required=True)
-    assert mfa.second_factor_due(admin, ports=ports) and not mfa.second_factor_due(patient, ports=ports)
+    assert run(mfa.second_factor_due, ports, user=admin) and not run(
+        mfa.second_factor_due, ports, user=patient
+    )

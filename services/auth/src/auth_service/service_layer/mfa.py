@@ -15,10 +15,19 @@ import uuid
 from dataclasses import dataclass
 
 from auth_service.domain import recovery_codes, totp
+from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
 from auth_service.domain.users import STAFF_ROLES, Role, User
-from auth_service.ports import AuthPorts, AuthUnitOfWork, MfaChallenge, MfaChallengeStore
+from auth_service.ports import (
+    AttemptCounter,
+    AuthUnitOfWork,
+    MfaChallenge,
+    MfaChallengeStore,
+    PasswordHasher,
+    SessionStore,
+)
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, start_session
+from hospital_shared.clock import Clock
 from hospital_shared.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 
 VERIFY = "verify"
@@ -66,29 +75,23 @@ def _store(mfa_challenges: MfaChallengeStore | None) -> MfaChallengeStore:
     return mfa_challenges
 
 
-def _challenges(ports: AuthPorts) -> MfaChallengeStore:
-    return _store(ports.mfa_challenges)
-
-
 def is_enrolled(uow: AuthUnitOfWork, *, user_id: uuid.UUID) -> bool:
     with uow:
         authenticator = uow.mfa.authenticator(user_id)
     return authenticator is not None and authenticator.confirmed
 
 
-def needs_reminder(user: User, *, ports: AuthPorts) -> bool:
+def needs_reminder(uow: AuthUnitOfWork, *, user: User) -> bool:
     """An admin without a second factor is reminded on every sign-in (and on every Me)."""
-    return user.role is Role.ADMIN and not is_enrolled(ports.uow(), user_id=user.id)
+    return user.role is Role.ADMIN and not is_enrolled(uow, user_id=user.id)
 
 
-def second_factor_due(user: User, *, ports: AuthPorts) -> bool:
+def second_factor_due(uow: AuthUnitOfWork, *, user: User, mfa_policy: MfaPolicy) -> bool:
     """Whether signing this account in needs a second factor: enrolled staff, or any staff while mandatory.
 
     A sign-in that cannot ask for a code (Google / OpenID) must refuse these accounts.
     """
-    return user.role in STAFF_ROLES and (
-        ports.mfa_policy.staff_required or is_enrolled(ports.uow(), user_id=user.id)
-    )
+    return user.role in STAFF_ROLES and (mfa_policy.staff_required or is_enrolled(uow, user_id=user.id))
 
 
 def challenge_after_password(
@@ -131,15 +134,14 @@ def _account_key(user_id: uuid.UUID) -> str:
     return f"mfa:account:{user_id}"
 
 
-def _refuse_if_account_throttled(user_id: uuid.UUID, *, ports: AuthPorts) -> None:
-    policy = ports.mfa_policy
-    state = ports.attempts.state(_account_key(user_id))
+def _refuse_if_account_throttled(user_id: uuid.UUID, *, attempts: AttemptCounter, policy: MfaPolicy) -> None:
+    state = attempts.state(_account_key(user_id))
     if state.failures >= policy.max_failures_per_account:
         raise TooManyRequests(TOO_MANY_CODES, retry_after=policy.account_window_seconds)
 
 
-def _open_challenge(token: str, binding: str | None, *, ports: AuthPorts) -> MfaChallenge:
-    challenge = _challenges(ports).get(token) if token else None
+def _open_challenge(token: str, binding: str | None, *, challenges: MfaChallengeStore) -> MfaChallenge:
+    challenge = challenges.get(token) if token else None
     if challenge is None or not binding:
         raise Unauthorized(CHALLENGE_GONE)
     if not hmac.compare_digest(challenge.browser_binding_hash, _digest(binding)):
@@ -147,19 +149,25 @@ def _open_challenge(token: str, binding: str | None, *, ports: AuthPorts) -> Mfa
     return challenge
 
 
-def _wrong_code(token: str, user_id: uuid.UUID, *, ports: AuthPorts) -> Unauthorized:
-    policy = ports.mfa_policy
-    ports.attempts.record_failure(_account_key(user_id), window_seconds=policy.account_window_seconds)
-    if _challenges(ports).record_failure(token) >= policy.max_failures_per_challenge:
-        _challenges(ports).take(token)
+def _wrong_code(
+    token: str,
+    user_id: uuid.UUID,
+    *,
+    attempts: AttemptCounter,
+    challenges: MfaChallengeStore,
+    policy: MfaPolicy,
+) -> Unauthorized:
+    attempts.record_failure(_account_key(user_id), window_seconds=policy.account_window_seconds)
+    if challenges.record_failure(token) >= policy.max_failures_per_challenge:
+        challenges.take(token)
         return Unauthorized(TOO_MANY_CODES, errors={"code": ["too many wrong codes"]})
     return Unauthorized(WRONG_CODE, errors={"code": ["wrong or already used"]})
 
 
-def _check_second_factor(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> bool:
+def _check_second_factor(uow: AuthUnitOfWork, user_id: uuid.UUID, code: str, *, clock: Clock) -> bool:
     """A current TOTP code (each step once) or an unused recovery code (used up here)."""
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    now = clock.now()
+    with uow:
         authenticator = uow.mfa.authenticator(user_id, for_update=True)
         if authenticator is None or not authenticator.confirmed:
             return False
@@ -180,8 +188,8 @@ def _check_second_factor(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> 
     return False
 
 
-def _live_user(user_id: uuid.UUID, *, ports: AuthPorts) -> User:
-    with ports.uow() as uow:
+def _live_user(uow: AuthUnitOfWork, user_id: uuid.UUID) -> User:
+    with uow:
         user = uow.users.get(user_id)
     if user is None or user.disabled:
         raise Unauthorized(CHALLENGE_GONE)
@@ -195,37 +203,44 @@ class SecondFactorDone:
 
 
 def complete_sign_in(
+    uow: AuthUnitOfWork,
+    *,
     token: str,
     code: str,
-    *,
     binding: str | None,
-    ports: AuthPorts,
     client: ClientInfo,
     previous_secret: str | None,
+    attempts: AttemptCounter,
+    mfa_challenges: MfaChallengeStore | None,
+    mfa_policy: MfaPolicy,
+    sessions: SessionStore,
+    clock: Clock,
+    policy: AuthPolicy,
 ) -> SecondFactorDone:
     """Finish a password sign-in with the second factor and start the session."""
-    challenge = _open_challenge(token, binding, ports=ports)
-    _refuse_if_account_throttled(challenge.user_id, ports=ports)
-    user = _live_user(challenge.user_id, ports=ports)
+    challenges = _store(mfa_challenges)
+    challenge = _open_challenge(token, binding, challenges=challenges)
+    _refuse_if_account_throttled(challenge.user_id, attempts=attempts, policy=mfa_policy)
+    user = _live_user(uow, challenge.user_id)
     codes: list[str] | None = None
     if challenge.purpose == ENROL:
-        codes = _confirm(user.id, code, ports=ports)
+        codes = _confirm(uow, user.id, code, clock=clock)
         if codes is None:
-            raise _wrong_code(token, user.id, ports=ports)
-    elif not _check_second_factor(user.id, code, ports=ports):
-        raise _wrong_code(token, user.id, ports=ports)
-    if not _challenges(ports).take(token):
+            raise _wrong_code(token, user.id, attempts=attempts, challenges=challenges, policy=mfa_policy)
+    elif not _check_second_factor(uow, user.id, code, clock=clock):
+        raise _wrong_code(token, user.id, attempts=attempts, challenges=challenges, policy=mfa_policy)
+    if not challenges.take(token):
         raise Unauthorized(CHALLENGE_GONE)  # a parallel request finished it first
-    ports.attempts.clear(_account_key(user.id))
+    attempts.clear(_account_key(user.id))
     signed_in = start_session(
-        ports.uow(),
+        uow,
         user=user,
         client=client,
         previous_secret=previous_secret,
         generation=challenge.generation,
-        sessions=ports.sessions,
-        clock=ports.clock,
-        policy=ports.policy,
+        sessions=sessions,
+        clock=clock,
+        policy=policy,
     )
     return SecondFactorDone(signed_in=signed_in, recovery_codes=codes)
 
@@ -235,38 +250,46 @@ def _require_staff(user: User) -> None:
         raise Forbidden("Two-step sign-in is for doctors' and administrators' accounts.")
 
 
-def start_enrolment(user_id: uuid.UUID, *, ports: AuthPorts) -> Enrolment:
+def start_enrolment(
+    uow: AuthUnitOfWork, *, user_id: uuid.UUID, clock: Clock, mfa_policy: MfaPolicy
+) -> Enrolment:
     """Make a new secret for the signed-in staff member's authenticator app (unconfirmed until a code)."""
-    user = _live_user(user_id, ports=ports)
+    user = _live_user(uow, user_id)
     _require_staff(user)
     secret = totp.new_secret()
-    with ports.uow() as uow:
+    with uow:
         existing = uow.mfa.authenticator(user.id, for_update=True)
         if existing is not None and existing.confirmed:
             raise Conflict("Two-step sign-in is already on. Turn it off first to set up another app.")
-        uow.mfa.save_authenticator(
-            TotpAuthenticator(user_id=user.id, secret=secret, created_at=ports.clock.now())
-        )
+        uow.mfa.save_authenticator(TotpAuthenticator(user_id=user.id, secret=secret, created_at=clock.now()))
         uow.commit()
     return Enrolment(
         secret=secret,
         secret_grouped=totp.grouped(secret),
-        otpauth_uri=totp.provisioning_uri(secret, account=user.email, issuer=ports.mfa_policy.issuer),
+        otpauth_uri=totp.provisioning_uri(secret, account=user.email, issuer=mfa_policy.issuer),
     )
 
 
-def start_enrolment_for_challenge(token: str, *, binding: str | None, ports: AuthPorts) -> Enrolment:
+def start_enrolment_for_challenge(
+    uow: AuthUnitOfWork,
+    *,
+    token: str,
+    binding: str | None,
+    clock: Clock,
+    mfa_challenges: MfaChallengeStore | None,
+    mfa_policy: MfaPolicy,
+) -> Enrolment:
     """With MFA mandatory: the only thing an "enrol" challenge allows before a session exists."""
-    challenge = _open_challenge(token, binding, ports=ports)
+    challenge = _open_challenge(token, binding, challenges=_store(mfa_challenges))
     if challenge.purpose != ENROL:
         raise Conflict("This account already has two-step sign-in: enter the code from your app.")
-    return start_enrolment(challenge.user_id, ports=ports)
+    return start_enrolment(uow, user_id=challenge.user_id, clock=clock, mfa_policy=mfa_policy)
 
 
-def _confirm(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> list[str] | None:
+def _confirm(uow: AuthUnitOfWork, user_id: uuid.UUID, code: str, *, clock: Clock) -> list[str] | None:
     """Check a new authenticator's first code; on success switch MFA on and return fresh recovery codes."""
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    now = clock.now()
+    with uow:
         authenticator = uow.mfa.authenticator(user_id, for_update=True)
         if authenticator is None or authenticator.confirmed:
             return None
@@ -280,10 +303,10 @@ def _confirm(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> list[str] | 
     return codes
 
 
-def confirm_enrolment(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> list[str]:
+def confirm_enrolment(uow: AuthUnitOfWork, *, user_id: uuid.UUID, code: str, clock: Clock) -> list[str]:
     """Switch two-step sign-in on with a first code from the app; the recovery codes are shown only now."""
-    _require_staff(_live_user(user_id, ports=ports))
-    codes = _confirm(user_id, code, ports=ports)
+    _require_staff(_live_user(uow, user_id))
+    codes = _confirm(uow, user_id, code, clock=clock)
     if codes is None:
         raise Unauthorized(
             "This code does not match the new secret. Check the app's clock and try the current code.",
@@ -292,26 +315,28 @@ def confirm_enrolment(user_id: uuid.UUID, code: str, *, ports: AuthPorts) -> lis
     return codes
 
 
-def disable(user_id: uuid.UUID, password: str, *, ports: AuthPorts) -> None:
+def disable(
+    uow: AuthUnitOfWork, *, user_id: uuid.UUID, password: str, hasher: PasswordHasher, mfa_policy: MfaPolicy
+) -> None:
     """Turn two-step sign-in off after the password is entered again (refused while it is mandatory)."""
-    user = _live_user(user_id, ports=ports)
-    if user.role in STAFF_ROLES and ports.mfa_policy.staff_required:
+    user = _live_user(uow, user_id)
+    if user.role in STAFF_ROLES and mfa_policy.staff_required:
         raise Forbidden("Two-step sign-in is mandatory for staff here; it cannot be turned off.")
-    if not ports.hasher.verify(password, user.password_hash):
+    if not hasher.verify(password, user.password_hash):
         raise Unauthorized("The password is incorrect.", errors={"password": ["incorrect"]})
-    with ports.uow() as uow:
+    with uow:
         uow.mfa.remove_for_user(user_id)
         uow.commit()
 
 
-def status(user: User, *, ports: AuthPorts) -> MfaStatus:
+def status(uow: AuthUnitOfWork, *, user: User, mfa_policy: MfaPolicy) -> MfaStatus:
     """Whether the account has two-step sign-in, whether it must, and how many recovery codes are left."""
-    with ports.uow() as uow:
+    with uow:
         authenticator = uow.mfa.authenticator(user.id)
         left = uow.mfa.recovery_codes_left(user.id)
     enrolled = authenticator is not None and authenticator.confirmed
     return MfaStatus(
         enrolled=enrolled,
-        required=user.role in STAFF_ROLES and ports.mfa_policy.staff_required,
+        required=user.role in STAFF_ROLES and mfa_policy.staff_required,
         recovery_codes_left=left if enrolled else 0,
     )

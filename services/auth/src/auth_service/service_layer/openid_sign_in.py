@@ -190,7 +190,7 @@ def finish_openid_sign_in(
     if pending.link_user_id is None:
         identity = _checked_answer(callback, pending, ports)
         user = _account_for(identity, ports)
-        if mfa.second_factor_due(user, ports=ports):
+        if mfa.second_factor_due(ports.uow(), user=user, mfa_policy=ports.mfa_policy):
             # This redirect cannot ask for a code: a linked doctor or admin with MFA signs in with it instead.
             raise OpenIdSignInFailed("mfa_required", "a staff account with a second factor due")
         return start_session(

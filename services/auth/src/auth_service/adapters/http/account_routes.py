@@ -46,7 +46,7 @@ def _me(user: User, session: Session | None) -> dict[str, Any]:
         "full_name": user.full_name,
         "email_verified": user.email_verified,
         "csrf_token": session.csrf_token if session is not None else None,
-        "mfa_reminder": mfa.needs_reminder(user, ports=ports()),
+        "mfa_reminder": mfa.needs_reminder(uow(), user=user),
     }
 
 

@@ -94,7 +94,7 @@ def me_body(user: User, session: Session | None) -> dict[str, Any]:
         "full_name": user.full_name,
         "email_verified": user.email_verified,
         "csrf_token": session.csrf_token if session is not None else None,
-        "mfa_reminder": mfa.needs_reminder(user, ports=ports()),
+        "mfa_reminder": mfa.needs_reminder(uow(), user=user),
     }
 
 
@@ -137,12 +137,18 @@ class LoginSecondStep(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Finish a sign-in with a code from the authenticator app (or a recovery code)."""
         done = mfa.complete_sign_in(
-            body["mfa_token"],
-            body["code"],
+            uow(),
+            token=body["mfa_token"],
+            code=body["code"],
             binding=_binding(),
-            ports=ports(),
             client=client_info(),
             previous_secret=session_secret(),
+            attempts=ports().attempts,
+            mfa_challenges=ports().mfa_challenges,
+            mfa_policy=ports().mfa_policy,
+            sessions=ports().sessions,
+            clock=ports().clock,
+            policy=ports().policy,
         )
         attach_session_cookie(done.signed_in.secret)
         _binding_cookie(None, max_age=0)
@@ -158,7 +164,14 @@ class LoginEnrolment(MethodView):
     @blp.response(200, EnrolmentSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Mandatory two-step sign-in: set up the app for a sign-in refused with 403 (then /login/mfa)."""
-        return mfa.start_enrolment_for_challenge(body["mfa_token"], binding=_binding(), ports=ports())
+        return mfa.start_enrolment_for_challenge(
+            uow(),
+            token=body["mfa_token"],
+            binding=_binding(),
+            clock=ports().clock,
+            mfa_challenges=ports().mfa_challenges,
+            mfa_policy=ports().mfa_policy,
+        )
 
 
 def _user_id() -> Any:
@@ -174,7 +187,7 @@ class MfaStatus(MethodView):
     def get(self) -> Any:
         """Whether my account has two-step sign-in, must have it, and how many recovery codes are left."""
         user = accounts.my_account(uow(), user_id=_user_id())
-        return mfa.status(user, ports=ports())
+        return mfa.status(uow(), user=user, mfa_policy=ports().mfa_policy)
 
 
 @blp.route("/mfa/totp")
@@ -183,7 +196,9 @@ class TotpEnrolment(MethodView):
     @blp.response(201, EnrolmentSchema)
     def post(self) -> Any:
         """Start setting up an authenticator app (staff only); confirm it with a first code."""
-        return mfa.start_enrolment(_user_id(), ports=ports())
+        return mfa.start_enrolment(
+            uow(), user_id=_user_id(), clock=ports().clock, mfa_policy=ports().mfa_policy
+        )
 
 
 @blp.route("/mfa/totp/confirm")
@@ -193,7 +208,11 @@ class TotpConfirmation(MethodView):
     @blp.response(200, RecoveryCodesSchema)
     def post(self, body: dict[str, Any]) -> Any:
         """Switch two-step sign-in on with a first code; answers the recovery codes, shown only this once."""
-        return {"recovery_codes": mfa.confirm_enrolment(_user_id(), body["code"], ports=ports())}
+        return {
+            "recovery_codes": mfa.confirm_enrolment(
+                uow(), user_id=_user_id(), code=body["code"], clock=ports().clock
+            )
+        }
 
 
 @blp.route("/mfa/totp/disable")
@@ -203,4 +222,10 @@ class TotpRemoval(MethodView):
     @blp.response(204)
     def post(self, body: dict[str, Any]) -> None:
         """Turn two-step sign-in off, with the password entered again (refused while it is mandatory)."""
-        mfa.disable(_user_id(), body["password"], ports=ports())
+        mfa.disable(
+            uow(),
+            user_id=_user_id(),
+            password=body["password"],
+            hasher=ports().hasher,
+            mfa_policy=ports().mfa_policy,
+        )
