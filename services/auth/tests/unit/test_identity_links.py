@@ -171,14 +171,14 @@ def test_a_refused_provider_answer_during_a_link_is_reported_as_a_link_failure(p
 def test_links_are_listed_and_removed_by_their_owner_only(ports, add_user):
     ann, bob = add_user("ann@example.org"), add_user("bob@example.org")
     _link(ports, _signed_in(ports, ann))
-    [link] = list_links(ann.id, ports=ports)
+    [link] = run(list_links, ports, user_id=ann.id)
     assert link.issuer == ISSUER and link.email_at_link == "someone@gmail.test"
     with pytest.raises(NotFound):
-        remove_link(bob.id, link.id, ports=ports)
-    remove_link(ann.id, link.id, ports=ports)
-    assert list_links(ann.id, ports=ports) == []
+        run(remove_link, ports, user_id=bob.id, link_id=link.id)
+    run(remove_link, ports, user_id=ann.id, link_id=link.id)
+    assert run(list_links, ports, user_id=ann.id) == []
     with pytest.raises(NotFound):
-        remove_link(ann.id, link.id, ports=ports)
+        run(remove_link, ports, user_id=ann.id, link_id=link.id)
 
 
 def test_disabling_an_account_removes_its_links(ports, add_user):
@@ -187,4 +187,4 @@ def test_disabling_an_account_removes_its_links(ports, add_user):
     _link(ports, _signed_in(ports, doctor))
     run(set_account_disabled, ports, user_id=doctor.id, disabled=True, actor=as_admin(admin))
     run(set_account_disabled, ports, user_id=doctor.id, disabled=False, actor=as_admin(admin))
-    assert list_links(doctor.id, ports=ports) == []
+    assert run(list_links, ports, user_id=doctor.id) == []

@@ -16,8 +16,17 @@ from urllib.parse import urlsplit
 from auth_service.domain.id_token import ProviderIdentity
 from auth_service.domain.mails import identity_linked_mail
 from auth_service.domain.one_time_tokens import hash_token
+from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session
-from auth_service.ports import AuthPorts, IdentityLink, PendingSignIn
+from auth_service.ports import (
+    AttemptCounter,
+    AuthUnitOfWork,
+    IdentityLink,
+    Mailer,
+    PasswordHasher,
+    PendingSignIn,
+)
+from hospital_shared.clock import Clock
 from hospital_shared.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -60,24 +69,31 @@ def password_digest(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "").encode("utf-8")).hexdigest()
 
 
-def check_password_again(command: LinkStart, *, ports: AuthPorts) -> str:
+def check_password_again(
+    uow: AuthUnitOfWork,
+    *,
+    link: LinkStart,
+    attempts: AttemptCounter,
+    hasher: PasswordHasher,
+    policy: AuthPolicy,
+) -> str:
     """The signed-in user proves the password again; a stolen session alone cannot add a way in."""
-    limit = ports.policy.account_lockout
-    key = _attempts_key(command.user_id)
-    if ports.attempts.state(key).failures >= limit.max_failures:
+    limit = policy.account_lockout
+    key = _attempts_key(link.user_id)
+    if attempts.state(key).failures >= limit.max_failures:
         raise TooManyRequests("Too many wrong passwords. Wait a few minutes, then try again.")
-    with ports.uow() as uow:
-        user = uow.users.get(command.user_id)
+    with uow:
+        user = uow.users.get(link.user_id)
     if user is None or user.disabled:
         raise Forbidden("This account cannot link another sign-in method.")
     if user.password_hash is None:
         raise Conflict(
             "This account has no password yet. Set one with 'Forgot password', then link Google.",
         )
-    if not ports.hasher.verify(command.password, user.password_hash):
-        ports.attempts.record_failure(key, window_seconds=int(limit.window.total_seconds()))
+    if not hasher.verify(link.password, user.password_hash):
+        attempts.record_failure(key, window_seconds=int(limit.window.total_seconds()))
         raise BadRequest("The password is not right.", errors={"password": ["wrong password"]})
-    ports.attempts.clear(key)
+    attempts.clear(key)
     return password_digest(user.password_hash)
 
 
@@ -96,13 +112,20 @@ def pending_link(
 
 
 def finish_link(
-    identity: ProviderIdentity, pending: PendingSignIn, *, session: Session | None, ports: AuthPorts
+    uow: AuthUnitOfWork,
+    *,
+    identity: ProviderIdentity,
+    pending: PendingSignIn,
+    session: Session | None,
+    clock: Clock,
+    mailer: Mailer,
+    policy: AuthPolicy,
 ) -> IdentityLinked:
     """Link `identity` to the account of the session that started the link, and tell the owner by mail."""
     if session is None or session.id != pending.link_session_id or session.user_id != pending.link_user_id:
         raise IdentityLinkFailed("link_session_changed", "not finished by the session that began it")
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    now = clock.now()
+    with uow:
         user = uow.users.get(session.user_id, for_update=True)
         if user is None or user.disabled:
             raise IdentityLinkFailed("account_disabled", "the account is disabled or gone")
@@ -125,26 +148,26 @@ def finish_link(
             )
         uow.commit()
     if owner is None:
-        ports.mailer.send(
+        mailer.send(
             identity_linked_mail(
                 to=user.email,
                 provider=provider_name(identity.issuer),
-                account_link=ports.policy.public_base_url.rstrip("/") + ACCOUNT_PAGE_PATH,
+                account_link=policy.public_base_url.rstrip("/") + ACCOUNT_PAGE_PATH,
             )
         )
         log.info("identity linked", extra={"user_id": str(user.id), "issuer": identity.issuer})
     return IdentityLinked(user_id=user.id, issuer=identity.issuer)
 
 
-def list_links(user_id: uuid.UUID, *, ports: AuthPorts) -> list[IdentityLink]:
+def list_links(uow: AuthUnitOfWork, *, user_id: uuid.UUID) -> list[IdentityLink]:
     """The provider identities that can sign in to this account."""
-    with ports.uow() as uow:
+    with uow:
         return uow.identities.for_user(user_id)
 
 
-def remove_link(user_id: uuid.UUID, link_id: uuid.UUID, *, ports: AuthPorts) -> None:
+def remove_link(uow: AuthUnitOfWork, *, user_id: uuid.UUID, link_id: uuid.UUID) -> None:
     """Remove one of the account's links: that provider user can no longer sign in to it."""
-    with ports.uow() as uow:
+    with uow:
         removed = uow.identities.remove(user_id, link_id)
         uow.commit()
     if not removed:

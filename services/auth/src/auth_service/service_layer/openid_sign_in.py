@@ -68,7 +68,13 @@ def start_openid_sign_in(
     here, the state bound to that user and session).
     """
     provider = _provider(ports)
-    digest = check_password_again(link, ports=ports) if link is not None else ""
+    digest = (
+        check_password_again(
+            ports.uow(), link=link, attempts=ports.attempts, hasher=ports.hasher, policy=ports.policy
+        )
+        if link is not None
+        else ""
+    )
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     code_verifier = secrets.token_urlsafe(48)  # 64 characters, within PKCE's 43..128
     binding = secrets.token_urlsafe(32)
@@ -209,7 +215,15 @@ def finish_openid_sign_in(
     session = current_session(
         secret=previous_secret, sessions=ports.sessions, clock=ports.clock, policy=ports.policy
     )
-    return finish_link(identity, pending, session=session, ports=ports)
+    return finish_link(
+        ports.uow(),
+        identity=identity,
+        pending=pending,
+        session=session,
+        clock=ports.clock,
+        mailer=ports.mailer,
+        policy=ports.policy,
+    )
 
 
 def _checked_answer(callback: OpenIdCallback, pending: PendingSignIn, ports: AuthPorts) -> ProviderIdentity:

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from auth_service.adapters.http.oauth_routes import NOT_CONFIGURED, set_binding_cookie
-from auth_service.adapters.http.web_session import ports, session_secret, settings
+from auth_service.adapters.http.web_session import ports, session_secret, settings, uow
 from auth_service.domain.sessions import Session
 from auth_service.ports import OpenIdProviderError
 from auth_service.service_layer import identity_links, sessions
@@ -101,7 +101,7 @@ class MyLinks(MethodView):
     @blp.response(200, page_of(IdentityLinkSchema))
     def get(self, query: dict[str, Any]) -> Any:
         """List the Google (provider) accounts that can sign in to my account."""
-        everything = identity_links.list_links(_identity().user_id, ports=ports())
+        everything = identity_links.list_links(uow(), user_id=_identity().user_id)
         links = Page.of(everything, page=query["page"], page_size=query["page_size"])
         items = [
             {
@@ -122,4 +122,4 @@ class MyLink(MethodView):
     @blp.response(204)
     def delete(self, link_id: uuid.UUID) -> None:
         """Remove a linked sign-in: that Google account no longer signs in to mine."""
-        identity_links.remove_link(_identity().user_id, link_id, ports=ports())
+        identity_links.remove_link(uow(), user_id=_identity().user_id, link_id=link_id)
