@@ -34,8 +34,9 @@ def _signed_in(ports, user):
 
 
 def _start_link(ports, signed_in, password=KNOWN_PASSWORD):
-    started = start_openid_sign_in(
-        ports=ports,
+    started = run(
+        start_openid_sign_in,
+        ports,
         state_ttl_seconds=600,
         link=LinkStart(user_id=signed_in.user.id, session=signed_in.session, password=password),
     )
@@ -61,11 +62,12 @@ def _queue_id_token(ports, params, **changes):
 
 
 def _finish(ports, started, params, *, secret):
-    return finish_openid_sign_in(
-        OpenIdCallback(
+    return run(
+        finish_openid_sign_in,
+        ports,
+        callback=OpenIdCallback(
             state=params["state"], code="code-1", error=None, browser_binding=started.browser_binding
         ),
-        ports=ports,
         client=CLIENT,
         previous_secret=secret,
     )
@@ -78,7 +80,7 @@ def _link(ports, signed_in, **claims):
 
 
 def _google_sign_in(ports, **claims):
-    started = start_openid_sign_in(ports=ports, state_ttl_seconds=600)
+    started = run(start_openid_sign_in, ports, state_ttl_seconds=600)
     params = {k: v[0] for k, v in parse_qs(urlsplit(started.authorization_url).query).items()}
     _queue_id_token(ports, params, **claims)
     return _finish(ports, started, params, secret=None)

@@ -14,11 +14,13 @@ from auth_service.service_layer.openid_sign_in import (
 )
 from auth_service.service_layer.sessions import ClientInfo
 
+from .conftest import run
+
 CLIENT = ClientInfo(ip_address="192.0.2.1")
 
 
 def _start(ports):
-    started = start_openid_sign_in(ports=ports, state_ttl_seconds=600)
+    started = run(start_openid_sign_in, ports, state_ttl_seconds=600)
     params = {k: v[0] for k, v in parse_qs(urlsplit(started.authorization_url).query).items()}
     return started, params
 
@@ -42,14 +44,15 @@ def _id_token(ports, params, **changes):
 
 
 def _finish(ports, started, params, *, state=None, binding=None, code="code-1", error=None):
-    return finish_openid_sign_in(
-        OpenIdCallback(
+    return run(
+        finish_openid_sign_in,
+        ports,
+        callback=OpenIdCallback(
             state=params["state"] if state is None else state,
             code=code,
             error=error,
             browser_binding=started.browser_binding if binding is None else binding,
         ),
-        ports=ports,
         client=CLIENT,
         previous_secret=None,
     )
@@ -160,5 +163,5 @@ def test_an_authorization_response_naming_another_issuer_fails_before_the_exchan
         issuer="https://mix.up",
     )
     with pytest.raises(OpenIdSignInFailed, match="issuer_mismatch"):
-        finish_openid_sign_in(callback, ports=ports, client=CLIENT, previous_secret=None)
+        run(finish_openid_sign_in, ports, callback=callback, client=CLIENT, previous_secret=None)
     assert ports.openid.exchanged == []

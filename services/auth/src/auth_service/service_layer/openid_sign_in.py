@@ -17,8 +17,20 @@ from auth_service.domain.id_token import (
     parse_id_token,
 )
 from auth_service.domain.one_time_tokens import hash_token
+from auth_service.domain.policy import AuthPolicy
+from auth_service.domain.totp import MfaPolicy
 from auth_service.domain.users import Role, User
-from auth_service.ports import AuthPorts, OpenIdProvider, OpenIdProviderError, PendingSignIn
+from auth_service.ports import (
+    AttemptCounter,
+    AuthUnitOfWork,
+    Mailer,
+    OpenIdProvider,
+    OpenIdProviderError,
+    PasswordHasher,
+    PendingSignIn,
+    PendingSignInStore,
+    SessionStore,
+)
 from auth_service.service_layer import mfa
 from auth_service.service_layer.identity_links import (
     IdentityLinked,
@@ -29,6 +41,7 @@ from auth_service.service_layer.identity_links import (
     pending_link,
 )
 from auth_service.service_layer.sessions import ClientInfo, SignedIn, current_session, start_session
+from hospital_shared.clock import Clock
 from hospital_shared.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -53,25 +66,31 @@ def pkce_challenge(code_verifier: str) -> str:
     return b64url_encode(hashlib.sha256(code_verifier.encode("ascii")).digest())
 
 
-def _provider(ports: AuthPorts) -> OpenIdProvider:
-    if ports.openid is None:
+def _provider(openid: OpenIdProvider | None) -> OpenIdProvider:
+    if openid is None:
         raise NotFound("Sign-in with Google is not configured on this server.")
-    return ports.openid
+    return openid
 
 
 def start_openid_sign_in(
-    *, ports: AuthPorts, state_ttl_seconds: int, link: LinkStart | None = None
+    uow: AuthUnitOfWork,
+    *,
+    state_ttl_seconds: int,
+    link: LinkStart | None = None,
+    openid: OpenIdProvider | None,
+    pending_sign_ins: PendingSignInStore,
+    attempts: AttemptCounter,
+    hasher: PasswordHasher,
+    policy: AuthPolicy,
 ) -> SignInStart:
     """Remember a fresh state, nonce and PKCE verifier, and send the browser to the provider.
 
     With `link`, the signed-in user links the provider identity to their account instead (password checked
     here, the state bound to that user and session).
     """
-    provider = _provider(ports)
+    provider = _provider(openid)
     digest = (
-        check_password_again(
-            ports.uow(), link=link, attempts=ports.attempts, hasher=ports.hasher, policy=ports.policy
-        )
+        check_password_again(uow, link=link, attempts=attempts, hasher=hasher, policy=policy)
         if link is not None
         else ""
     )
@@ -86,7 +105,7 @@ def start_openid_sign_in(
         pending = pending_link(
             link, binding=binding, nonce=nonce, code_verifier=code_verifier, password_digest=digest
         )
-    ports.pending_sign_ins.put(state, pending, ttl_seconds=state_ttl_seconds)
+    pending_sign_ins.put(state, pending, ttl_seconds=state_ttl_seconds)
     url = provider.authorization_url(
         {
             "state": state,
@@ -107,10 +126,10 @@ class OpenIdCallback:
     issuer: str | None = None  # RFC 9207 `iss` of the authorization response, when the provider sends it
 
 
-def _take_pending(callback: OpenIdCallback, ports: AuthPorts) -> PendingSignIn:
+def _take_pending(callback: OpenIdCallback, pending_sign_ins: PendingSignInStore) -> PendingSignIn:
     if not callback.state:
         raise OpenIdSignInFailed("state_invalid", "the callback carries no state")
-    pending = ports.pending_sign_ins.pop(callback.state)
+    pending = pending_sign_ins.pop(callback.state)
     if pending is None:
         raise OpenIdSignInFailed("state_invalid", "unknown, expired or already used state")
     binding_hash = hash_token(callback.browser_binding or "")
@@ -120,7 +139,7 @@ def _take_pending(callback: OpenIdCallback, ports: AuthPorts) -> PendingSignIn:
 
 
 def _verified_identity(
-    provider: OpenIdProvider, pending: PendingSignIn, code: str, ports: AuthPorts
+    provider: OpenIdProvider, pending: PendingSignIn, code: str, clock: Clock
 ) -> ProviderIdentity:
     try:
         raw_id_token = provider.exchange_code(code=code, code_verifier=pending.code_verifier)
@@ -129,30 +148,28 @@ def _verified_identity(
     try:
         token = parse_id_token(raw_id_token)
         provider.verify_signature(token)
-        return _check(token.claims, provider, pending, ports)
+        return _check(token.claims, provider, pending, clock)
     except IdTokenInvalid as error:
         raise OpenIdSignInFailed("id_token_invalid", str(error)) from error
 
 
-def _check(
-    claims: dict, provider: OpenIdProvider, pending: PendingSignIn, ports: AuthPorts
-) -> ProviderIdentity:
+def _check(claims: dict, provider: OpenIdProvider, pending: PendingSignIn, clock: Clock) -> ProviderIdentity:
     return check_claims(
         claims,
         Expectations(
             issuer=provider.issuer,
             client_id=provider.client_id,
             nonce=pending.nonce,
-            now=ports.clock.now(),
+            now=clock.now(),
             clock_skew=provider.clock_skew,
         ),
     )
 
 
-def _account_for(identity: ProviderIdentity, ports: AuthPorts) -> User:
+def _account_for(uow: AuthUnitOfWork, identity: ProviderIdentity, *, clock: Clock) -> User:
     """The local account of this provider user: linked before by its owner, or created now (a patient)."""
-    now = ports.clock.now()
-    with ports.uow() as uow:
+    now = clock.now()
+    with uow:
         linked_id = uow.identities.user_id_for(identity.issuer, identity.subject)
         if linked_id is not None:
             user = uow.users.get(linked_id)
@@ -189,49 +206,54 @@ def _account_for(identity: ProviderIdentity, ports: AuthPorts) -> User:
 
 
 def finish_openid_sign_in(
-    callback: OpenIdCallback, *, ports: AuthPorts, client: ClientInfo, previous_secret: str | None
+    uow: AuthUnitOfWork,
+    *,
+    callback: OpenIdCallback,
+    client: ClientInfo,
+    previous_secret: str | None,
+    openid: OpenIdProvider | None,
+    pending_sign_ins: PendingSignInStore,
+    sessions: SessionStore,
+    clock: Clock,
+    policy: AuthPolicy,
+    mfa_policy: MfaPolicy,
+    mailer: Mailer,
 ) -> SignedIn | IdentityLinked:
     """Check the provider's answer end to end and sign the user in (or finish a link); any doubt refuses."""
-    pending = _take_pending(callback, ports)
+    pending = _take_pending(callback, pending_sign_ins)
+    provider = _provider(openid)
     if pending.link_user_id is None:
-        identity = _checked_answer(callback, pending, ports)
-        user = _account_for(identity, ports)
-        if mfa.second_factor_due(ports.uow(), user=user, mfa_policy=ports.mfa_policy):
+        identity = _checked_answer(callback, pending, provider, clock)
+        user = _account_for(uow, identity, clock=clock)
+        if mfa.second_factor_due(uow, user=user, mfa_policy=mfa_policy):
             # This redirect cannot ask for a code: a linked doctor or admin with MFA signs in with it instead.
             raise OpenIdSignInFailed("mfa_required", "a staff account with a second factor due")
         return start_session(
-            ports.uow(),
+            uow,
             user=user,
             client=client,
             previous_secret=previous_secret,
-            sessions=ports.sessions,
-            clock=ports.clock,
-            policy=ports.policy,
+            sessions=sessions,
+            clock=clock,
+            policy=policy,
         )
     try:
-        identity = _checked_answer(callback, pending, ports)
+        identity = _checked_answer(callback, pending, provider, clock)
     except OpenIdSignInFailed as failure:
         raise IdentityLinkFailed(failure.code, failure.reason) from failure
-    session = current_session(
-        secret=previous_secret, sessions=ports.sessions, clock=ports.clock, policy=ports.policy
-    )
+    session = current_session(secret=previous_secret, sessions=sessions, clock=clock, policy=policy)
     return finish_link(
-        ports.uow(),
-        identity=identity,
-        pending=pending,
-        session=session,
-        clock=ports.clock,
-        mailer=ports.mailer,
-        policy=ports.policy,
+        uow, identity=identity, pending=pending, session=session, clock=clock, mailer=mailer, policy=policy
     )
 
 
-def _checked_answer(callback: OpenIdCallback, pending: PendingSignIn, ports: AuthPorts) -> ProviderIdentity:
-    provider = _provider(ports)
+def _checked_answer(
+    callback: OpenIdCallback, pending: PendingSignIn, provider: OpenIdProvider, clock: Clock
+) -> ProviderIdentity:
     if callback.issuer is not None and callback.issuer != provider.issuer:
         raise OpenIdSignInFailed("issuer_mismatch", "the authorization response names another issuer")
     if callback.error:
         raise OpenIdSignInFailed("provider_refused", f"the provider answered error={callback.error[:100]}")
     if not callback.code:
         raise OpenIdSignInFailed("code_missing", "the callback carries no code")
-    return _verified_identity(provider, pending, callback.code, ports)
+    return _verified_identity(provider, pending, callback.code, clock)

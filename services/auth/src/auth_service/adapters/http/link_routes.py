@@ -81,7 +81,16 @@ class StartGoogleLink(MethodView):
         )
         ttl = settings().oidc_state_ttl_seconds
         try:
-            started = start_openid_sign_in(ports=ports(), state_ttl_seconds=ttl, link=command)
+            started = start_openid_sign_in(
+                uow(),
+                state_ttl_seconds=ttl,
+                link=command,
+                openid=ports().openid,
+                pending_sign_ins=ports().pending_sign_ins,
+                attempts=ports().attempts,
+                hasher=ports().hasher,
+                policy=ports().policy,
+            )
         except OpenIdProviderError as error:
             raise ServiceUnavailable("Google is unavailable right now. Try again later.") from error
 

@@ -19,6 +19,7 @@ from auth_service.adapters.http.web_session import (
     session_secret,
     set_session_cookie,
     settings,
+    uow,
 )
 from auth_service.ports import OpenIdProviderError
 from auth_service.service_layer.identity_links import IdentityLinked, IdentityLinkFailed
@@ -69,7 +70,15 @@ class StartGoogleSignIn(MethodView):
     def get(self) -> Response:
         """Send the browser to Google with a fresh state, nonce and PKCE challenge."""
         try:
-            started = start_openid_sign_in(ports=ports(), state_ttl_seconds=settings().oidc_state_ttl_seconds)
+            started = start_openid_sign_in(
+                uow(),
+                state_ttl_seconds=settings().oidc_state_ttl_seconds,
+                openid=ports().openid,
+                pending_sign_ins=ports().pending_sign_ins,
+                attempts=ports().attempts,
+                hasher=ports().hasher,
+                policy=ports().policy,
+            )
         except OpenIdProviderError as error:
             log.warning("openid provider unavailable", extra={"error": str(error)})
             raise ServiceUnavailable(
@@ -90,16 +99,23 @@ class GoogleCallback(MethodView):
         """Finish the sign-in (or a link): check state, exchange the code, validate the ID token."""
         try:
             finished = finish_openid_sign_in(
-                OpenIdCallback(
+                uow(),
+                callback=OpenIdCallback(
                     state=query["state"],
                     code=query["code"],
                     error=query["error"],
                     browser_binding=request.cookies.get(OPENID_BINDING_COOKIE),
                     issuer=query["iss"],
                 ),
-                ports=ports(),
                 client=client_info(),
                 previous_secret=session_secret(),
+                openid=ports().openid,
+                pending_sign_ins=ports().pending_sign_ins,
+                sessions=ports().sessions,
+                clock=ports().clock,
+                policy=ports().policy,
+                mfa_policy=ports().mfa_policy,
+                mailer=ports().mailer,
             )
         except IdentityLinkFailed as failure:
             log.warning("identity link refused", extra={"code": failure.code, "reason": failure.reason})
