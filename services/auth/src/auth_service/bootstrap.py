@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,10 +26,41 @@ from auth_service.domain.lockout import LockoutPolicy
 from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import SessionPolicy
 from auth_service.domain.totp import MfaPolicy
-from auth_service.ports import AuthPorts, Mailer, OpenIdProvider
+from auth_service.ports import (
+    ApiKeyRateLimiter,
+    AttemptCounter,
+    AuthUnitOfWork,
+    Mailer,
+    MfaChallengeStore,
+    OpenIdProvider,
+    PasswordHasher,
+    PendingSignInStore,
+    RecipientMailLimit,
+    SessionStore,
+)
 from hospital_shared.clock import Clock, SystemClock
 from hospital_shared.container import ServiceContainer, open_connections
 from hospital_shared.events import OutboxRelay, PostgresAdvisoryLock, RelayRunner, SqlOutboxStore
+
+
+@dataclass
+class AuthPorts:
+    """The adapters behind every port, wired once here; a view hands each use case the ones it names
+    (unit tests fill it with fakes)."""
+
+    uow: Callable[[], AuthUnitOfWork]
+    sessions: SessionStore
+    attempts: AttemptCounter
+    hasher: PasswordHasher
+    mailer: Mailer
+    clock: Clock
+    pending_sign_ins: PendingSignInStore
+    policy: AuthPolicy
+    openid: OpenIdProvider | None = None
+    mail_limits: RecipientMailLimit | None = None  # None: no per-recipient quota (unit tests that ignore it)
+    mfa_challenges: MfaChallengeStore | None = None
+    mfa_policy: MfaPolicy = field(default_factory=lambda: MfaPolicy())
+    api_key_limits: ApiKeyRateLimiter | None = None  # None: API keys are not rate limited (unit tests)
 
 
 @dataclass

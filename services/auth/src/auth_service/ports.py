@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import abc
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from auth_service.domain.api_keys import ApiKey, RateWindow
 from auth_service.domain.id_token import SignedToken
 from auth_service.domain.mails import MailMessage
 from auth_service.domain.one_time_tokens import OneTimeToken, TokenPurpose
-from auth_service.domain.policy import AuthPolicy
 from auth_service.domain.sessions import Session, SessionPolicy
-from auth_service.domain.totp import MfaPolicy, TotpAuthenticator
+from auth_service.domain.totp import TotpAuthenticator
 from auth_service.domain.users import Role, User
-from hospital_shared.clock import Clock
 from hospital_shared.db import UnitOfWork
 from hospital_shared.paging import Page
 
@@ -335,22 +332,3 @@ class ApiKeyRateLimiter(abc.ABC):
     @abc.abstractmethod
     def hit(self, key_id: uuid.UUID, *, limit: int, now: datetime) -> RateWindow:
         """Count one call of the key in the window that holds `now`; where the key then stands."""
-
-
-@dataclass
-class AuthPorts:
-    """Everything the use cases work through; bootstrap fills it with real adapters, unit tests with fakes."""
-
-    uow: Callable[[], AuthUnitOfWork]
-    sessions: SessionStore
-    attempts: AttemptCounter
-    hasher: PasswordHasher
-    mailer: Mailer
-    clock: Clock
-    pending_sign_ins: PendingSignInStore
-    policy: AuthPolicy
-    openid: OpenIdProvider | None = None
-    mail_limits: RecipientMailLimit | None = None  # None: no per-recipient quota (unit tests that ignore it)
-    mfa_challenges: MfaChallengeStore | None = None
-    mfa_policy: MfaPolicy = field(default_factory=lambda: MfaPolicy())
-    api_key_limits: ApiKeyRateLimiter | None = None  # None: API keys are not rate limited (unit tests)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from auth_service.bootstrap import AuthPorts
 from auth_service.domain.api_keys import ApiKey, RateWindow
 from auth_service.domain.id_token import IdTokenInvalid, SignedToken
 from auth_service.domain.lockout import LockoutPolicy
@@ -24,7 +25,6 @@ from auth_service.ports import (
     ApiKeyRepository,
     AttemptCounter,
     AttemptState,
-    AuthPorts,
     AuthUnitOfWork,
     ExternalIdentityRepository,
     IdentityLink,

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Response, after_this_request, request
 
+from auth_service.bootstrap import AuthPorts
 from auth_service.config import Settings
-from auth_service.ports import AuthPorts, AuthUnitOfWork
+from auth_service.ports import AuthUnitOfWork
 from auth_service.service_layer.sessions import ClientInfo
 from hospital_shared.web import client_address, container
 
