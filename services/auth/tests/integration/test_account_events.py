@@ -63,7 +63,6 @@ def test_a_refused_change_writes_no_event(app, gateway: Gateway):
 
 def test_the_relay_publishes_the_events_to_the_stream_in_order(app):
     container = app.extensions["container"]
-    container.relay_runner().stop()  # the test drives the relay itself
     for address in ("ann@example.org", "bob@example.org"):
         assert Gateway(app.test_client()).register(address).status_code == 201
 
