@@ -20,12 +20,20 @@ from auth_service.config import Settings
 from auth_service.domain.users import User
 from auth_service.service_layer.admin import create_or_reset_admin
 from hospital_shared.clock import SystemClock
-from hospital_testing import free_port, migrated_database, reset_service_state, running_app
+from hospital_testing import (
+    INTERNAL_TOKEN,
+    app_fixture,
+    client_fixture,
+    database_fixture,
+    free_port,
+    make_settings,
+    redis_url,
+)
 from hospital_testing.mail_sink import MailboxHandler, start_sink
 
 AUTH_TABLES = ("users", "one_time_tokens", "external_identities", "api_keys", "account_outbox")
-REDIS_URL = "redis://127.0.0.1:6379/11"
-TOKEN = "test-internal-token"
+REDIS_URL = redis_url("auth")
+TOKEN = INTERNAL_TOKEN
 PUBLIC_BASE_URL = "https://hospital.test"
 ORIGIN = "https://hospital.test"
 PASSWORD = "correct horse battery"
@@ -44,10 +52,7 @@ class AdjustableClock(SystemClock):
         self.offset += timedelta(**delta)
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with migrated_database("auth", SERVICE_DIR) as url:
-        yield url
+database_url = database_fixture("auth", SERVICE_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -77,11 +82,10 @@ def oidc_settings() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(database_url: str, smtp: tuple[int, MailboxHandler], oidc_settings: dict[str, Any]) -> Settings:
-    return Settings(
-        environment="test",
+    return make_settings(
+        Settings,
+        service="auth",
         database_url=database_url,
-        redis_url=REDIS_URL,
-        internal_token=TOKEN,
         public_base_url=PUBLIC_BASE_URL,
         smtp_url=f"smtp://127.0.0.1:{smtp[0]}",
         mail_in_background=False,
@@ -91,22 +95,18 @@ def settings(database_url: str, smtp: tuple[int, MailboxHandler], oidc_settings:
     )
 
 
-@pytest.fixture
-def app(settings: Settings, clock: AdjustableClock, mailbox: MailboxHandler) -> Iterator[Flask]:
-    app = create_app(settings, clock=clock)
-    reset_service_state(app, tables=AUTH_TABLES)
-    with running_app(app, tables=AUTH_TABLES):
-        yield app
+def build(settings: Settings, clock: AdjustableClock, mailbox: MailboxHandler) -> Flask:
+    """The app on the test's clock (and a mailbox emptied for the test)."""
+    return create_app(settings, clock=clock)
+
+
+app = app_fixture(build, tables=AUTH_TABLES, reset_first=True)
+client = client_fixture()
 
 
 @pytest.fixture
 def redis_db(app: Flask) -> redis.Redis:
     return app.extensions["container"].redis
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 REQUIRED_PREFIXES = ("/api/v1/patients/", "/api/v1/appointments/")

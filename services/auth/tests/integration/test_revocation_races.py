@@ -26,16 +26,19 @@ from auth_service.service_layer.admin import (
 from auth_service.service_layer.sessions import SIGN_IN_INTERRUPTED, sign_out_everywhere
 from auth_service.service_layer.tokens import issue_token
 from hospital_shared.identity import Identity
+from hospital_testing import private_redis_fixture
 
 from .conftest import ORIGIN, PASSWORD, TOKEN, Gateway, create_admin
-from .private_redis import private_redis_url  # noqa: F401 - a fixture
 
 ROUNDS = 200
 DOCTOR = "dr.race@example.org"
 
 
+private_redis_url = private_redis_fixture()
+
+
 @pytest.fixture
-def settings(settings: Settings, private_redis_url: str) -> Settings:  # noqa: F811 - the module's own Redis
+def settings(settings: Settings, private_redis_url: str) -> Settings:  # the module's own Redis
     return replace(settings, redis_url=private_redis_url)
 
 

@@ -13,9 +13,9 @@ from flask import Flask
 
 from auth_service.config import Settings
 from auth_service.domain.users import Role, User
+from hospital_testing import private_redis_fixture
 
 from .conftest import PASSWORD, Gateway
-from .private_redis import private_redis_url  # noqa: F401 - a fixture
 
 DOCTOR = "dr.dora@example.org"
 HOSPITAL = "192.0.2.10"  # the doctor's usual network: she has signed in from it before
@@ -23,8 +23,11 @@ ATTACKER = "203.0.113.66"
 HOME = "198.51.100.7"  # a network the doctor never signed in from
 
 
+private_redis_url = private_redis_fixture()
+
+
 @pytest.fixture
-def settings(settings: Settings, private_redis_url: str) -> Settings:  # noqa: F811 - the module's own Redis
+def settings(settings: Settings, private_redis_url: str) -> Settings:  # the module's own Redis
     return replace(settings, redis_url=private_redis_url)
 
 
