@@ -688,6 +688,8 @@ export interface operations {
     doctorsGetDoctors: {
         parameters: {
             query?: {
+                page?: number;
+                page_size?: number;
                 /** @description Specialization slug, such as cardiology. */
                 specialization?: string;
                 /** @description Words of the name or clinic. */
@@ -698,8 +700,6 @@ export interface operations {
                 updated_since?: string;
                 /** @description Admins only: also deactivated doctors and those whose account is disabled. */
                 include_inactive?: boolean;
-                page?: number;
-                page_size?: number;
             };
             header?: never;
             path?: never;
