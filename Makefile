@@ -112,8 +112,13 @@ unit: $(VENV)/.installed ## unit tests: no PostgreSQL, Redis, network or other p
 integration: install compose-deps monitoring-deps $(FRONTEND_MODULES) ## one service or tool at a time on real PostgreSQL, Redis, nginx
 	@$(PYTEST) -m integration $(TESTS)
 
-e2e: install chaos-deps monitoring-deps frontend ## the whole stack on test ports, through the gateway (and the short chaos run)
-	@$(PYTEST) -m e2e tests
+# e2e test modules run E2E_WORKERS at a time (pytest-xdist, one module per worker: each starts a stack of its own on
+# free ports); most of their time is waiting on stacks, receivers and timeouts, not CPU. The fault and fuzz runs
+# after them measure under load of their own, so they run alone.
+E2E_WORKERS ?= 3
+e2e: install chaos-deps monitoring-deps frontend ## the whole stack on test ports, through the gateway (and the short chaos and fuzz runs)
+	@$(PYTEST) -m e2e tests/e2e -n $(E2E_WORKERS) --dist loadfile
+	@$(PYTEST) -m e2e tests/chaos tests/fuzz
 
 test: install browser-deps compose-deps monitoring-deps frontend lint vitest unit integration e2e browser ## every tier: lint, vitest, unit, integration, e2e, browser
 

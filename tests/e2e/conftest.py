@@ -6,6 +6,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +35,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory, stack_env: dict[str, str]) -
     finally:
         test_stack.run("down", "--drop-databases", check=False)
         redis.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its tally to the controller, which prints the sum."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["openapi_validation"] = openapi_validation.TALLY.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """(pytest-xdist, in the controller) a worker finished: add what it validated."""
+    tally = getattr(node, "workeroutput", {}).get("openapi_validation")
+    if tally:
+        openapi_validation.TALLY.add(tally)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

@@ -66,6 +66,14 @@ class Tally:
             "violation_details": self.examples[:200],
         }
 
+    def add(self, other: Mapping[str, Any]) -> None:
+        """Count what another process (a pytest-xdist worker) validated."""
+        with self.lock:
+            self.validated += other["validated"]
+            self.violations += other["violations"]
+            self.out_of_scope += other["out_of_scope"]
+            self.examples.extend(other["violation_details"])
+
     def line(self) -> str:
         return f"openapi validation: {self.validated} responses validated, {self.violations} violations"
 
