@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from tests.e2e.browser import BrowserSession
-from tests.e2e.stack import PrivateRedis, StackUnderTest
+from tests.e2e.stack import StackUnderTest
 
 DEMO_PASSWORD = "demo-password-1"
 PATIENT, DOCTOR, ADMIN = (f"{who}@demo.hospital.test" for who in ("patient", "doctor", "admin"))
@@ -39,20 +37,9 @@ NOT_FOUND = {
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
-    """This module's own stack, with the demo data (the names across services are part of the contract)."""
-    root: Path = tmp_path_factory.mktemp("contract-stack")
-    (root / "redis").mkdir()
-    redis = PrivateRedis(root / "redis")
-    redis.start()
-    test_stack = StackUnderTest(directory=root / "state", redis=redis)
-    test_stack.env["SEED_DEMO"] = "1"
-    try:
-        test_stack.run("up")
-        yield test_stack
-    finally:
-        test_stack.run("down", "--drop-databases", check=False)
-        redis.stop()
+def stack_env() -> dict[str, str]:
+    """The module's stack (tests/e2e/conftest.py) gets the demo data (its names are in the contract)."""
+    return {"SEED_DEMO": "1"}
 
 
 def signed_in(stack: StackUnderTest, email: str) -> BrowserSession:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e import openapi_validation
 from tests.e2e.browser import BrowserSession
-from tests.e2e.stack import PrivateRedis, StackUnderTest
+from tests.e2e.stack import StackUnderTest
 from tests.e2e.test_gateway_security import secrets_in_logs
 
 PASSWORD = "tangerine lighthouse 42"
@@ -43,20 +42,9 @@ class Integration:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
-    """This module's own stack, with the demo data (a cardiologist with free slots)."""
-    root: Path = tmp_path_factory.mktemp("api-keys-stack")
-    (root / "redis").mkdir()
-    redis = PrivateRedis(root / "redis")
-    redis.start()
-    test_stack = StackUnderTest(directory=root / "state", redis=redis)
-    test_stack.env["SEED_DEMO"] = "1"
-    try:
-        test_stack.run("up")
-        yield test_stack
-    finally:
-        test_stack.run("down", "--drop-databases", check=False)
-        redis.stop()
+def stack_env() -> dict[str, str]:
+    """The module's stack (tests/e2e/conftest.py) gets the demo data (a cardiologist with free slots)."""
+    return {"SEED_DEMO": "1"}
 
 
 @pytest.fixture(scope="module")

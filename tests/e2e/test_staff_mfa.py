@@ -4,15 +4,13 @@ only enrol; a doctor enrols TOTP, signs in with a code, and uses a recovery code
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from auth_service.domain import totp
 from tests.e2e.browser import BrowserSession, token_in, wait_for_mail
-from tests.e2e.stack import PrivateRedis, StackUnderTest
+from tests.e2e.stack import StackUnderTest
 
 pytestmark = pytest.mark.e2e
 
@@ -21,20 +19,9 @@ MFA = "/api/v1/auth/login/mfa"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
-    """The whole stack with two-step sign-in mandatory for staff."""
-    root: Path = tmp_path_factory.mktemp("stack-mfa")
-    (root / "redis").mkdir()
-    redis = PrivateRedis(root / "redis")
-    redis.start()
-    test_stack = StackUnderTest(directory=root / "state", redis=redis)
-    test_stack.env["STAFF_MFA_REQUIRED"] = "true"
-    try:
-        test_stack.run("up")
-        yield test_stack
-    finally:
-        test_stack.run("down", "--drop-databases", check=False)
-        redis.stop()
+def stack_env() -> dict[str, str]:
+    """The module's stack (tests/e2e/conftest.py) runs with two-step sign-in mandatory for staff."""
+    return {"STAFF_MFA_REQUIRED": "true"}
 
 
 def unique_email(name: str) -> str:
