@@ -125,7 +125,7 @@ def test_200_sign_ins_racing_a_password_reset_keep_no_session(app):
         with ports.uow() as uow:
             token = issue_token(
                 uow,
-                ports.policy,
+                policy=ports.policy,
                 user_id=doctor.id,
                 purpose=TokenPurpose.PASSWORD_RESET,
                 now=ports.clock.now(),

@@ -56,7 +56,9 @@ def get_appointment(
     (404 for everyone else)."""
     patient_id = acting_for(uow, appointment_id=appointment_id, actor=actor, accounts=accounts)
     with uow:
-        return visible_appointment(uow, appointment_id, actor, acting_for_patient=patient_id)
+        return visible_appointment(
+            uow, appointment_id=appointment_id, actor=actor, acting_for_patient=patient_id
+        )
 
 
 def doctor_treats_patient(

@@ -246,7 +246,7 @@ def cancel_appointment(
     now = clock.now()
     with uow:
         appointment = visible_appointment(
-            uow, appointment_id, actor, for_update=True, acting_for_patient=patient_id
+            uow, appointment_id=appointment_id, actor=actor, for_update=True, acting_for_patient=patient_id
         )
         appointment.check_changeable(now)
         was_booked = appointment.status is AppointmentStatus.BOOKED
@@ -272,7 +272,11 @@ def reschedule_appointment(
     now = clock.now()
     with uow:
         old = visible_appointment(
-            uow, cmd.appointment_id, cmd.actor, for_update=True, acting_for_patient=patient_id
+            uow,
+            appointment_id=cmd.appointment_id,
+            actor=cmd.actor,
+            for_update=True,
+            acting_for_patient=patient_id,
         )
         old.check_changeable(now)
         if old.status is not AppointmentStatus.BOOKED:
@@ -430,7 +434,7 @@ def _insert(uow: AppointmentUnitOfWork, appointment: Appointment, *, now: dateti
 
 
 def visible_appointment(
-    uow: AppointmentUnitOfWork, appointment_id: uuid.UUID, actor: Identity, *, for_update: bool = False,
+    uow: AppointmentUnitOfWork, *, appointment_id: uuid.UUID, actor: Identity, for_update: bool = False,
     acting_for_patient: uuid.UUID | None = None,
 ) -> Appointment:  # fmt: skip
     """The appointment if the actor may see it (its patient, its doctor, an admin, or an integration acting

@@ -72,7 +72,9 @@ def register(
             email=email, full_name=full_name, role=Role.PATIENT, now=now, password_hash=password_hash
         )
         uow.users.add(user)
-        raw_token = issue_token(uow, policy, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFY, now=now)
+        raw_token = issue_token(
+            uow, policy=policy, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFY, now=now
+        )
         uow.commit()
     if may_mail(email=email, mail_limits=mail_limits, policy=policy):
         # No name in it: the address is not proved yet, so the mail carries no text the registrant wrote.

@@ -44,7 +44,9 @@ def create_staff_account(
             )
         user = User.new(email=email, full_name=full_name, role=role, now=now)
         uow.users.add(user)
-        raw_token = issue_token(uow, policy, user_id=user.id, purpose=TokenPurpose.SET_PASSWORD, now=now)
+        raw_token = issue_token(
+            uow, policy=policy, user_id=user.id, purpose=TokenPurpose.SET_PASSWORD, now=now
+        )
         uow.commit()
     mailer.send(
         set_password_mail(

@@ -52,7 +52,9 @@ def request_password_reset(
             return
         if not may_mail(email=email, mail_limits=mail_limits, policy=policy):
             return
-        raw_token = issue_token(uow, policy, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now)
+        raw_token = issue_token(
+            uow, policy=policy, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now
+        )
         uow.commit()
     mailer.send(
         password_reset_mail(

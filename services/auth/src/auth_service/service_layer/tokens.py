@@ -14,7 +14,7 @@ from auth_service.ports import AuthUnitOfWork, RecipientMailLimit
 
 
 def issue_token(
-    uow: AuthUnitOfWork, policy: AuthPolicy, *, user_id: uuid.UUID, purpose: TokenPurpose, now: datetime
+    uow: AuthUnitOfWork, *, policy: AuthPolicy, user_id: uuid.UUID, purpose: TokenPurpose, now: datetime
 ) -> str:
     """Store a new token (only its hash) in this unit of work; return the raw value for the mail alone."""
     raw_token, token = OneTimeToken.issue(
